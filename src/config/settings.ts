@@ -1,0 +1,100 @@
+import { isObject } from '../json.js';
+import type { Settings } from './settings-types.js';
+
+/** Defaults for every key (SPEC §3): the only place they live. */
+export const DEFAULT_SETTINGS: Settings = {
+  token: null,
+  apiSecret: null,
+  people: false,
+  setAllTraitsByDefault: true,
+  peopleProperties: [],
+  superProperties: [],
+  consolidatedPageCalls: true,
+  trackAllPages: false,
+  trackCategorizedPages: false,
+  trackNamedPages: false,
+  eventIncrements: [],
+  propIncrements: [],
+  groupIdentifierTraits: [],
+  groupTraitsToSetOnce: [],
+  enableEuropeanUnionEndpoint: false,
+  sourceName: null,
+};
+
+type Kind = 'boolean' | 'string' | 'string[]';
+
+/** Segment's keys, verbatim, with the type each must have. `increments` is the older name of eventIncrements. */
+const KEYS: Record<string, { kind: Kind; target: keyof Settings }> = {
+  token: { kind: 'string', target: 'token' },
+  apiKey: { kind: 'string', target: 'apiSecret' },
+  apiSecret: { kind: 'string', target: 'apiSecret' },
+  people: { kind: 'boolean', target: 'people' },
+  setAllTraitsByDefault: { kind: 'boolean', target: 'setAllTraitsByDefault' },
+  peopleProperties: { kind: 'string[]', target: 'peopleProperties' },
+  superProperties: { kind: 'string[]', target: 'superProperties' },
+  consolidatedPageCalls: { kind: 'boolean', target: 'consolidatedPageCalls' },
+  trackAllPages: { kind: 'boolean', target: 'trackAllPages' },
+  trackCategorizedPages: { kind: 'boolean', target: 'trackCategorizedPages' },
+  trackNamedPages: { kind: 'boolean', target: 'trackNamedPages' },
+  eventIncrements: { kind: 'string[]', target: 'eventIncrements' },
+  increments: { kind: 'string[]', target: 'eventIncrements' },
+  propIncrements: { kind: 'string[]', target: 'propIncrements' },
+  groupIdentifierTraits: { kind: 'string[]', target: 'groupIdentifierTraits' },
+  groupTraitsToSetOnce: { kind: 'string[]', target: 'groupTraitsToSetOnce' },
+  enableEuropeanUnionEndpoint: { kind: 'boolean', target: 'enableEuropeanUnionEndpoint' },
+  sourceName: { kind: 'string', target: 'sourceName' },
+};
+
+/** Device-mode (browser) settings: accepted and ignored in a replay. */
+const BROWSER_ONLY = new Set(['crossSubdomainCookie', 'secureCookie', 'persistence', 'cookieName', 'nameTag', 'pageview', 'legacySuperProperties', 'secret', 'trackReset']);
+
+export type SettingsResult =
+  | { readonly ok: true; readonly settings: Settings; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+/**
+ * Parse a Segment Mixpanel destination settings object (SPEC §3) into fully resolved settings.
+ * Unknown keys are warnings (a typo must not pass silently); wrong types are errors.
+ * `source` names the file in messages.
+ */
+export function parseSettings(value: unknown, source: string): SettingsResult {
+  if (!isObject(value)) return { ok: false, errors: [`${source}: expected a JSON object of Segment Mixpanel settings`] };
+  const resolved: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const errors: string[] = [];
+  const unknown: string[] = [];
+  const ignored: string[] = [];
+  for (const [key, raw] of Object.entries(value)) {
+    const spec = KEYS[key];
+    if (spec === undefined) {
+      (BROWSER_ONLY.has(key) ? ignored : unknown).push(key);
+      continue;
+    }
+    if (raw === null) continue;
+    const problem = checkKind(raw, spec.kind);
+    if (problem !== null) errors.push(`${source}: setting "${key}" is ${problem}: expected ${describe(spec.kind)}`);
+    else resolved[spec.target] = spec.kind === 'string' && raw === '' ? null : raw;
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const warnings: string[] = [];
+  if (unknown.length > 0) warnings.push(`${source}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} ignored (check the spelling against Segment's Mixpanel settings)`);
+  if (ignored.length > 0) warnings.push(`${source}: browser-only setting${ignored.length > 1 ? 's' : ''} ${ignored.map((k) => `"${k}"`).join(', ')} ignored in a server-side replay`);
+  return { ok: true, settings: resolved as unknown as Settings, warnings };
+}
+
+function checkKind(value: unknown, kind: Kind): string | null {
+  if (kind === 'boolean') return typeof value === 'boolean' ? null : describeValue(value);
+  if (kind === 'string') return typeof value === 'string' ? null : describeValue(value);
+  if (!Array.isArray(value)) return describeValue(value);
+  const bad = value.findIndex((item) => typeof item !== 'string');
+  return bad === -1 ? null : `an array whose item ${bad} is ${describeValue(value[bad])}`;
+}
+
+function describe(kind: Kind): string {
+  return kind === 'string[]' ? 'an array of strings' : `a ${kind}`;
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return `${typeof value === 'object' ? 'an object' : `a ${typeof value}`} (${JSON.stringify(value)})`;
+}

@@ -1,0 +1,93 @@
+import { Buffer } from 'node:buffer';
+import type { Json, JsonObject } from '../json.js';
+import type { Settings } from '../config/settings-types.js';
+import type { MixpanelRecord } from '../mixpanel/types.js';
+import { findKey, keySet, normalizeKey } from '../segment/keys.js';
+import type { PageMessage, TrackMessage } from '../segment/types.js';
+import { eventContextProperties, libraryName } from './context-properties.js';
+import { eventIdentity } from './identity.js';
+import { insertId } from './insert-id.js';
+import { checkEventProperties } from './limits.js';
+import { pickTraits, renameSpecialTraits, withoutNulls } from './traits.js';
+import type { MappingOptions } from './types.js';
+
+/** Properties Mixpanel sets itself at ingestion: never forwarded (reference §3.9). */
+const SET_BY_MIXPANEL = new Set([
+  '$import', '$mp_api_endpoint', '$mp_api_timestamp_ms', 'mp_processing_time_ms', '$mp_event_size',
+  '$distinct_id_before_identity', '$is_reshuffled', '$preshuffle_distinct_id', '$failure_reason',
+  '$failure_description', '$identity_failure_reason', 'mp_original_distinct_id', 'mp_original_event_name',
+]);
+
+/** Names Mixpanel treats specially: sent unchanged, counted as a warning (SPEC §4.0). */
+const RESERVED_NAMES = ['length', 'bucket'] as const;
+
+/** Message properties that become Mixpanel ones: `searchEngine` → `$search_engine`, … (SPEC §4.1). */
+const RENAMED_PROPERTIES = new Map([
+  ['searchengine', '$search_engine'],
+  ['username', '$username'],
+  ['referrer', '$referrer'],
+]);
+
+export type EventResult = { readonly record: MixpanelRecord; readonly warnings: string[] } | { readonly reason: string };
+
+/**
+ * Build the /import event of a track, page or screen call (SPEC §4.1, §4.6): super properties
+ * from `context.traits`, under the message's own properties, under the mapped fields.
+ */
+export function buildEvent(message: TrackMessage | PageMessage, event: string, extra: JsonObject, options: MappingOptions): EventResult {
+  const identity = eventIdentity(message, options.identity);
+  if (identity === null) return { reason: 'no distinct id: expected userId or anonymousId (placeholder ids such as "anonymous" count as absent)' };
+
+  const core: JsonObject = { time: message.timeMs, ...identity, $insert_id: insertId(message), token: options.token };
+  const own: JsonObject = {};
+  const renamed: JsonObject = {};
+  for (const [key, value] of Object.entries(message.properties)) {
+    const target = RENAMED_PROPERTIES.get(normalizeKey(key));
+    if (target !== undefined) {
+      if (!(target in renamed)) renamed[target] = value;
+    } else if (value !== null && !SET_BY_MIXPANEL.has(key)) {
+      own[key] = value;
+    }
+  }
+  Object.assign(own, extra);
+
+  const mapped: JsonObject = {};
+  const ip = message.context.ip;
+  if (ip !== undefined && ip !== null && ip !== '') mapped.ip = ip;
+  const library = libraryName(message.context);
+  if (library !== null) mapped.mp_lib = `Segment: ${library}`;
+  Object.assign(mapped, eventContextProperties(message.context, renamed.$referrer));
+  for (const key of ['$search_engine', '$username'] as const) {
+    const value = renamed[key];
+    if (value !== undefined && value !== null) mapped[key] = value;
+  }
+  if (options.settings.sourceName !== null) mapped.segment_source_name = options.settings.sourceName;
+
+  const properties = withoutNulls({ ...core, ...superProperties(message.context, options.settings), ...own, ...mapped, ...core });
+  const record = { event, properties };
+  const json = JSON.stringify(record);
+  const reason = checkEventProperties(properties, Buffer.byteLength(json));
+  if (reason !== null) return { reason };
+  return { record: { endpoint: '/import', record, json }, warnings: reservedNameWarnings(properties) };
+}
+
+/**
+ * Super properties (SPEC §4.6): the message's `context.traits`, all of them or only
+ * `superProperties`, special traits renamed, nulls dropped, no `id` added.
+ */
+export function superProperties(context: JsonObject, settings: Settings): JsonObject {
+  const traits = context.traits;
+  if (traits === null || typeof traits !== 'object' || Array.isArray(traits)) return {};
+  const picked = settings.setAllTraitsByDefault ? traits : pickTraits(traits, keySet(settings.superProperties), false);
+  return withoutNulls(renameSpecialTraits(picked));
+}
+
+function reservedNameWarnings(properties: JsonObject): string[] {
+  return RESERVED_NAMES.filter((name) => name in properties).map((name) => `reserved property name "${name}"`);
+}
+
+/** The value of a message property matched Segment-style (case- and punctuation-insensitive). */
+export function propertyValue(properties: JsonObject, name: string): Json | undefined {
+  const key = findKey(properties, name);
+  return key === undefined ? undefined : properties[key];
+}

@@ -1,0 +1,58 @@
+import type { Json, JsonObject } from '../json.js';
+import type { EngageUpdate, GroupUpdate } from '../mixpanel/types.js';
+import { keySet, normalizeKey } from '../segment/keys.js';
+import type { GroupMessage } from '../segment/types.js';
+import { profileDistinctId } from './identity.js';
+import { profileUpdate, routeUpdates } from './profile.js';
+import { normalizeProfileDates } from './traits.js';
+import type { MapResult, MappingOptions } from './types.js';
+
+/**
+ * Group → one /groups profile per configured group key present in the call, and with People
+ * on and a userId, an /engage `$union` that puts the user in the group (SPEC §4.5).
+ */
+export function mapGroup(message: GroupMessage, options: MappingOptions): MapResult {
+  const { settings } = options;
+  const setOnce = keySet(settings.groupTraitsToSetOnce);
+  const groups: GroupUpdate[] = [];
+  const memberships: EngageUpdate[] = [];
+  const userId = settings.people ? profileDistinctId(message, options.identity, true) : null;
+
+  for (const [groupKey, groupId] of groupKeys(message, settings.groupIdentifierTraits)) {
+    const base = { $token: options.token, $group_key: groupKey, $group_id: groupId };
+    const $set: JsonObject = {};
+    const $set_once: JsonObject = {};
+    for (const [trait, value] of Object.entries(message.traits)) {
+      (setOnce.has(normalizeKey(trait)) ? $set_once : $set)[trait] = normalizeProfileDates(value);
+    }
+    if (Object.keys($set).length > 0) groups.push({ ...base, $set });
+    if (Object.keys($set_once).length > 0) groups.push({ ...base, $set_once });
+    if (userId !== null) memberships.push(profileUpdate(message, userId, options, { $union: { [groupKey]: [groupId] } }));
+  }
+  if (groups.length === 0 && memberships.length === 0) return { outcome: 'skipped', type: 'group', reason: 'no group identifier trait' };
+
+  const groupRecords = routeUpdates('/groups', groups);
+  if ('reason' in groupRecords) return { outcome: 'rejected', type: 'group', reason: groupRecords.reason };
+  const memberRecords = routeUpdates('/engage', memberships);
+  if ('reason' in memberRecords) return { outcome: 'rejected', type: 'group', reason: memberRecords.reason };
+  return { outcome: 'mapped', type: 'group', records: [...groupRecords.records, ...memberRecords.records], warnings: [] };
+}
+
+/**
+ * [group key as spelled in the message, group id] for each `groupIdentifierTraits` entry whose
+ * value is present; `groupId` means the message's own groupId.
+ */
+function groupKeys(message: GroupMessage, identifiers: readonly string[]): Array<[string, string | number]> {
+  const found: Array<[string, string | number]> = [];
+  for (const identifier of identifiers) {
+    if (normalizeKey(identifier) === 'groupid') {
+      if (message.groupId !== null) found.push(['groupId', message.groupId]);
+      continue;
+    }
+    const wanted = normalizeKey(identifier);
+    const key = Object.keys(message.traits).find((k) => normalizeKey(k) === wanted);
+    const value: Json | undefined = key === undefined ? undefined : message.traits[key];
+    if (key !== undefined && (typeof value === 'number' || (typeof value === 'string' && value !== ''))) found.push([key, value]);
+  }
+  return found;
+}

@@ -1,0 +1,51 @@
+import type { Json, JsonObject } from '../json.js';
+
+export type Endpoint = '/import' | '/engage' | '/groups';
+
+/** One event for POST /import. `properties` holds time (ms), distinct_id, $insert_id and token. */
+export interface ImportEvent {
+  readonly event: string;
+  readonly properties: JsonObject;
+}
+
+export type ProfileOperation = '$set' | '$set_once' | '$add' | '$append' | '$union';
+
+/** One user-profile update for POST /engage (exactly one operation key). */
+export interface EngageUpdate {
+  readonly $token: string;
+  readonly $distinct_id: string;
+  readonly $time: number;
+  readonly $ip: string;
+  readonly $ignore_time?: true;
+  readonly [operation: string]: Json | undefined;
+}
+
+/** One group-profile update for POST /groups. Never carries $distinct_id. */
+export interface GroupUpdate {
+  readonly $token: string;
+  readonly $group_key: string;
+  readonly $group_id: string | number;
+  readonly [operation: string]: Json | undefined;
+}
+
+/**
+ * A record routed to its endpoint: the discriminant decides where it is sent. `json` is the
+ * record serialised once, exactly as it goes on the wire and into dry-run output.
+ */
+export type MixpanelRecord =
+  | { readonly endpoint: '/import'; readonly record: ImportEvent; readonly json: string }
+  | { readonly endpoint: '/engage'; readonly record: EngageUpdate; readonly json: string }
+  | { readonly endpoint: '/groups'; readonly record: GroupUpdate; readonly json: string };
+
+/** The distinct id a record is about (none for group updates): what alias ordering keys on. */
+export function recordDistinctId(item: MixpanelRecord): string | null {
+  if (item.endpoint === '/engage') return item.record.$distinct_id;
+  if (item.endpoint === '/groups') return null;
+  const id = item.record.properties.distinct_id;
+  return typeof id === 'string' ? id : null;
+}
+
+/** `$add` and `$append` change a profile each time they arrive: re-sending them is not safe. */
+export function isIdempotent(item: MixpanelRecord): boolean {
+  return item.endpoint === '/import' || !('$add' in item.record || '$append' in item.record);
+}

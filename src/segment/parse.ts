@@ -1,0 +1,99 @@
+import { isObject, type Json, type JsonObject } from '../json.js';
+import { readId } from './ids.js';
+import { parseTime } from './time.js';
+import { SEGMENT_TYPES, type SegmentMessage, type SegmentType } from './types.js';
+
+export type ParseResult =
+  | { readonly ok: true; readonly message: SegmentMessage }
+  | { readonly ok: false; readonly outcome: 'skipped' | 'rejected'; readonly type: SegmentType | null; readonly reason: string };
+
+const TIME_FIELDS = ['timestamp', 'originalTimestamp', 'receivedAt'] as const;
+
+/** The message's Segment type (lower-cased), or null when it is not one of the six. */
+export function readType(raw: JsonObject): SegmentType | null {
+  const type = typeof raw.type === 'string' ? raw.type.toLowerCase() : '';
+  return (SEGMENT_TYPES as readonly string[]).includes(type) ? (type as SegmentType) : null;
+}
+
+/** The message time in epoch ms from the first time field present; null when absent or unparseable. */
+export function readTime(raw: JsonObject): { field: string; ms: number | null } | null {
+  for (const field of TIME_FIELDS) {
+    const value = raw[field];
+    if (value !== undefined && value !== null) return { field, ms: parseTime(value) };
+  }
+  return null;
+}
+
+/**
+ * Validate one decoded Segment message (SPEC §4.0, order: unsupported type → integrations →
+ * required fields). Identity requirements that depend on the ID-merge mode live in mapping.
+ */
+export function parseMessage(raw: JsonObject): ParseResult {
+  const type = readType(raw);
+  if (type === null) return reject(null, `unsupported type ${JSON.stringify(raw.type ?? null)}: expected one of ${SEGMENT_TYPES.join(', ')}`);
+  if (disabledForMixpanel(raw.integrations)) return { ok: false, outcome: 'skipped', type, reason: 'disabled for Mixpanel by integrations' };
+
+  const time = readTime(raw);
+  if (time === null) return reject(type, 'no timestamp: expected timestamp, originalTimestamp or receivedAt');
+  if (time.ms === null) return reject(type, `${time.field} ${JSON.stringify(raw[time.field])} is not an ISO-8601 date or epoch number`);
+
+  for (const field of ['properties', 'traits', 'context'] as const) {
+    const value = raw[field];
+    if (value !== undefined && value !== null && !isObject(value)) return reject(type, `${field} is ${kind(value)}: expected an object`);
+  }
+
+  const common = {
+    messageId: typeof raw.messageId === 'string' ? raw.messageId : typeof raw.messageId === 'number' ? String(raw.messageId) : null,
+    timeMs: time.ms,
+    userId: readId(raw.userId),
+    anonymousId: readId(raw.anonymousId),
+    context: objectOrEmpty(raw.context),
+    raw,
+  };
+
+  switch (type) {
+    case 'track': {
+      if (typeof raw.event !== 'string' || raw.event.trim() === '') return reject(type, 'track without an event name: expected a non-empty string in "event"');
+      return ok({ ...common, type, event: raw.event, properties: objectOrEmpty(raw.properties) });
+    }
+    case 'page':
+    case 'screen':
+      return ok({ ...common, type, name: nonEmpty(raw.name), category: nonEmpty(raw.category), properties: objectOrEmpty(raw.properties) });
+    case 'identify':
+      return ok({ ...common, type, traits: objectOrEmpty(raw.traits) });
+    case 'alias':
+      return ok({ ...common, type, previousId: readId(raw.previousId) });
+    case 'group': {
+      const groupId = typeof raw.groupId === 'string' && raw.groupId !== '' ? raw.groupId : typeof raw.groupId === 'number' ? raw.groupId : null;
+      return ok({ ...common, type, groupId, traits: objectOrEmpty(raw.traits) });
+    }
+  }
+}
+
+/** `integrations.Mixpanel === false`, or `integrations.All === false` without Mixpanel truthy. */
+function disabledForMixpanel(integrations: Json | undefined): boolean {
+  if (!isObject(integrations)) return false;
+  if (integrations.Mixpanel === false) return true;
+  return integrations.All === false && !integrations.Mixpanel;
+}
+
+function ok(message: SegmentMessage): ParseResult {
+  return { ok: true, message };
+}
+
+function reject(type: SegmentType | null, reason: string): ParseResult {
+  return { ok: false, outcome: 'rejected', type, reason };
+}
+
+function objectOrEmpty(value: Json | undefined): JsonObject {
+  return isObject(value) ? value : {};
+}
+
+function nonEmpty(value: Json | undefined): string | null {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+function kind(value: Json): string {
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
