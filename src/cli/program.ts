@@ -1,0 +1,71 @@
+import { Command, Option } from 'commander';
+import { RUN_DEFAULTS, type ImportFlags } from '../config/run-config.js';
+import type { CliIo } from './io.js';
+import { runImportCommand } from './commands/import.js';
+
+export const VERSION = '0.1.0';
+
+/** The commander program. Actions store their exit code in `result.code`. */
+export function buildProgram(io: CliIo, result: { code: number }): Command {
+  const program = new Command('mpx-replay')
+    .description('Replay Segment event logs (NDJSON, gzip, archive folders, stdin) into Mixpanel, mapped exactly as Segment\'s Mixpanel destination does.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ mpx-replay import fixtures/segment-logs --settings fixtures/settings.json --dry-run --out mapped.ndjson
+  $ MIXPANEL_SERVICE_ACCOUNT=user:secret mpx-replay import segment-logs/src_123/2026-11-29 --project-id 1234567 --token $TOKEN
+  $ mpx-replay diff before.ndjson after.ndjson
+
+Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or configuration error,
+3 stopped early on a fatal delivery error, 130 interrupted.`,
+    );
+
+  program
+    .command('import')
+    .description('map Segment messages and send them to Mixpanel (/import, /engage, /groups), or write them with --dry-run')
+    .argument('<inputs...>', 'files (.ndjson, .jsonl, .json, optionally .gz), directories (walked recursively, sorted), or - for stdin')
+    .option('--settings <file>', 'Segment Mixpanel destination settings as JSON, keys as Segment names them (env MPX_SETTINGS)')
+    .option('--token <token>', 'Mixpanel project token (env MIXPANEL_TOKEN, or "token" in settings)')
+    .option('--service-account <user:secret>', 'service-account auth for /import, with --project-id (env MIXPANEL_SERVICE_ACCOUNT)')
+    .option('--project-id <id>', 'Mixpanel project id for service-account auth (env MIXPANEL_PROJECT_ID)')
+    .option('--api-secret <secret>', 'legacy project API secret for /import (env MIXPANEL_API_SECRET, or apiKey/apiSecret in settings)')
+    .addOption(new Option('--region <region>', 'data residency: us, eu or in (env MIXPANEL_REGION; enableEuropeanUnionEndpoint means eu)'))
+    .option('--api-host <url>', 'base URL override, e.g. a proxy or a local test server; plain http only to loopback (env MIXPANEL_API_HOST)')
+    .addOption(new Option('--identity <mode>', 'the project\'s ID merge system: original or simplified').default('original'))
+    .option('--dry-run', 'map and validate only; write the records as NDJSON to --out or stdout')
+    .option('--out <file>', 'dry-run output file (default stdout)')
+    .option('--from <time>', 'only messages at or after this time (ISO-8601 or epoch ms)')
+    .option('--to <time>', 'only messages before this time (ISO-8601 or epoch ms)')
+    .option('--types <list>', 'only these Segment call types, e.g. track,page')
+    .option('--concurrency <n>', `requests in flight (default ${RUN_DEFAULTS.concurrency})`)
+    .option('--batch-size <n>', `records per request, 1..2000 (default ${RUN_DEFAULTS.batchSize})`)
+    .option('--rate <events/s>', 'client-side ceiling on records per second (default none)')
+    .option('--alias-delay <ms>', `wait after aliases are acknowledged before their users' records are sent (default ${RUN_DEFAULTS.aliasDelayMs})`)
+    .option('--checkpoint <file>', 'resume journal: a re-run with the same file skips lines already settled')
+    .option('--force', 'use a checkpoint even if it was written with other settings or identity mode')
+    .option('--rejects <file>', 'write every rejected line as NDJSON with its reason')
+    .option('--json', 'print the final report as one JSON object on stdout')
+    .option('--quiet', 'no progress and no report unless something went wrong')
+    .option('--no-progress', 'no progress display')
+    .option('--max-retries <n>', `retries per request for 429, 5xx and network errors (default ${RUN_DEFAULTS.maxRetries})`)
+    .option('--timeout <ms>', `request timeout (default ${RUN_DEFAULTS.timeoutMs})`)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ mpx-replay import fixtures/segment-logs --settings fixtures/settings.json --dry-run > mapped.ndjson
+  $ mpx-replay import events.ndjson.gz --token $TOKEN --api-secret $SECRET --rejects rejects.ndjson
+  $ zcat day.gz | mpx-replay import - --service-account user:secret --project-id 123 --token $TOKEN --json`,
+    )
+    .action(async (inputs: string[], flags: ImportFlags) => {
+      result.code = await runImportCommand(inputs, flags, io);
+    });
+
+  return program;
+}

@@ -1,0 +1,38 @@
+import ora, { type Ora } from 'ora';
+import type { Accounting } from '../pipeline/account.js';
+import type { CliIo } from './io.js';
+
+const PLAIN_EVERY_MS = 5_000;
+const SPIN_EVERY_MS = 200;
+
+export interface Progress {
+  stop(): void;
+}
+
+/**
+ * Live counts on stderr: an ora spinner when stderr is a TTY and CI is unset, otherwise a
+ * plain line every few seconds; nothing when disabled (--quiet, --no-progress).
+ */
+export function startProgress(io: CliIo, accounting: Accounting, enabled: boolean, label: string): Progress {
+  if (!enabled) return { stop() {} };
+  const now = io.now ?? Date.now;
+  const started = now();
+  const text = (): string => {
+    const seconds = Math.max((now() - started) / 1000, 0.001);
+    return `${label}: ${accounting.linesRead} read, ${accounting.linesDelivered} ${label === 'dry run' ? 'mapped' : 'delivered'}, ${accounting.linesSkipped} skipped, ${accounting.linesRejected} rejected, ${Math.round(accounting.linesRead / seconds)} lines/s`;
+  };
+  if (io.stderr.isTTY === true && !io.env.CI) {
+    const spinner: Ora = ora({ text: text(), stream: io.stderr, discardStdin: false }).start();
+    const timer = setInterval(() => (spinner.text = text()), SPIN_EVERY_MS);
+    timer.unref();
+    return {
+      stop() {
+        clearInterval(timer);
+        spinner.stop();
+      },
+    };
+  }
+  const timer = setInterval(() => io.stderr.write(`${text()}\n`), PLAIN_EVERY_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

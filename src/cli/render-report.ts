@@ -1,0 +1,68 @@
+import type { Report } from '../pipeline/report.js';
+
+/** The human report for stderr: short, aligned, counts first, then reasons with example lines. */
+export function renderReport(report: Report): string {
+  const m = report.messages;
+  const lines: string[] = [];
+  const verb = report.mode === 'dry-run' ? 'mapped (dry run)' : 'delivered';
+  lines.push(`mpx-replay ${report.mode}: ${statusText(report)}`);
+  lines.push(`  messages read     ${m.read}${typeList(m.byType)}`);
+  lines.push(`  ${verb.padEnd(17)} ${m.delivered}`);
+  lines.push(`  skipped           ${m.skipped}`);
+  lines.push(`  rejected          ${m.rejected}`);
+  if (m.unsettled > 0) lines.push(`  not settled       ${m.unsettled} (in flight when the run stopped)`);
+  lines.push(`  records built     ${endpointList(report.records.built)}`);
+  if (report.mode === 'import') {
+    lines.push(`  records delivered ${endpointList(report.records.delivered)}`);
+    if (Object.keys(report.records.rejected).length > 0) lines.push(`  records rejected  ${endpointList(report.records.rejected)}`);
+  }
+  for (const [title, reasons] of [['skipped', report.skipped], ['rejected', report.rejected]] as const) {
+    const entries = Object.entries(reasons).sort((a, b) => b[1].count - a[1].count);
+    if (entries.length === 0) continue;
+    lines.push(`  ${title} because:`);
+    for (const [reason, info] of entries) {
+      const where = info.examples.length > 0 ? `  (${info.examples.join(', ')}${info.count > info.examples.length ? ', …' : ''})` : '';
+      lines.push(`    ${String(info.count).padStart(7)}  ${info.stage ? `[${info.stage}] ` : ''}${reason}${where}`);
+    }
+  }
+  const warnings = Object.entries(report.warnings);
+  if (warnings.length > 0) lines.push(`  warnings: ${warnings.map(([w, n]) => `${w} ×${n}`).join('; ')}`);
+  for (const input of report.inputs.filter((f) => f.truncated !== null)) lines.push(`  input ${input.file}: ${input.truncated}`);
+  const h = report.http;
+  if (report.mode === 'import') {
+    lines.push(`  http              ${h.requests} requests, ${h.retries} retries, ${h.status429} × 429, ${mb(h.bytesRaw)} raw, ${mb(h.bytesWire)} on the wire`);
+    if (h.nonIdempotentInFlight > 0) lines.push(`  warning: ${h.nonIdempotentInFlight} $add/$append profile updates were in flight at the stop; re-sending them may count twice`);
+  }
+  lines.push(`  time              ${(report.wallMs / 1000).toFixed(1)} s, ${report.recordsPerSecond} records/s`);
+  if (report.error !== null) lines.push(`  error: ${report.error}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function statusText(report: Report): string {
+  switch (report.status) {
+    case 'ok':
+      return 'done';
+    case 'rejected':
+      return 'done, with rejected lines (exit 1)';
+    case 'fatal':
+      return 'stopped early (exit 3)';
+    case 'interrupted':
+      return 'interrupted (exit 130)';
+    case 'usage':
+      return 'usage error (exit 2)';
+  }
+}
+
+function typeList(byType: Record<string, number>): string {
+  const parts = Object.entries(byType).map(([type, n]) => `${type} ${n}`);
+  return parts.length > 0 ? `  (${parts.join(', ')})` : '';
+}
+
+function endpointList(counts: Record<string, number>): string {
+  const parts = Object.entries(counts).map(([endpoint, n]) => `${endpoint} ${n}`);
+  return parts.length > 0 ? parts.join(', ') : '0';
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

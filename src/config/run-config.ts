@@ -1,0 +1,183 @@
+import type { ImportAuth } from '../mixpanel/auth.js';
+import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.js';
+import { parseIso } from '../segment/time.js';
+import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
+import type { MessageFilter } from '../pipeline/process-line.js';
+import type { IdentityMode, Settings } from './settings-types.js';
+
+/** Run defaults (SPEC §1): the only place they live. */
+export const RUN_DEFAULTS = {
+  concurrency: 10,
+  batchSize: 2000,
+  aliasDelayMs: 1000,
+  maxRetries: 10,
+  timeoutMs: 60_000,
+} as const;
+
+/** The import command's flags as commander hands them over (strings, unparsed). */
+export interface ImportFlags {
+  settings?: string;
+  token?: string;
+  serviceAccount?: string;
+  projectId?: string;
+  apiSecret?: string;
+  region?: string;
+  apiHost?: string;
+  identity?: string;
+  dryRun?: boolean;
+  out?: string;
+  from?: string;
+  to?: string;
+  types?: string;
+  concurrency?: string;
+  batchSize?: string;
+  rate?: string;
+  aliasDelay?: string;
+  checkpoint?: string;
+  force?: boolean;
+  rejects?: string;
+  json?: boolean;
+  quiet?: boolean;
+  progress?: boolean;
+  maxRetries?: string;
+  timeout?: string;
+}
+
+export interface DeliveryConfig {
+  readonly origin: string;
+  readonly auth: ImportAuth;
+  readonly concurrency: number;
+  readonly batchSize: number;
+  readonly rate: number | null;
+  readonly aliasDelayMs: number;
+  readonly maxRetries: number;
+  readonly timeoutMs: number;
+}
+
+/** Everything a run needs, resolved once: flags > environment > settings file > defaults. */
+export interface RunConfig {
+  readonly inputs: readonly string[];
+  readonly settings: Settings;
+  readonly identity: IdentityMode;
+  /** The token written into records; "<token>" in a dry run without one. */
+  readonly token: string;
+  readonly filter: MessageFilter;
+  readonly dryRun: boolean;
+  readonly out: string | null;
+  readonly rejects: string | null;
+  readonly checkpoint: string | null;
+  readonly force: boolean;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly progress: boolean;
+  /** null in a dry run. */
+  readonly delivery: DeliveryConfig | null;
+  /** Values that must never appear in output. */
+  readonly secrets: readonly string[];
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const DRY_RUN_TOKEN = '<token>';
+
+/** Resolve flags + env + parsed settings into a RunConfig, or every problem found (exit 2). */
+export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, env: Env, settings: Settings): { config: RunConfig } | { errors: string[] } {
+  const errors: string[] = [];
+  const int = (name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) errors.push(`--${name} ${JSON.stringify(raw)}: expected an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}`);
+    return n;
+  };
+
+  const identity = flags.identity ?? 'original';
+  if (identity !== 'original' && identity !== 'simplified') errors.push(`--identity ${JSON.stringify(identity)}: expected original or simplified`);
+  const region = (flags.region ?? env.MIXPANEL_REGION ?? (settings.enableEuropeanUnionEndpoint ? 'eu' : 'us')).toLowerCase();
+  if (!(region in REGION_HOSTS)) errors.push(`--region ${JSON.stringify(region)}: expected us, eu or in`);
+  const apiHost = flags.apiHost ?? env.MIXPANEL_API_HOST;
+  let origin = REGION_HOSTS[region as Region] ?? REGION_HOSTS.us;
+  if (apiHost !== undefined) {
+    const checked = checkApiHost(apiHost);
+    if (checked.ok) origin = checked.origin;
+    else errors.push(checked.reason);
+  }
+
+  const types = parseTypes(flags.types, errors);
+  const fromMs = parseBound('--from', flags.from, errors);
+  const toMs = parseBound('--to', flags.to, errors);
+  if (fromMs !== null && toMs !== null && fromMs >= toMs) errors.push(`--from must be before --to`);
+
+  const token = flags.token ?? env.MIXPANEL_TOKEN ?? settings.token;
+  const dryRun = flags.dryRun === true;
+  const auth = resolveAuth(flags, env, settings, token, errors);
+  if (!dryRun && token === null) errors.push('no project token: give --token, MIXPANEL_TOKEN or "token" in the settings file (a --dry-run needs none)');
+  if (!dryRun && flags.out !== undefined) errors.push('--out is for --dry-run output');
+
+  const delivery: DeliveryConfig | null =
+    dryRun || auth === null
+      ? null
+      : {
+          origin,
+          auth,
+          concurrency: int('concurrency', flags.concurrency, RUN_DEFAULTS.concurrency, 1, 256),
+          batchSize: int('batch-size', flags.batchSize, RUN_DEFAULTS.batchSize, 1, 2000),
+          rate: flags.rate === undefined ? null : int('rate', flags.rate, 0, 1),
+          aliasDelayMs: int('alias-delay', flags.aliasDelay, RUN_DEFAULTS.aliasDelayMs, 0),
+          maxRetries: int('max-retries', flags.maxRetries, RUN_DEFAULTS.maxRetries, 0, 100),
+          timeoutMs: int('timeout', flags.timeout, RUN_DEFAULTS.timeoutMs, 100),
+        };
+  if (errors.length > 0) return { errors };
+
+  const secrets = [token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null]
+    .filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  return {
+    config: {
+      inputs,
+      settings,
+      identity: identity as IdentityMode,
+      token: token ?? DRY_RUN_TOKEN,
+      filter: { types, fromMs, toMs },
+      dryRun,
+      out: flags.out ?? null,
+      rejects: flags.rejects ?? null,
+      checkpoint: flags.checkpoint ?? null,
+      force: flags.force === true,
+      json: flags.json === true,
+      quiet: flags.quiet === true,
+      progress: flags.progress !== false && flags.quiet !== true,
+      delivery,
+      secrets,
+    },
+  };
+}
+
+/** Service account (with project id) > API secret > token, each from flags, then env, then settings. */
+function resolveAuth(flags: ImportFlags, env: Env, settings: Settings, token: string | null, errors: string[]): ImportAuth | null {
+  const serviceAccount = flags.serviceAccount ?? env.MIXPANEL_SERVICE_ACCOUNT;
+  if (serviceAccount !== undefined) {
+    const colon = serviceAccount.indexOf(':');
+    const projectId = flags.projectId ?? env.MIXPANEL_PROJECT_ID;
+    if (colon <= 0 || colon === serviceAccount.length - 1) errors.push('--service-account: expected user:secret');
+    else if (projectId === undefined || projectId === '') errors.push('--service-account needs --project-id (or MIXPANEL_PROJECT_ID)');
+    else return { kind: 'service-account', user: serviceAccount.slice(0, colon), secret: serviceAccount.slice(colon + 1), projectId };
+    return null;
+  }
+  const secret = flags.apiSecret ?? env.MIXPANEL_API_SECRET ?? settings.apiSecret;
+  if (secret) return { kind: 'api-secret', secret };
+  return token ? { kind: 'token', token } : null;
+}
+
+function parseTypes(raw: string | undefined, errors: string[]): ReadonlySet<SegmentType> | null {
+  if (raw === undefined) return null;
+  const names = raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const bad = names.filter((t) => !(SEGMENT_TYPES as readonly string[]).includes(t));
+  if (bad.length > 0 || names.length === 0) errors.push(`--types ${JSON.stringify(raw)}: expected a comma-separated list of ${SEGMENT_TYPES.join(', ')}`);
+  return new Set(names as SegmentType[]);
+}
+
+function parseBound(flag: string, raw: string | undefined, errors: string[]): number | null {
+  if (raw === undefined) return null;
+  const ms = /^\d+$/.test(raw.trim()) ? Number(raw) : parseIso(raw.trim());
+  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z) or epoch milliseconds`);
+  return ms;
+}

@@ -1,0 +1,64 @@
+import { isObject, type JsonObject } from '../json.js';
+import { mapMessage, type MappingOptions } from '../mapping/index.js';
+import type { MixpanelRecord } from '../mixpanel/types.js';
+import { readTime, readType } from '../segment/parse.js';
+import type { SegmentType } from '../segment/types.js';
+import type { InputLine } from './read.js';
+import type { LineOutcome, LineRef } from './outcomes.js';
+
+/** --types / --from / --to (SPEC §1): messages outside them are skipped, not rejected. */
+export interface MessageFilter {
+  readonly types: ReadonlySet<SegmentType> | null;
+  readonly fromMs: number | null;
+  readonly toMs: number | null;
+}
+
+export const NO_FILTER: MessageFilter = { types: null, fromMs: null, toMs: null };
+
+/** One input line after parsing and mapping: records to send, or a final outcome. */
+export type ProcessedLine =
+  | { readonly kind: 'records'; readonly ref: LineRef; readonly type: SegmentType; readonly records: readonly MixpanelRecord[]; readonly warnings: readonly string[]; readonly text: string }
+  | { readonly kind: 'settled'; readonly ref: LineRef; readonly type: SegmentType | null; readonly outcome: Exclude<LineOutcome, { kind: 'delivered' }>; readonly text: string };
+
+/** Decode, filter and map one line. Pure apart from JSON.parse; a bad line is data, not an exception. */
+export function processLine(input: InputLine, mapping: MappingOptions, filter: MessageFilter): ProcessedLine {
+  const baseRef = { file: input.file, line: input.line, messageId: null };
+  if (input.kind === 'bad') return rejectedInput(baseRef, input.reason, input.text);
+  let value: unknown;
+  try {
+    value = JSON.parse(input.text);
+  } catch (error) {
+    return rejectedInput(baseRef, `invalid JSON: ${(error as Error).message}`, input.text);
+  }
+  if (!isObject(value)) return rejectedInput(baseRef, `not a JSON object: found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, input.text);
+
+  const messageId = typeof value.messageId === 'string' ? value.messageId : typeof value.messageId === 'number' ? String(value.messageId) : null;
+  const ref: LineRef = { ...baseRef, messageId };
+  const type = readType(value);
+  const filtered = type === null ? null : filterReason(value, type, filter);
+  if (filtered !== null) return { kind: 'settled', ref, type, outcome: { kind: 'skipped', type, reason: filtered }, text: input.text };
+
+  const result = mapMessage(value, mapping);
+  if (result.outcome === 'mapped') return { kind: 'records', ref, type: result.type, records: result.records, warnings: result.warnings, text: input.text };
+  const outcome: ProcessedLine & { kind: 'settled' } = {
+    kind: 'settled',
+    ref,
+    type: result.type,
+    outcome: result.outcome === 'skipped' ? { kind: 'skipped', type: result.type, reason: result.reason } : { kind: 'rejected', type: result.type, stage: 'mapping', reason: result.reason },
+    text: input.text,
+  };
+  return outcome;
+}
+
+function filterReason(message: JsonObject, type: SegmentType, filter: MessageFilter): string | null {
+  if (filter.types !== null && !filter.types.has(type)) return 'filtered out by --types';
+  if (filter.fromMs === null && filter.toMs === null) return null;
+  const time = readTime(message)?.ms ?? null;
+  if (time === null) return null;
+  if ((filter.fromMs !== null && time < filter.fromMs) || (filter.toMs !== null && time >= filter.toMs)) return 'outside the --from/--to window';
+  return null;
+}
+
+function rejectedInput(ref: LineRef, reason: string, text: string): ProcessedLine {
+  return { kind: 'settled', ref, type: null, outcome: { kind: 'rejected', type: null, stage: 'input', reason }, text };
+}

@@ -1,0 +1,85 @@
+import type { Accounting, ReasonCount } from './account.js';
+import type { FileSummary } from './read.js';
+
+/** Transport figures from the sender (zeros in a dry run). */
+export interface DeliveryStats {
+  requests: number;
+  retries: number;
+  status429: number;
+  bytesRaw: number;
+  bytesWire: number;
+  /** `$add` / `$append` updates that were in flight when a run stopped early (may or may not have applied). */
+  nonIdempotentInFlight: number;
+}
+
+export const NO_DELIVERY: DeliveryStats = { requests: 0, retries: 0, status429: 0, bytesRaw: 0, bytesWire: 0, nonIdempotentInFlight: 0 };
+
+export type RunStatus = 'ok' | 'rejected' | 'fatal' | 'interrupted' | 'usage';
+
+/** The final report, version 1: the JSON form of `--json` (documented in the README). */
+export interface Report {
+  version: 1;
+  mode: 'dry-run' | 'import';
+  status: RunStatus;
+  exitCode: number;
+  error: string | null;
+  messages: { read: number; delivered: number; skipped: number; rejected: number; unsettled: number; byType: Record<string, number> };
+  records: { built: Record<string, number>; delivered: Record<string, number>; rejected: Record<string, number> };
+  skipped: Record<string, ReasonCount>;
+  rejected: Record<string, ReasonCount>;
+  warnings: Record<string, number>;
+  inputs: FileSummary[];
+  http: DeliveryStats;
+  wallMs: number;
+  recordsPerSecond: number;
+}
+
+export const EXIT = { ok: 0, rejected: 1, usage: 2, fatal: 3, interrupted: 130 } as const;
+
+export function buildReport(args: {
+  mode: Report['mode'];
+  accounting: Accounting;
+  inputs: FileSummary[];
+  http: DeliveryStats;
+  wallMs: number;
+  fatal: string | null;
+  interrupted: boolean;
+}): Report {
+  const { accounting: a, inputs, http, wallMs, fatal, interrupted } = args;
+  const truncated = inputs.some((f) => f.truncated !== null);
+  const status: RunStatus = interrupted ? 'interrupted' : fatal !== null ? 'fatal' : a.linesRejected > 0 || truncated ? 'rejected' : 'ok';
+  const delivered = sum(args.mode === 'dry-run' ? a.recordsBuilt : a.recordsDelivered);
+  return {
+    version: 1,
+    mode: args.mode,
+    status,
+    exitCode: EXIT[status],
+    error: fatal,
+    messages: {
+      read: a.linesRead,
+      delivered: a.linesDelivered,
+      skipped: a.linesSkipped,
+      rejected: a.linesRejected,
+      unsettled: a.unsettled,
+      byType: Object.fromEntries(a.messagesByType),
+    },
+    records: {
+      built: Object.fromEntries(a.recordsBuilt),
+      delivered: Object.fromEntries(args.mode === 'dry-run' ? new Map() : a.recordsDelivered),
+      rejected: Object.fromEntries(a.recordsRejected),
+    },
+    skipped: Object.fromEntries(a.skipped),
+    rejected: Object.fromEntries(a.rejected),
+    warnings: Object.fromEntries(a.warnings),
+    inputs,
+    http,
+    wallMs: Math.round(wallMs),
+    recordsPerSecond: wallMs > 0 ? Math.round((delivered / wallMs) * 1000) : 0,
+  };
+}
+
+function sum(map: Map<string, number>): number {
+  let total = 0;
+  for (const n of map.values()) total += n;
+  return total;
+}

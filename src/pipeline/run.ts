@@ -1,0 +1,80 @@
+import type { MappingOptions } from '../mapping/types.js';
+import { Accounting } from './account.js';
+import type { LineOutcome, LineRef } from './outcomes.js';
+import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
+import { readLines, type FileSummary } from './read.js';
+import type { Readable } from 'node:stream';
+
+/** A mapped line handed to a sink: its records and the ticket that settles the line. */
+export interface MappedLine {
+  readonly line: ProcessedLine & { kind: 'records' };
+  /** Called once per line when all its records are settled (delivered, or rejected with a reason). */
+  readonly settle: (outcome: LineOutcome) => void;
+}
+
+/** Where mapped records go: the dry-run writer, or the Mixpanel sender. */
+export interface RecordSink {
+  /** Take a line's records; the promise resolves when the sink has room for more (backpressure). */
+  accept(line: MappedLine): Promise<void> | void;
+  /** Send what is buffered and resolve once every accepted line has settled. */
+  finish(): Promise<void>;
+}
+
+/** Called for every settled line (reports, rejects file, checkpoint). */
+export type SettleListener = (ref: LineRef, outcome: LineOutcome, text: string) => void | Promise<void>;
+
+export interface PipelineOptions {
+  readonly files: readonly string[];
+  readonly mapping: MappingOptions;
+  readonly filter: MessageFilter;
+  readonly sink: RecordSink;
+  readonly accounting: Accounting;
+  readonly onSettle: SettleListener;
+  readonly stdin?: Readable;
+  readonly skip?: (file: string, line: number) => boolean;
+  readonly onFile?: (summary: FileSummary) => void;
+  /** Checked between batches: when it returns true, reading stops (SIGINT). */
+  readonly stopped?: () => boolean;
+}
+
+/**
+ * read → map → sink, accounting for every line. Pure stages are in process-line.ts; this loop
+ * only moves lines along and awaits the sink's backpressure.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<void> {
+  const { accounting, onSettle, sink } = options;
+  const pendingSettles: Array<Promise<void>> = [];
+  const settle = (ref: LineRef, outcome: LineOutcome, text: string): void => {
+    accounting.settle(ref, outcome);
+    const done = onSettle(ref, outcome, text);
+    if (done) pendingSettles.push(done);
+  };
+
+  for await (const batch of readLines(options.files, { stdin: options.stdin, skip: options.skip, onFile: options.onFile })) {
+    for (const input of batch) {
+      const line = processLine(input, options.mapping, options.filter);
+      accounting.read(line.type);
+      if (line.kind === 'settled') {
+        settle(line.ref, line.outcome, line.text);
+        continue;
+      }
+      for (const record of line.records) accounting.built(record.endpoint);
+      for (const warning of line.warnings) accounting.warn(warning);
+      let settled = false;
+      const ticket: MappedLine = {
+        line,
+        settle: (outcome) => {
+          if (settled) return;
+          settled = true;
+          settle(line.ref, outcome, line.text);
+        },
+      };
+      const room = sink.accept(ticket);
+      if (room) await room;
+    }
+    if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
+    if (options.stopped?.()) break;
+  }
+  await sink.finish();
+  await Promise.all(pendingSettles);
+}

@@ -1,0 +1,93 @@
+// Public types of the Mixpanel-compatible test server.
+
+export interface ServerProject {
+  id: string;
+  token: string;
+  apiSecret: string;
+  serviceAccount?: { user: string; secret: string };
+  identity?: 'original' | 'simplified';
+}
+
+export interface FaultOptions {
+  /** Seed of the deterministic PRNG (mulberry32). Default 1. */
+  seed?: number;
+  /** Probability 0..1 that a request gets a 429. */
+  rate429?: number;
+  rate503?: number;
+  rate500?: number;
+  /** Probability that the socket is destroyed without a reply. */
+  rateDrop?: number;
+  /** false (default): dropped requests ingest nothing; true: ingest, then drop (a lost reply). */
+  dropAfterIngest?: boolean;
+  /** Probability that a reply is delayed by slowMs (default 1000 ms). */
+  rateSlow?: number;
+  slowMs?: number;
+  /** 429 bursts: with 1-based request numbers k, k >= N and (k - N) % N < length get a 429. */
+  burst429?: { everyNthRequest: number; length: number };
+  /** When set, every 429 reply (faults and rate limiter) carries Retry-After. */
+  retryAfterSeconds?: number;
+}
+
+export interface ServerOptions {
+  projects?: ServerProject[];
+  /** Require Basic auth on /import. Default true. */
+  requireAuth?: boolean;
+  /** Added before every reply (after ingest). */
+  latencyMs?: number;
+  /** Maximum uncompressed body size; default 10 MiB; larger → 413. */
+  maxBodyBytes?: number;
+  /** Maximum records per request; default 2000; more → 400. */
+  maxRecords?: number;
+  /** Per-project token bucket over records (all endpoints). */
+  rateLimit?: { eventsPerSecond: number; burstSeconds?: number };
+  faults?: FaultOptions;
+  /** Clock for time-range checks, the rate limiter and arrival stamps. Default Date.now. */
+  now?: () => number;
+}
+
+export type Endpoint = '/import' | '/engage' | '/groups';
+export type AuthKind = 'service-account' | 'api-secret' | 'token' | 'none';
+
+export interface AcceptedRecord {
+  endpoint: Endpoint;
+  projectId: string;
+  record: any;
+  arrivedAtMs: number;
+  /** When the reply was written; Infinity when the reply was never sent (drop after ingest). */
+  ackedAtMs: number;
+  requestId: number;
+}
+
+export interface RequestLogEntry {
+  requestId: number;
+  endpoint: string;
+  /** HTTP status; 0 when the socket was destroyed without a reply. */
+  status: number;
+  records: number;
+  rawBytes: number;
+  wireBytes: number;
+  gzip: boolean;
+  arrivedAtMs: number;
+  ackedAtMs: number;
+  fault?: string;
+  authKind?: AuthKind;
+}
+
+export interface ServerStats {
+  requests: number;
+  accepted: number;
+  byStatus: Record<string, number>;
+  byEndpoint: Record<string, number>;
+}
+
+export interface MixpanelTestServer {
+  url: string;
+  port: number;
+  /** Every accepted record, no dedup, in arrival order. */
+  accepted: AcceptedRecord[];
+  requests: RequestLogEntry[];
+  stats(): ServerStats;
+  /** Clears accepted and requests (same array objects). */
+  reset(): void;
+  close(): Promise<void>;
+}
