@@ -12,7 +12,11 @@ export const RUN_DEFAULTS = {
   aliasDelayMs: 1000,
   maxRetries: 10,
   timeoutMs: 60_000,
+  backoffMs: 2_000,
 } as const;
+
+/** Retries back off from --backoff, doubling up to this. */
+export const MAX_BACKOFF_MS = 60_000;
 
 /** The import command's flags as commander hands them over (strings, unparsed). */
 export interface ImportFlags {
@@ -41,6 +45,7 @@ export interface ImportFlags {
   progress?: boolean;
   maxRetries?: string;
   timeout?: string;
+  backoff?: string;
 }
 
 export interface DeliveryConfig {
@@ -52,6 +57,7 @@ export interface DeliveryConfig {
   readonly aliasDelayMs: number;
   readonly maxRetries: number;
   readonly timeoutMs: number;
+  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
 }
 
 /** Everything a run needs, resolved once: flags > environment > settings file > defaults. */
@@ -125,6 +131,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
           aliasDelayMs: int('alias-delay', flags.aliasDelay, RUN_DEFAULTS.aliasDelayMs, 0),
           maxRetries: int('max-retries', flags.maxRetries, RUN_DEFAULTS.maxRetries, 0, 100),
           timeoutMs: int('timeout', flags.timeout, RUN_DEFAULTS.timeoutMs, 100),
+          backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
         };
   if (errors.length > 0) return { errors };
 

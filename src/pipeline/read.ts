@@ -22,6 +22,8 @@ export interface FileSummary {
 
 export interface ReadOptions {
   readonly stdin?: Readable;
+  /** Read "-" from this file instead of stdin (stdin spooled for a two-pass delivery). */
+  readonly stdinPath?: string;
   /** Lines of a file to leave out (already settled in an earlier run); they are not emitted. */
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
@@ -37,7 +39,8 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  */
 export async function* readLines(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<InputLine[]> {
   for (const file of files) {
-    const source = file === '-' ? (options.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: 1 << 20 });
+    const path = file === '-' ? options.stdinPath : file;
+    const source = path === undefined ? (options.stdin ?? process.stdin) : createReadStream(path, { highWaterMark: 1 << 20 });
     yield* readOne(file, source, options);
   }
 }

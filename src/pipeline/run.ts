@@ -31,10 +31,16 @@ export interface PipelineOptions {
   readonly accounting: Accounting;
   readonly onSettle: SettleListener;
   readonly stdin?: Readable;
+  readonly stdinPath?: string;
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
   /** Checked between batches: when it returns true, reading stops (SIGINT). */
   readonly stopped?: () => boolean;
+  /**
+   * A partial pass (the alias pass): only lines whose text passes `select` and whose processed
+   * form passes `keep` are handled and counted; the sink is not finished.
+   */
+  readonly partial?: { readonly select: (text: string) => boolean; readonly keep: (line: ProcessedLine) => boolean };
 }
 
 /**
@@ -42,7 +48,7 @@ export interface PipelineOptions {
  * only moves lines along and awaits the sink's backpressure.
  */
 export async function runPipeline(options: PipelineOptions): Promise<void> {
-  const { accounting, onSettle, sink } = options;
+  const { accounting, onSettle, sink, partial } = options;
   const pendingSettles: Array<Promise<void>> = [];
   const settle = (ref: LineRef, outcome: LineOutcome, text: string): void => {
     accounting.settle(ref, outcome);
@@ -50,9 +56,11 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (done) pendingSettles.push(done);
   };
 
-  for await (const batch of readLines(options.files, { stdin: options.stdin, skip: options.skip, onFile: options.onFile })) {
+  for await (const batch of readLines(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile })) {
     for (const input of batch) {
+      if (partial !== undefined && (input.kind !== 'line' || !partial.select(input.text))) continue;
       const line = processLine(input, options.mapping, options.filter);
+      if (partial !== undefined && !partial.keep(line)) continue;
       accounting.read(line.type);
       if (line.kind === 'settled') {
         settle(line.ref, line.outcome, line.text);
@@ -75,6 +83,6 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
     if (options.stopped?.()) break;
   }
-  await sink.finish();
+  if (partial === undefined) await sink.finish();
   await Promise.all(pendingSettles);
 }

@@ -2,71 +2,62 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseSettings } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
-import { Accounting } from '../../pipeline/account.js';
-import { dryRunSink } from '../../pipeline/dry-run-sink.js';
 import { expandInputs, InputError } from '../../pipeline/inputs.js';
-import type { FileSummary } from '../../pipeline/read.js';
 import { formatReject, redact } from '../../pipeline/rejects.js';
-import { buildReport, EXIT, NO_DELIVERY, type DeliveryStats, type Report } from '../../pipeline/report.js';
-import { runPipeline, type RecordSink } from '../../pipeline/run.js';
+import { systemClock } from '../../pipeline/pacing.js';
+import { Replay } from '../../pipeline/replay.js';
+import { buildReport, EXIT, type Report } from '../../pipeline/report.js';
 import { TextWriter } from '../../pipeline/text-writer.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../io.js';
 import { startProgress } from '../progress.js';
 import { renderReport } from '../render-report.js';
 
-/** `mpx-replay import <inputs…>`: resolve the configuration, run the pipeline, report, exit code. */
+/** `mpx-replay import <inputs…>`: resolve the configuration, run the replay, report, exit code. */
 export async function runImportCommand(inputs: string[], flags: ImportFlags, io: CliIo): Promise<number> {
-  const now = io.now ?? Date.now;
   const config = await loadConfig(inputs, flags, io);
   const files = await expandInputs(config.inputs).catch((error: unknown) => {
     throw error instanceof InputError ? new UsageError(error.message) : error;
   });
 
-  const startedAt = now();
-  const accounting = new Accounting();
-  const fileSummaries: FileSummary[] = [];
   const rejectsWriter = config.rejects === null ? null : new TextWriter(createWriteStream(config.rejects));
-  const dryOut = config.dryRun ? new TextWriter(config.out === null ? io.stdout : createWriteStream(config.out)) : null;
-  const sink: RecordSink = dryOut !== null ? dryRunSink(dryOut) : unsupportedDelivery();
-  const http: DeliveryStats = NO_DELIVERY;
+  const output = config.dryRun ? (config.out === null ? io.stdout : createWriteStream(config.out)) : null;
+  const replay = new Replay(config, files, {
+    stdin: io.stdin,
+    output,
+    ...(io.now && { clock: { now: io.now, sleep: systemClock.sleep } }),
+    onSettle: (ref, outcome, text) => {
+      if (outcome.kind === 'rejected' && rejectsWriter !== null) return rejectsWriter.write(formatReject(ref, outcome.stage, outcome.reason, text, config.secrets));
+    },
+  });
 
-  let interrupted = false;
+  let signalsSeen = 0;
   const onSignal = (): void => {
-    interrupted = true;
+    signalsSeen += 1;
+    if (signalsSeen === 1) {
+      io.stderr.write('\nmpx-replay: stopping: finishing the requests in flight (press Ctrl-C again to quit at once)\n');
+      replay.interrupt();
+    } else {
+      process.exit(EXIT.interrupted);
+    }
   };
   const signals = io.signals ?? process;
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
-  const progress = startProgress(io, accounting, config.progress, config.dryRun ? 'dry run' : 'import');
-  let fatal: string | null = null;
+  const progress = startProgress(io, replay.accounting, config.progress, config.dryRun ? 'dry run' : 'import');
   try {
-    await runPipeline({
-      files,
-      mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
-      filter: config.filter,
-      sink,
-      accounting,
-      stdin: io.stdin,
-      onFile: (summary) => fileSummaries.push(summary),
-      stopped: () => interrupted,
-      onSettle: (ref, outcome, text) => {
-        if (outcome.kind === 'rejected' && rejectsWriter !== null) return rejectsWriter.write(formatReject(ref, outcome.stage, outcome.reason, text, config.secrets));
-      },
-    });
-  } catch (error) {
-    fatal = redact((error as Error).message, config.secrets);
+    const result = await replay.run();
+    progress.stop();
+    await rejectsWriter?.close(true);
+    if (output !== null && output !== io.stdout) await new Promise<void>((resolve) => output.end(resolve));
+    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', ...result, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
+    writeReport(report, config, io);
+    return report.exitCode;
   } finally {
     progress.stop();
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
-    await rejectsWriter?.close(true);
-    await dryOut?.close(config.out !== null);
   }
-
-  const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', accounting, inputs: fileSummaries, http, wallMs: now() - startedAt, fatal, interrupted });
-  writeReport(report, config, io);
-  return report.exitCode;
 }
 
 async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Promise<RunConfig> {
@@ -100,8 +91,4 @@ function writeReport(report: Report, config: RunConfig, io: CliIo): void {
   } else if (!config.quiet || report.exitCode !== EXIT.ok) {
     io.stderr.write(redact(renderReport(report), config.secrets));
   }
-}
-
-function unsupportedDelivery(): RecordSink {
-  throw new UsageError('delivery is not available yet: use --dry-run');
 }

@@ -1,0 +1,74 @@
+import type { Endpoint } from './types.js';
+
+/** What a reply means for the batch that was sent (SPEC §6). Decided here; acted on by the sender. */
+export type Classification =
+  | { readonly kind: 'delivered' }
+  /** /import strict 400: the listed records failed, the others were ingested. */
+  | { readonly kind: 'partial'; readonly failed: ReadonlyArray<{ readonly index: number; readonly message: string }> }
+  /** Nothing was ingested and resending the same batch will not help. */
+  | { readonly kind: 'rejected'; readonly message: string }
+  /** Too large (413) or a profile batch refused as a whole: send the halves. */
+  | { readonly kind: 'split'; readonly message: string }
+  | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs: number | null; readonly rateLimited: boolean }
+  | { readonly kind: 'fatal'; readonly message: string };
+
+export interface Reply {
+  readonly status: number;
+  readonly retryAfter: string | null;
+  readonly body: string;
+}
+
+/** Classify an HTTP reply from Mixpanel. Pure. `size` is the number of records in the batch. */
+export function classifyReply(endpoint: Endpoint, reply: Reply, size: number): Classification {
+  const { status } = reply;
+  const body = parseBody(reply.body);
+  const error = typeof body?.error === 'string' ? body.error : reply.body.slice(0, 200);
+  if (status === 200) {
+    if (endpoint === '/import' || body === null || body.status !== 0) return { kind: 'delivered' };
+    return size > 1 ? { kind: 'split', message: `${endpoint}: ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
+  }
+  if (status === 400 && endpoint === '/import') return classifyImport400(body, error);
+  if (status === 401 || status === 403) return { kind: 'fatal', message: `Mixpanel answered ${status} to ${endpoint} (${error})` };
+  if (status === 413) return size > 1 ? { kind: 'split', message: `413 ${error}` } : { kind: 'rejected', message: `record too large for ${endpoint}: ${error}` };
+  if (status === 429 || status === 408 || status >= 500) {
+    return { kind: 'retry', message: `${status} from ${endpoint}`, retryAfterMs: parseRetryAfter(reply.retryAfter), rateLimited: status === 429 };
+  }
+  if (status === 400) return size > 1 ? { kind: 'split', message: `400 ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
+  return { kind: 'fatal', message: `unexpected HTTP ${status} from ${endpoint}: ${error}` };
+}
+
+/**
+ * Strict /import 400: `failed_records` lists rejected records by `index` (the entry may name
+ * `insert_id` or `$insert_id`); plain strings fail the whole batch. Never retried.
+ */
+function classifyImport400(body: Record<string, unknown> | null, error: string): Classification {
+  const failed = body?.failed_records;
+  if (!Array.isArray(failed) || failed.length === 0) return { kind: 'rejected', message: `/import: ${error}` };
+  const rows: Array<{ index: number; message: string }> = [];
+  for (const entry of failed) {
+    if (typeof entry === 'string') return { kind: 'rejected', message: `/import: ${entry}` };
+    if (entry === null || typeof entry !== 'object') continue;
+    const { index, message, field } = entry as Record<string, unknown>;
+    if (typeof index !== 'number') return { kind: 'rejected', message: `/import: ${error}` };
+    rows.push({ index, message: `${typeof message === 'string' ? message : 'failed validation'}${typeof field === 'string' && !String(message).includes(field) ? ` (${field})` : ''}` });
+  }
+  return { kind: 'partial', failed: rows };
+}
+
+/** Retry-After as seconds or an HTTP date, in ms; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs?: number): number | null {
+  if (value === null || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) || nowMs === undefined ? null : Math.max(0, date - nowMs);
+}
+
+function parseBody(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

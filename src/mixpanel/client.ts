@@ -1,0 +1,55 @@
+import type { Buffer } from 'node:buffer';
+import { Pool, type Dispatcher } from 'undici';
+import { authorizationHeader, type ImportAuth } from './auth.js';
+import type { Reply } from './classify.js';
+import type { Endpoint } from './types.js';
+
+export interface ClientOptions {
+  readonly origin: string;
+  readonly auth: ImportAuth;
+  readonly connections: number;
+  readonly timeoutMs: number;
+  /** Tests may pass their own dispatcher; by default one keep-alive pool for the origin. */
+  readonly dispatcher?: Dispatcher;
+}
+
+export interface MixpanelClient {
+  /** POST one batch body (JSON array, gzipped for /import). Network failures reject. */
+  post(endpoint: Endpoint, body: Buffer, gzip: boolean): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+const USER_AGENT = 'mpx-replay/0.1.0';
+
+/** The query string of each endpoint (SPEC §6). */
+export function endpointPath(endpoint: Endpoint, auth: ImportAuth): string {
+  if (endpoint === '/import') return auth.kind === 'service-account' ? `/import?strict=1&project_id=${encodeURIComponent(auth.projectId)}` : '/import?strict=1';
+  return `${endpoint}?verbose=1&ip=0`;
+}
+
+export function createMixpanelClient(options: ClientOptions): MixpanelClient {
+  const dispatcher = options.dispatcher ?? new Pool(options.origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const authorization = authorizationHeader(options.auth);
+  return {
+    async post(endpoint, body, gzip) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT };
+      if (gzip) headers['content-encoding'] = 'gzip';
+      if (endpoint === '/import') headers.authorization = authorization;
+      const response = await dispatcher.request({
+        origin: options.origin,
+        path: endpointPath(endpoint, options.auth),
+        method: 'POST',
+        headers,
+        body,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+      const text = await response.body.text();
+      const retryAfter = response.headers['retry-after'];
+      return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text };
+    },
+    async close() {
+      if (options.dispatcher === undefined) await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { ProcessedLine } from './process-line.js';
+
+/** Cheap text test for lines that may be alias calls; the parsed type decides. */
+const MAY_BE_ALIAS = /"type"\s*:\s*"alias"/i;
+
+/**
+ * The first pass of a delivery in original mode (SPEC §6.1): alias calls are read, mapped and
+ * sent before everything else, and their new ids are held until acknowledged + the alias delay.
+ * Returns the selection for runPipeline and the set of alias lines the main pass must skip.
+ */
+export function aliasPassSelection(expect: (newId: string) => void): {
+  partial: { select: (text: string) => boolean; keep: (line: ProcessedLine) => boolean };
+  handled: (file: string, line: number) => boolean;
+} {
+  const lines = new Map<string, Set<number>>();
+  return {
+    partial: {
+      select: (text) => MAY_BE_ALIAS.test(text),
+      keep: (line) => {
+        if (line.type !== 'alias') return false;
+        let set = lines.get(line.ref.file);
+        if (set === undefined) lines.set(line.ref.file, (set = new Set()));
+        set.add(line.ref.line);
+        if (line.kind === 'records') {
+          for (const { record, endpoint } of line.records) {
+            if (endpoint === '/import' && typeof record.properties.alias === 'string') expect(record.properties.alias);
+          }
+        }
+        return true;
+      },
+    },
+    handled: (file, line) => lines.get(file)?.has(line) === true,
+  };
+}

@@ -1,0 +1,191 @@
+import { Buffer } from 'node:buffer';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
+import pLimit from 'p-limit';
+import type { DeliveryConfig } from '../config/run-config.js';
+import { describeAuth } from '../mixpanel/auth.js';
+import { classifyReply, type Classification } from '../mixpanel/classify.js';
+import type { MixpanelClient } from '../mixpanel/client.js';
+import { isIdempotent, recordDistinctId, type Endpoint } from '../mixpanel/types.js';
+import type { Accounting } from './account.js';
+import type { AliasGate } from './alias-gate.js';
+import { Batcher, LineTicket, type Item } from './batcher.js';
+import { RateLimiter, SharedBackoff, type Clock } from './pacing.js';
+import type { DeliveryStats } from './report.js';
+import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
+import type { MappedLine, RecordSink } from './run.js';
+
+const gzip = promisify(gzipCallback);
+
+export interface DeliveryDeps {
+  readonly client: MixpanelClient;
+  readonly clock: Clock;
+  readonly random: () => number;
+}
+
+export interface DeliverySink extends RecordSink {
+  /** Send the partly filled batches now, without waiting for them (end of the alias pass). */
+  flushOpen(): void;
+  /** Stop: no new requests, no retries; in-flight requests finish. */
+  stop(): void;
+  /** The fatal error that stopped delivery, if any (exit 3). */
+  readonly fatal: string | null;
+}
+
+/** At most this many records wait for their aliases before reading pauses. */
+const MAX_HELD_RECORDS = 100_000;
+
+/**
+ * The sender: batches per endpoint, gzip for /import, `concurrency` requests in flight, the
+ * response handling of SPEC §6, and alias ordering through the gate. Only loops and dispatches:
+ * what a reply means is classify.ts, how long to wait is retry-policy.ts.
+ */
+export function createDeliverySink(
+  config: DeliveryConfig & { readonly backoff: BackoffPolicy },
+  accounting: Accounting,
+  stats: DeliveryStats,
+  deps: DeliveryDeps,
+  gate: AliasGate | null,
+): DeliverySink {
+  const limit = pLimit(config.concurrency);
+  const batcher = new Batcher(config.batchSize);
+  const backoff = new SharedBackoff(deps.clock);
+  const rate = config.rate === null ? null : new RateLimiter(config.rate, deps.clock);
+  const running = new Set<Promise<void>>();
+  let fatal: string | null = null;
+  let stopping = false;
+  let held = 0;
+  let heldWaiters: Array<() => void> = [];
+
+  function dispatch(items: Item[]): void {
+    const task = limit(() => sendBatch(items[0]!.record.endpoint, items));
+    running.add(task);
+    void task.finally(() => running.delete(task));
+  }
+
+  function enqueue(item: Item): void {
+    for (const batch of batcher.add(item)) dispatch(batch);
+  }
+
+  function settleItem(item: Item, rejection: string | null): void {
+    const endpoint = item.record.endpoint;
+    if (rejection === null) accounting.delivered(endpoint, 1);
+    else accounting.recordRejected(endpoint, 1);
+    if (gate !== null && item.record.endpoint === '/import' && item.record.record.event === '$create_alias') {
+      const alias = item.record.record.properties.alias;
+      if (typeof alias === 'string') gate.acknowledged(alias);
+    }
+    item.ticket.done(rejection);
+  }
+
+  async function sendBatch(endpoint: Endpoint, items: Item[]): Promise<void> {
+    if (fatal !== null || stopping) return;
+    const raw = Buffer.from(`[${items.map((i) => i.record.json).join(',')}]`);
+    const useGzip = endpoint === '/import';
+    const body = useGzip ? await gzip(raw, { level: zlibConstants.Z_BEST_SPEED }) : raw;
+    if (rate !== null) await rate.take(items.length);
+    for (let attempt = 1; ; attempt += 1) {
+      await backoff.wait();
+      if (fatal !== null || (stopping && attempt > 1)) return;
+      stats.requests += 1;
+      stats.bytesRaw += raw.length;
+      stats.bytesWire += body.length;
+      let outcome: Classification;
+      try {
+        outcome = classifyReply(endpoint, await deps.client.post(endpoint, body, useGzip), items.length);
+      } catch (error) {
+        outcome = { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false };
+      }
+      switch (outcome.kind) {
+        case 'delivered':
+          for (const item of items) settleItem(item, null);
+          return;
+        case 'partial': {
+          const failed = new Map(outcome.failed.map((f) => [f.index, f.message]));
+          items.forEach((item, index) => settleItem(item, failed.has(index) ? `Mixpanel rejected the record: ${failed.get(index)}` : null));
+          return;
+        }
+        case 'rejected':
+          for (const item of items) settleItem(item, `Mixpanel rejected the record: ${outcome.message}`);
+          return;
+        case 'split': {
+          const half = Math.ceil(items.length / 2);
+          await sendBatch(endpoint, items.slice(0, half));
+          await sendBatch(endpoint, items.slice(half));
+          return;
+        }
+        case 'retry':
+          if (!mayRetry(attempt, config.maxRetries)) {
+            stopWith(`giving up after ${attempt} attempts: ${outcome.message}`, items);
+            return;
+          }
+          stats.retries += 1;
+          if (outcome.rateLimited) stats.status429 += 1;
+          backoff.pause(retryDelay(attempt, config.backoff, outcome.retryAfterMs, deps.random()));
+          continue;
+        case 'fatal': {
+          const credential = endpoint === '/import' ? ` using the ${describeAuth(config.auth)}` : ' (the project token in the records)';
+          stopWith(`${outcome.message}; check the credentials${credential}`, items);
+          return;
+        }
+      }
+    }
+  }
+
+  function stopWith(message: string, items: Item[]): void {
+    if (fatal === null) fatal = message;
+    stats.nonIdempotentInFlight += items.filter((i) => !isIdempotent(i.record)).length;
+  }
+
+  function releaseHeld(item: Item): void {
+    held -= 1;
+    enqueue(item);
+    if (held < MAX_HELD_RECORDS && heldWaiters.length > 0) {
+      const waiters = heldWaiters;
+      heldWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  return {
+    accept({ line, settle }: MappedLine) {
+      if (fatal !== null) throw new FatalDelivery(fatal);
+      const ticket = new LineTicket(line.records.length, (rejection) =>
+        settle(rejection === null ? { kind: 'delivered', type: line.type } : { kind: 'rejected', type: line.type, stage: 'mixpanel', reason: rejection }),
+      );
+      for (const record of line.records) {
+        const item: Item = { record, ticket };
+        const id = gate === null ? null : recordDistinctId(record);
+        if (gate !== null && id !== null && gate.isHeld(id)) {
+          held += 1;
+          gate.whenFree(id, () => releaseHeld(item));
+        } else {
+          enqueue(item);
+        }
+      }
+      if (held >= MAX_HELD_RECORDS) return new Promise<void>((resolve) => heldWaiters.push(resolve));
+      if (limit.pendingCount >= config.concurrency) return Promise.race(running).then(() => undefined);
+    },
+    flushOpen() {
+      for (const batch of batcher.drain()) dispatch(batch);
+    },
+    stop() {
+      stopping = true;
+    },
+    async finish() {
+      while (!stopping && fatal === null && (held > 0 || running.size > 0)) {
+        for (const batch of batcher.drain()) dispatch(batch);
+        await Promise.race([...running, deps.clock.sleep(50)]);
+      }
+      if (!stopping && fatal === null) for (const batch of batcher.drain()) dispatch(batch);
+      while (running.size > 0) await Promise.allSettled([...running]);
+      await deps.client.close();
+      if (fatal !== null) throw new FatalDelivery(fatal);
+    },
+    get fatal() {
+      return fatal;
+    },
+  };
+}
+
+export class FatalDelivery extends Error {}

@@ -1,0 +1,108 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { DRY_RUN_TOKEN, type RunConfig } from '../config/run-config.js';
+import { createMixpanelClient } from '../mixpanel/client.js';
+import { Accounting } from './account.js';
+import { AliasGate } from './alias-gate.js';
+import { aliasPassSelection } from './alias-pass.js';
+import { createDeliverySink, FatalDelivery, type DeliverySink } from './deliver.js';
+import { dryRunSink } from './dry-run-sink.js';
+import type { FileSummary } from './read.js';
+import { NO_DELIVERY, type DeliveryStats } from './report.js';
+import { runPipeline, type PipelineOptions, type SettleListener } from './run.js';
+import { spoolStdin } from './spool.js';
+import { systemClock, type Clock } from './pacing.js';
+import { TextWriter } from './text-writer.js';
+
+export interface ReplayDeps {
+  readonly stdin: Readable;
+  /** Dry-run records go here. */
+  readonly output: Writable | null;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly dispatcher?: Dispatcher;
+  readonly onSettle?: SettleListener;
+  readonly skip?: (file: string, line: number) => boolean;
+}
+
+export interface ReplayResult {
+  readonly accounting: Accounting;
+  readonly inputs: FileSummary[];
+  readonly http: DeliveryStats;
+  readonly fatal: string | null;
+  readonly interrupted: boolean;
+  readonly wallMs: number;
+}
+
+/** One run of the pipeline: a dry run, or a delivery with its alias pass first. */
+export class Replay {
+  readonly accounting = new Accounting();
+  private interrupted = false;
+  private sink: DeliverySink | null = null;
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly files: readonly string[],
+    private readonly deps: ReplayDeps,
+  ) {}
+
+  /** SIGINT/SIGTERM: stop reading, send nothing new, let in-flight requests finish. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.sink?.stop();
+  }
+
+  async run(): Promise<ReplayResult> {
+    const clock = this.deps.clock ?? systemClock;
+    const startedAt = clock.now();
+    const inputs: FileSummary[] = [];
+    const http: DeliveryStats = { ...NO_DELIVERY };
+    const { config } = this;
+    const base: Omit<PipelineOptions, 'sink'> = {
+      files: this.files,
+      mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
+      filter: config.filter,
+      accounting: this.accounting,
+      stdin: this.deps.stdin,
+      skip: this.deps.skip,
+      onSettle: this.deps.onSettle ?? (() => undefined),
+      stopped: () => this.interrupted,
+    };
+    let fatal: string | null = null;
+    if (config.dryRun || config.delivery === null) {
+      const writer = new TextWriter(this.deps.output!);
+      await runPipeline({ ...base, sink: dryRunSink(writer), onFile: (f) => inputs.push(f) });
+      return this.result(inputs, http, null, clock.now() - startedAt);
+    }
+
+    const spool = this.files.includes('-') && config.identity === 'original' ? await spoolStdin(this.deps.stdin) : null;
+    const delivery = config.delivery;
+    const client = createMixpanelClient({ origin: delivery.origin, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, dispatcher: this.deps.dispatcher });
+    const gate = config.identity === 'original' ? new AliasGate(delivery.aliasDelayMs, clock) : null;
+    const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random }, gate);
+    this.sink = sink;
+    if (this.interrupted) sink.stop();
+    try {
+      let skip = base.skip;
+      if (gate !== null) {
+        const aliases = aliasPassSelection((id) => gate.expect(id));
+        await runPipeline({ ...base, stdinPath: spool?.path, sink, partial: aliases.partial });
+        sink.flushOpen();
+        skip = (file, line) => aliases.handled(file, line) || base.skip?.(file, line) === true;
+      }
+      await runPipeline({ ...base, stdinPath: spool?.path, skip, sink, onFile: (f) => inputs.push(f) });
+    } catch (error) {
+      if (!(error instanceof FatalDelivery)) throw error;
+      fatal = error.message;
+      sink.stop();
+      await sink.finish().catch(() => undefined);
+    } finally {
+      await spool?.remove();
+    }
+    return this.result(inputs, http, fatal ?? sink.fatal, clock.now() - startedAt);
+  }
+
+  private result(inputs: FileSummary[], http: DeliveryStats, fatal: string | null, wallMs: number): ReplayResult {
+    return { accounting: this.accounting, inputs, http, fatal, interrupted: this.interrupted, wallMs };
+  }
+}
