@@ -18,6 +18,9 @@ const SET_BY_MIXPANEL = new Set([
   '$failure_description', '$identity_failure_reason', 'mp_original_distinct_id', 'mp_original_event_name',
 ]);
 
+/** Identity events: never sent to a simplified ID merge project (SPEC §5). */
+const IDENTITY_EVENTS = new Set(['$identify', '$create_alias', '$merge']);
+
 /** Names Mixpanel treats specially: sent unchanged, counted as a warning (SPEC §4.0). */
 const RESERVED_NAMES = ['length', 'bucket'] as const;
 
@@ -35,6 +38,9 @@ export type EventResult = { readonly record: MixpanelRecord; readonly warnings: 
  * from `context.traits`, under the message's own properties, under the mapped fields.
  */
 export function buildEvent(message: TrackMessage | PageMessage, event: string, extra: JsonObject, options: MappingOptions): EventResult {
+  if (options.identity === 'simplified' && IDENTITY_EVENTS.has(event)) {
+    return { reason: `event name "${event}" is an identity event: Mixpanel rejects the whole batch on a simplified ID merge project` };
+  }
   const identity = eventIdentity(message, options.identity);
   if (identity === null) return { reason: 'no distinct id: expected userId or anonymousId (placeholder ids such as "anonymous" count as absent)' };
 
@@ -45,7 +51,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
     const target = RENAMED_PROPERTIES.get(normalizeKey(key));
     if (target !== undefined) {
       if (!(target in renamed)) renamed[target] = value;
-    } else if (value !== null && !SET_BY_MIXPANEL.has(key)) {
+    } else if (value !== null) {
       own[key] = value;
     }
   }
@@ -64,6 +70,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   if (options.settings.sourceName !== null) mapped.segment_source_name = options.settings.sourceName;
 
   const properties = withoutNulls({ ...core, ...superProperties(message.context, options.settings), ...own, ...mapped, ...core });
+  for (const key of SET_BY_MIXPANEL) delete properties[key];
   const record = { event, properties };
   const json = JSON.stringify(record);
   const reason = checkEventProperties(properties, Buffer.byteLength(json));

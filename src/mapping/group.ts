@@ -13,6 +13,7 @@ import type { MapResult, MappingOptions } from './types.js';
  */
 export function mapGroup(message: GroupMessage, options: MappingOptions): MapResult {
   const { settings } = options;
+  if (message.userId === null && message.anonymousId === null) return { outcome: 'rejected', type: 'group', reason: 'no distinct id: expected userId or anonymousId' };
   const setOnce = keySet(settings.groupTraitsToSetOnce);
   const groups: GroupUpdate[] = [];
   const memberships: EngageUpdate[] = [];
