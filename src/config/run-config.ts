@@ -119,20 +119,17 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
   if (!dryRun && token === null) errors.push('no project token: give --token, MIXPANEL_TOKEN or "token" in the settings file (a --dry-run needs none)');
   if (!dryRun && flags.out !== undefined) errors.push('--out is for --dry-run output');
 
-  const delivery: DeliveryConfig | null =
-    dryRun || auth === null
-      ? null
-      : {
-          origin,
-          auth,
-          concurrency: int('concurrency', flags.concurrency, RUN_DEFAULTS.concurrency, 1, 256),
-          batchSize: int('batch-size', flags.batchSize, RUN_DEFAULTS.batchSize, 1, 2000),
-          rate: flags.rate === undefined ? null : int('rate', flags.rate, 0, 1),
-          aliasDelayMs: int('alias-delay', flags.aliasDelay, RUN_DEFAULTS.aliasDelayMs, 0),
-          maxRetries: int('max-retries', flags.maxRetries, RUN_DEFAULTS.maxRetries, 0, 100),
-          timeoutMs: int('timeout', flags.timeout, RUN_DEFAULTS.timeoutMs, 100),
-          backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
-        };
+  // Checked in a dry run too, so a typo shows before the real run.
+  const limits = {
+    concurrency: int('concurrency', flags.concurrency, RUN_DEFAULTS.concurrency, 1, 256),
+    batchSize: int('batch-size', flags.batchSize, RUN_DEFAULTS.batchSize, 1, 2000),
+    rate: flags.rate === undefined ? null : int('rate', flags.rate, 0, 1),
+    aliasDelayMs: int('alias-delay', flags.aliasDelay, RUN_DEFAULTS.aliasDelayMs, 0),
+    maxRetries: int('max-retries', flags.maxRetries, RUN_DEFAULTS.maxRetries, 0, 100),
+    timeoutMs: int('timeout', flags.timeout, RUN_DEFAULTS.timeoutMs, 100),
+    backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
+  };
+  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, auth, ...limits };
   if (errors.length > 0) return { errors };
 
   const secrets = [token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null]

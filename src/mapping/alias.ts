@@ -16,7 +16,7 @@ export function mapAlias(message: AliasMessage, options: MappingOptions): MapRes
   const properties = { distinct_id: ids.existing, alias: ids.alias, token: options.token, time: message.timeMs, $insert_id: insertId(message) };
   const record = { event: '$create_alias', properties };
   const json = JSON.stringify(record);
-  const reason = checkEventProperties(properties, Buffer.byteLength(json));
+  const reason = checkEventProperties(properties, json, Buffer.byteLength(json));
   if (reason !== null) return { outcome: 'rejected', type: 'alias', reason };
   return { outcome: 'mapped', type: 'alias', records: [{ endpoint: '/import', record, json }], warnings: [] };
 }

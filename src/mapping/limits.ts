@@ -2,21 +2,22 @@ import type { Json, JsonObject } from '../json.js';
 import { MAX_NESTING_DEPTH, MAX_PROPERTIES, MAX_RECORD_BYTES } from '../mixpanel/limits.js';
 
 /** Why Mixpanel would refuse this event's properties, or null when they are within its limits. */
-export function checkEventProperties(properties: JsonObject, serializedBytes: number): string | null {
+export function checkEventProperties(properties: JsonObject, json: string, bytes: number): string | null {
   const count = Object.keys(properties).length;
   if (count >= MAX_PROPERTIES) return `event has ${count} properties: Mixpanel accepts fewer than ${MAX_PROPERTIES}`;
-  return checkSize(serializedBytes) ?? checkValues(properties, 'properties', 0);
+  return checkSize(bytes) ?? checkShape(properties, 'properties', 0) ?? checkUtf8(properties, json, 'properties');
 }
 
 /** Why Mixpanel would refuse this profile or group update, or null. */
-export function checkUpdate(update: JsonObject, serializedBytes: number): string | null {
-  const tooBig = checkSize(serializedBytes);
+export function checkUpdate(update: JsonObject, json: string, bytes: number): string | null {
+  const tooBig = checkSize(bytes);
   if (tooBig !== null) return tooBig;
-  for (const [operation, value] of Object.entries(update)) {
-    const reason = checkValues(value, operation, 0);
+  for (const operation of Object.keys(update)) {
+    const value = update[operation]!;
+    const reason = value !== null && typeof value === 'object' ? checkShape(value, operation, 0) : null;
     if (reason !== null) return reason;
   }
-  return null;
+  return checkUtf8(update, json, 'update');
 }
 
 // --- internal ---
@@ -25,25 +26,41 @@ function checkSize(bytes: number): string | null {
   return bytes >= MAX_RECORD_BYTES ? `record is ${bytes} bytes of JSON: Mixpanel accepts under ${MAX_RECORD_BYTES} (1 MB)` : null;
 }
 
-/** Depth, width and UTF-8 checks over nested values; `depth` is the nesting level of `value`. */
-function checkValues(value: Json, path: string, depth: number): string | null {
-  if (typeof value === 'string') return isWellFormed(value) ? null : `${path} is not valid UTF-8 (lone surrogate)`;
-  if (value === null || typeof value !== 'object') return null;
+/** Nesting depth and width of objects and lists; `depth` is the nesting level of `value`. */
+function checkShape(value: Json[] | JsonObject, path: string, depth: number): string | null {
   if (depth > MAX_NESTING_DEPTH) return `${path} is nested ${depth} levels deep: Mixpanel accepts at most ${MAX_NESTING_DEPTH}`;
-  const entries: Array<[string, Json]> = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
-  if (depth > 0 && entries.length >= MAX_PROPERTIES) {
-    return `${path} has ${entries.length} ${Array.isArray(value) ? 'elements' : 'keys'}: Mixpanel accepts fewer than ${MAX_PROPERTIES}`;
-  }
-  for (const [key, inner] of entries) {
-    if (!isWellFormed(key)) return `${path} has a key that is not valid UTF-8 (lone surrogate)`;
-    const reason = checkValues(inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+  const isList = Array.isArray(value);
+  const keys = isList ? null : Object.keys(value);
+  const width = isList ? value.length : keys!.length;
+  if (depth > 0 && width >= MAX_PROPERTIES) return `${path} has ${width} ${isList ? 'elements' : 'keys'}: Mixpanel accepts fewer than ${MAX_PROPERTIES}`;
+  for (let i = 0; i < width; i += 1) {
+    const key = isList ? i : keys![i]!;
+    const inner = (value as Record<string | number, Json>)[key]!;
+    if (inner === null || typeof inner !== 'object') continue;
+    const reason = checkShape(inner, isList ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
     if (reason !== null) return reason;
   }
   return null;
 }
 
+/**
+ * Strings must be valid UTF-8. JSON.stringify writes a lone surrogate as a `\ud…` escape, so
+ * the serialised record tells cheaply whether the full search is needed.
+ */
+function checkUtf8(value: Json, json: string, path: string): string | null {
+  if (!json.includes('\\ud') && !json.includes('\\uD')) return null;
+  return findLoneSurrogate(value, path);
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
+function findLoneSurrogate(value: Json, path: string): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? `${path} is not valid UTF-8 (lone surrogate)` : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    if (typeof key === 'string' && LONE_SURROGATE.test(key)) return `${path} has a key that is not valid UTF-8 (lone surrogate)`;
+    const reason = findLoneSurrogate(inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (reason !== null) return reason;
+  }
+  return null;
 }

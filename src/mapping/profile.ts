@@ -30,7 +30,7 @@ export function routeUpdates(
   const records: MixpanelRecord[] = [];
   for (const update of updates) {
     const json = JSON.stringify(update);
-    const reason = checkUpdate(update as JsonObject, Buffer.byteLength(json));
+    const reason = checkUpdate(update as JsonObject, json, Buffer.byteLength(json));
     if (reason !== null) return { reason: `${endpoint} update: ${reason}` };
     records.push(endpoint === '/engage' ? { endpoint, record: update as EngageUpdate, json } : { endpoint, record: update as GroupUpdate, json });
   }

@@ -68,13 +68,18 @@ function decompress(source: Readable): { chunks: AsyncGenerator<Buffer>; gzip: b
   const state = { gzip: false };
   async function* chunks(): AsyncGenerator<Buffer> {
     const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    const first = await iterator.next();
-    if (first.done) return;
+    let head: Buffer = Buffer.alloc(0);
+    while (head.length < 2) {
+      const next = await iterator.next();
+      if (next.done) break;
+      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+    }
+    if (head.length === 0) return;
     async function* raw(): AsyncGenerator<Buffer> {
-      yield first.value;
+      yield head;
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
     }
-    if (first.value[0] !== 0x1f || first.value[1] !== 0x8b) {
+    if (head[0] !== 0x1f || head[1] !== 0x8b) {
       yield* raw();
       return;
     }
@@ -130,6 +135,7 @@ class LineSplitter {
     const text = Buffer.concat(this.pending).toString('utf8');
     this.reset();
     this.lineNumber += 1;
+    if (this.skip?.(this.file, this.lineNumber)) return out;
     out.push({ kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text });
     return out;
   }
@@ -149,6 +155,10 @@ class LineSplitter {
     this.lineNumber += 1;
     if (complete) this.completeLines += 1;
     const line = this.lineNumber;
+    if (this.skip?.(this.file, line)) {
+      this.reset();
+      return;
+    }
     if (this.overlong || this.pendingBytes + part.length > MAX_LINE_BYTES) {
       const size = this.pendingBytes + part.length;
       this.reset();
@@ -159,7 +169,6 @@ class LineSplitter {
     this.reset();
     if (line === 1 && bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
     if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
-    if (this.skip?.(this.file, line)) return;
     if (isBlank(bytes)) return;
     const text = bytes.toString('utf8');
     if (!isUtf8(bytes)) out.push({ kind: 'bad', file: this.file, line, reason: 'line is not valid UTF-8', text });

@@ -42,30 +42,27 @@ export function parseMessage(raw: JsonObject): ParseResult {
     if (value !== undefined && value !== null && !isObject(value)) return reject(type, `${field} is ${kind(value)}: expected an object`);
   }
 
-  const common = {
-    messageId: typeof raw.messageId === 'string' ? raw.messageId : typeof raw.messageId === 'number' ? String(raw.messageId) : null,
-    timeMs: time.ms,
-    userId: readId(raw.userId),
-    anonymousId: readId(raw.anonymousId),
-    context: objectOrEmpty(raw.context),
-    raw,
-  };
-
+  const messageId = typeof raw.messageId === 'string' ? raw.messageId : typeof raw.messageId === 'number' ? String(raw.messageId) : null;
+  const userId = readId(raw.userId);
+  const anonymousId = readId(raw.anonymousId);
+  const context = objectOrEmpty(raw.context);
+  const timeMs = time.ms;
+  // Each variant is written out in full (no spreads): one stable object shape per type.
   switch (type) {
     case 'track': {
       if (typeof raw.event !== 'string' || raw.event.trim() === '') return reject(type, 'track without an event name: expected a non-empty string in "event"');
-      return ok({ ...common, type, event: raw.event, properties: objectOrEmpty(raw.properties) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, event: raw.event, properties: objectOrEmpty(raw.properties) });
     }
     case 'page':
     case 'screen':
-      return ok({ ...common, type, name: nonEmpty(raw.name), category: nonEmpty(raw.category), properties: objectOrEmpty(raw.properties) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, name: nonEmpty(raw.name), category: nonEmpty(raw.category), properties: objectOrEmpty(raw.properties) });
     case 'identify':
-      return ok({ ...common, type, traits: objectOrEmpty(raw.traits) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, traits: objectOrEmpty(raw.traits) });
     case 'alias':
-      return ok({ ...common, type, previousId: readId(raw.previousId) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, previousId: readId(raw.previousId) });
     case 'group': {
       const groupId = typeof raw.groupId === 'string' && raw.groupId !== '' ? raw.groupId : typeof raw.groupId === 'number' ? raw.groupId : null;
-      return ok({ ...common, type, groupId, traits: objectOrEmpty(raw.traits) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, groupId, traits: objectOrEmpty(raw.traits) });
     }
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * End to end: the real built CLI (`node bin/mpx-replay.js`) in a child process (SPEC §1, §8).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'mpx-replay.js');
+
+let dir: string;
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  dir = mkdtempSync(join(tmpdir(), 'mpx-bin-'));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(args: string[], stdin?: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const { CI: _ci, MIXPANEL_TOKEN: _t, MPX_SETTINGS: _s, ...env } = process.env;
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.end(stdin ?? Buffer.alloc(0));
+  });
+}
+
+const LINES = [
+  JSON.stringify({ type: 'track', event: 'Signed Up', messageId: 'bin-1', userId: 'user-bin-1', timestamp: '2024-05-01T09:00:00Z', properties: { plan: 'team' } }),
+  '',
+  JSON.stringify({ type: 'page', messageId: 'bin-3', anonymousId: 'anon-bin-3', timestamp: '2024-05-01T09:00:05Z', name: 'Pricing' }),
+];
+const CONTENT = `${LINES.join('\n')}\n`;
+
+function records(stdout: string): Array<Record<string, unknown> & { record: { event: string; properties: Record<string, unknown> } }> {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
+describe('§1 the built CLI, spawned', () => {
+  it('§8 import <file> --dry-run writes the records to stdout and exits 0', async () => {
+    const input = join(dir, 'day.ndjson');
+    writeFileSync(input, CONTENT);
+    const result = await cli(['import', input, '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(records(result.stdout).map((r) => [r.endpoint, r.file, r.line, r.messageId, r.record.event, r.record.properties.distinct_id, r.record.properties.token])).toEqual([
+      ['/import', input, 1, 'bin-1', 'Signed Up', 'user-bin-1', '<token>'],
+      ['/import', input, 3, 'bin-3', 'Loaded a Page', 'anon-bin-3', '<token>'],
+    ]);
+    expect(result.stderr).toContain('dry run');
+  });
+
+  it('§1 gzip on stdin via "-" is read and mapped the same way', async () => {
+    const result = await cli(['import', '-', '--dry-run'], gzipSync(CONTENT));
+    expect(result.code).toBe(0);
+    expect(records(result.stdout).map((r) => [r.file, r.line, r.messageId, r.record.event])).toEqual([
+      ['-', 1, 'bin-1', 'Signed Up'],
+      ['-', 3, 'bin-3', 'Loaded a Page'],
+    ]);
+  });
+
+  it('§1 a rejected line makes the process exit 1; a usage error exits 2', async () => {
+    const input = join(dir, 'with-bad.ndjson');
+    writeFileSync(input, `${LINES[0]}\n{oops\n`);
+    const rejected = await cli(['import', input, '--dry-run']);
+    expect(rejected.code).toBe(1);
+    expect(records(rejected.stdout).map((r) => r.line)).toEqual([1]);
+
+    const usage = await cli(['import', join(dir, 'absent.ndjson'), '--dry-run']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('absent.ndjson');
+  });
+});
