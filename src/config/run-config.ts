@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ImportAuth } from '../mixpanel/auth.js';
 import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.js';
 import { parseIso } from '../segment/time.js';
@@ -46,6 +47,7 @@ export interface ImportFlags {
   maxRetries?: string;
   timeout?: string;
   backoff?: string;
+  threads?: string;
 }
 
 export interface DeliveryConfig {
@@ -78,6 +80,8 @@ export interface RunConfig {
   readonly progress: boolean;
   /** null in a dry run. */
   readonly delivery: DeliveryConfig | null;
+  /** Worker threads for parsing and mapping (0: in the main thread). */
+  readonly threads: number;
   /** Values that must never appear in output. */
   readonly secrets: readonly string[];
 }
@@ -129,6 +133,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
     timeoutMs: int('timeout', flags.timeout, RUN_DEFAULTS.timeoutMs, 100),
     backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
   };
+  const threads = int('threads', flags.threads, defaultThreads(), 0, 16);
   const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, auth, ...limits };
   if (errors.length > 0) return { errors };
 
@@ -150,9 +155,15 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
       quiet: flags.quiet === true,
       progress: flags.progress !== false && flags.quiet !== true,
       delivery,
+      threads,
       secrets,
     },
   };
+}
+
+/** Mapping threads: one per core beyond the first, at most 2; none on a single core. */
+export function defaultThreads(): number {
+  return Math.min(2, Math.max(0, availableParallelism() - 1));
 }
 
 /** Service account (with project id) > API secret > token, each from flags, then env, then settings. */

@@ -37,12 +37,31 @@ export type MixpanelRecord =
   | { readonly endpoint: '/engage'; readonly record: EngageUpdate; readonly json: string }
   | { readonly endpoint: '/groups'; readonly record: GroupUpdate; readonly json: string };
 
-/** The distinct id a record is about (none for group updates): what alias ordering keys on. */
-export function recordDistinctId(item: MixpanelRecord): string | null {
-  if (item.endpoint === '/engage') return item.record.$distinct_id;
-  if (item.endpoint === '/groups') return null;
-  const id = item.record.properties.distinct_id;
-  return typeof id === 'string' ? id : null;
+/**
+ * What the pipeline moves around: the serialised record and the few facts the sender needs.
+ * Plain data, so it crosses worker-thread boundaries cheaply.
+ */
+export interface RoutedRecord {
+  readonly endpoint: Endpoint;
+  readonly json: string;
+  /** The distinct id the record is about (none for group updates): what alias ordering keys on. */
+  readonly distinctId: string | null;
+  /** For `$create_alias`: the new id it links. */
+  readonly aliasFor: string | null;
+  /** `$add` / `$append` are not safe to re-send. */
+  readonly idempotent: boolean;
+}
+
+export function toRouted(item: MixpanelRecord): RoutedRecord {
+  const { endpoint, json } = item;
+  if (item.endpoint === '/import') {
+    const { properties, event } = item.record;
+    const distinctId = typeof properties.distinct_id === 'string' ? properties.distinct_id : null;
+    const aliasFor = event === '$create_alias' && typeof properties.alias === 'string' ? properties.alias : null;
+    return { endpoint, json, distinctId, aliasFor, idempotent: true };
+  }
+  const distinctId = item.endpoint === '/engage' ? item.record.$distinct_id : null;
+  return { endpoint, json, distinctId, aliasFor: null, idempotent: isIdempotent(item) };
 }
 
 /** `$add` and `$append` change a profile each time they arrive: re-sending them is not safe. */

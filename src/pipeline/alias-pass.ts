@@ -22,9 +22,7 @@ export function aliasPassSelection(expect: (newId: string) => void): {
         if (set === undefined) lines.set(line.ref.file, (set = new Set()));
         set.add(line.ref.line);
         if (line.kind === 'records') {
-          for (const { record, endpoint } of line.records) {
-            if (endpoint === '/import' && typeof record.properties.alias === 'string') expect(record.properties.alias);
-          }
+          for (const record of line.records) if (record.aliasFor !== null) expect(record.aliasFor);
         }
         return true;
       },

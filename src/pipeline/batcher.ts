@@ -1,10 +1,10 @@
 import { Buffer } from 'node:buffer';
 import { MAX_IMPORT_REQUEST_BYTES } from '../mixpanel/limits.js';
-import type { Endpoint, MixpanelRecord } from '../mixpanel/types.js';
+import type { Endpoint, RoutedRecord } from '../mixpanel/types.js';
 
 /** One record on its way, with the line it belongs to. */
 export interface Item {
-  readonly record: MixpanelRecord;
+  readonly record: RoutedRecord;
   readonly ticket: LineTicket;
 }
 

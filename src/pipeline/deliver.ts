@@ -6,7 +6,7 @@ import type { DeliveryConfig } from '../config/run-config.js';
 import { describeAuth } from '../mixpanel/auth.js';
 import { classifyReply, type Classification } from '../mixpanel/classify.js';
 import type { MixpanelClient } from '../mixpanel/client.js';
-import { isIdempotent, recordDistinctId, type Endpoint } from '../mixpanel/types.js';
+import type { Endpoint } from '../mixpanel/types.js';
 import type { Accounting } from './account.js';
 import type { AliasGate } from './alias-gate.js';
 import { Batcher, LineTicket, type Item } from './batcher.js';
@@ -71,10 +71,7 @@ export function createDeliverySink(
     const endpoint = item.record.endpoint;
     if (rejection === null) accounting.delivered(endpoint, 1);
     else accounting.recordRejected(endpoint, 1);
-    if (gate !== null && item.record.endpoint === '/import' && item.record.record.event === '$create_alias') {
-      const alias = item.record.record.properties.alias;
-      if (typeof alias === 'string') gate.acknowledged(alias);
-    }
+    if (gate !== null && item.record.aliasFor !== null) gate.acknowledged(item.record.aliasFor);
     item.ticket.done(rejection);
   }
 
@@ -134,7 +131,7 @@ export function createDeliverySink(
 
   function stopWith(message: string, items: Item[]): void {
     if (fatal === null) fatal = message;
-    stats.nonIdempotentInFlight += items.filter((i) => !isIdempotent(i.record)).length;
+    stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
   }
 
   function releaseHeld(item: Item): void {
@@ -155,7 +152,7 @@ export function createDeliverySink(
       );
       for (const record of line.records) {
         const item: Item = { record, ticket };
-        const id = gate === null ? null : recordDistinctId(record);
+        const id = record.distinctId;
         if (gate !== null && id !== null && gate.isHeld(id)) {
           held += 1;
           gate.whenFree(id, () => releaseHeld(item));

@@ -24,5 +24,5 @@ export function reasonGroup(reason: string): string {
   return reason
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
     .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<time>')
-    .replace(/\b\d+(\.\d+)?\b/g, 'N');
+    .replace(/(?<=[\s(:=])\d+(\.\d+)?\b/g, 'N');
 }

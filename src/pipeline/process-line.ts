@@ -1,6 +1,6 @@
 import { isObject, type JsonObject } from '../json.js';
 import { mapMessage, type MappingOptions } from '../mapping/index.js';
-import type { MixpanelRecord } from '../mixpanel/types.js';
+import { toRouted, type RoutedRecord } from '../mixpanel/types.js';
 import { readTime, readType } from '../segment/parse.js';
 import type { SegmentType } from '../segment/types.js';
 import type { InputLine } from './read.js';
@@ -17,7 +17,7 @@ export const NO_FILTER: MessageFilter = { types: null, fromMs: null, toMs: null 
 
 /** One input line after parsing and mapping: records to send, or a final outcome. */
 export type ProcessedLine =
-  | { readonly kind: 'records'; readonly ref: LineRef; readonly type: SegmentType; readonly records: readonly MixpanelRecord[]; readonly warnings: readonly string[]; readonly text: string }
+  | { readonly kind: 'records'; readonly ref: LineRef; readonly type: SegmentType; readonly records: readonly RoutedRecord[]; readonly warnings: readonly string[]; readonly text: string }
   | { readonly kind: 'settled'; readonly ref: LineRef; readonly type: SegmentType | null; readonly outcome: Exclude<LineOutcome, { kind: 'delivered' }>; readonly text: string };
 
 /** Decode, filter and map one line. Pure apart from JSON.parse; a bad line is data, not an exception. */
@@ -39,7 +39,7 @@ export function processLine(input: InputLine, mapping: MappingOptions, filter: M
   if (filtered !== null) return { kind: 'settled', ref, type, outcome: { kind: 'skipped', type, reason: filtered }, text: input.text };
 
   const result = mapMessage(value, mapping);
-  if (result.outcome === 'mapped') return { kind: 'records', ref, type: result.type, records: result.records, warnings: result.warnings, text: input.text };
+  if (result.outcome === 'mapped') return { kind: 'records', ref, type: result.type, records: result.records.map(toRouted), warnings: result.warnings, text: input.text };
   const outcome: ProcessedLine & { kind: 'settled' } = {
     kind: 'settled',
     ref,

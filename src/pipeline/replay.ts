@@ -13,6 +13,7 @@ import { runPipeline, type PipelineOptions, type SettleListener } from './run.js
 import { spoolStdin } from './spool.js';
 import { systemClock, type Clock } from './pacing.js';
 import { TextWriter } from './text-writer.js';
+import { createLineMapper } from './line-mapper.js';
 
 export interface ReplayDeps {
   readonly stdin: Readable;
@@ -68,6 +69,16 @@ export class Replay {
       onSettle: this.deps.onSettle ?? (() => undefined),
       stopped: () => this.interrupted,
     };
+    const mapper = createLineMapper({ mapping: base.mapping, filter: base.filter }, config.threads);
+    try {
+      return await this.runWith({ ...base, mapper }, inputs, http, clock, startedAt);
+    } finally {
+      await mapper.close();
+    }
+  }
+
+  private async runWith(base: Omit<PipelineOptions, 'sink'>, inputs: FileSummary[], http: DeliveryStats, clock: Clock, startedAt: number): Promise<ReplayResult> {
+    const { config } = this;
     let fatal: string | null = null;
     if (config.dryRun || config.delivery === null) {
       const writer = new TextWriter(this.deps.output!);

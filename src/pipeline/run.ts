@@ -1,7 +1,8 @@
 import type { MappingOptions } from '../mapping/types.js';
 import { Accounting } from './account.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
-import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
+import { createLineMapper, type LineMapper } from './line-mapper.js';
+import type { MessageFilter, ProcessedLine } from './process-line.js';
 import { readLines, type FileSummary } from './read.js';
 import type { Readable } from 'node:stream';
 
@@ -40,15 +41,18 @@ export interface PipelineOptions {
    * A partial pass (the alias pass): only lines whose text passes `select` and whose processed
    * form passes `keep` are handled and counted; the sink is not finished.
    */
+  readonly mapper?: LineMapper;
   readonly partial?: { readonly select: (text: string) => boolean; readonly keep: (line: ProcessedLine) => boolean };
 }
 
 /**
- * read → map → sink, accounting for every line. Pure stages are in process-line.ts; this loop
- * only moves lines along and awaits the sink's backpressure.
+ * read → map → sink, accounting for every line. Mapping runs in the given mapper (inline or in
+ * worker threads, `depth` batches ahead); this loop only moves lines along, in input order, and
+ * awaits the sink's backpressure.
  */
 export async function runPipeline(options: PipelineOptions): Promise<void> {
   const { accounting, onSettle, sink, partial } = options;
+  const mapper = options.mapper ?? createLineMapper({ mapping: options.mapping, filter: options.filter }, 0);
   const pendingSettles: Array<Promise<void>> = [];
   const settle = (ref: LineRef, outcome: LineOutcome, text: string): void => {
     accounting.settle(ref, outcome);
@@ -56,10 +60,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (done) pendingSettles.push(done);
   };
 
-  for await (const batch of readLines(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile })) {
-    for (const input of batch) {
-      if (partial !== undefined && (input.kind !== 'line' || !partial.select(input.text))) continue;
-      const line = processLine(input, options.mapping, options.filter);
+  const consume = async (lines: ProcessedLine[]): Promise<void> => {
+    for (const line of lines) {
       if (partial !== undefined && !partial.keep(line)) continue;
       accounting.read(line.type);
       if (line.kind === 'settled') {
@@ -69,20 +71,28 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       for (const record of line.records) accounting.built(record.endpoint);
       for (const warning of line.warnings) accounting.warn(warning);
       let settled = false;
-      const ticket: MappedLine = {
+      const room = sink.accept({
         line,
         settle: (outcome) => {
           if (settled) return;
           settled = true;
           settle(line.ref, outcome, line.text);
         },
-      };
-      const room = sink.accept(ticket);
+      });
       if (room) await room;
     }
     if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
+  };
+
+  const ahead: Array<Promise<ProcessedLine[]>> = [];
+  const reader = readLines(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile });
+  for await (const batch of reader) {
+    const selected = partial === undefined ? batch : batch.filter((input) => input.kind === 'line' && partial.select(input.text));
+    if (selected.length > 0) ahead.push(mapper.map(selected));
+    if (ahead.length >= mapper.depth) await consume(await ahead.shift()!);
     if (options.stopped?.()) break;
   }
+  while (ahead.length > 0) await consume(await ahead.shift()!);
   if (partial === undefined) await sink.finish();
   await Promise.all(pendingSettles);
 }

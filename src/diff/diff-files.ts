@@ -1,0 +1,99 @@
+/**
+ * `mpx-replay diff`: compare two dry-run outputs record by record (SPEC §8).
+ *
+ * Memory strategy. Both files are read in lockstep, always advancing the one whose next record
+ * comes from the earlier input position (file, line), so for two dry runs of the same archive a
+ * record meets its partner almost at once. Records still waiting for a partner are kept in a
+ * pending map per side, keyed by (endpoint, messageId or file:line, position within the
+ * message). When the pending maps exceed MAX_PENDING_ENTRIES (200,000) records or
+ * MAX_PENDING_CHARS of line text, the oldest half of each side is spilled to a temporary
+ * directory as hash partitions by key; at the end, everything still pending joins the spill and
+ * the partitions are joined one pair at a time (a partitioned hash join). Memory therefore stays
+ * bounded by the pending limit plus one partition (1/64 of the spilled `before` records),
+ * whatever the disorder between the two files; disorder only costs disk and time. Only the first
+ * MAX_LISTED records of each list are kept for output; all counts are exact.
+ */
+import type { Readable } from 'node:stream';
+import { LockstepOrder, Matcher, type MatchLimits } from './match.js';
+import { readEntries } from './read-records.js';
+import { SpillStore } from './spill.js';
+import { DiffTally, MAX_LISTED, type DiffResult } from './tally.js';
+import type { Entry, Side } from './types.js';
+
+export interface DiffOptions {
+  readonly stdin?: Readable;
+  /** @default { maxEntries: MAX_PENDING_ENTRIES, maxChars: MAX_PENDING_CHARS } */
+  readonly limits?: MatchLimits;
+  /** @default MAX_LISTED */
+  readonly maxListed?: number;
+}
+
+export async function diffFiles(beforePath: string, afterPath: string, options: DiffOptions = {}): Promise<DiffResult> {
+  const cursors: Record<Side, Cursor> = { before: new Cursor(readEntries(beforePath, options.stdin)), after: new Cursor(readEntries(afterPath, options.stdin)) };
+  const order = new LockstepOrder();
+  const matcher = new Matcher(options.limits);
+  const tally = new DiffTally(options.maxListed ?? MAX_LISTED);
+  let spill: SpillStore | null = null;
+  try {
+    for (;;) {
+      const side = order.pick(await cursors.before.peek(), await cursors.after.peek());
+      if (side === null) break;
+      const entry = cursors[side].take();
+      const partner = matcher.offer(side, entry);
+      if (partner !== null) tally.pair(side === 'before' ? entry : partner, side === 'before' ? partner : entry);
+      if (matcher.overLimit) {
+        spill ??= await SpillStore.create();
+        await spill.write(matcher.evictOldest());
+      }
+    }
+    const rest = matcher.drain();
+    if (spill === null) {
+      for (const entry of rest.before) tally.only('before', entry);
+      for (const entry of rest.after) tally.only('after', entry);
+    } else {
+      await spill.write(rest);
+      for await (const item of spill.join()) {
+        if (item.kind === 'pair') tally.pair(item.before, item.after);
+        else tally.only(item.side, item.entry);
+      }
+    }
+    return tally.result();
+  } finally {
+    await Promise.all([cursors.before.close(), cursors.after.close()]);
+    await spill?.dispose();
+  }
+}
+
+// --- internal ---
+
+/** One record at a time from a batched entry stream. */
+class Cursor {
+  private batch: Entry[] = [];
+  private index = 0;
+  private done = false;
+
+  constructor(private readonly source: AsyncGenerator<Entry[]>) {}
+
+  async peek(): Promise<Entry | null> {
+    while (this.index >= this.batch.length && !this.done) {
+      const next = await this.source.next();
+      if (next.done) this.done = true;
+      else {
+        this.batch = next.value;
+        this.index = 0;
+      }
+    }
+    return this.batch[this.index] ?? null;
+  }
+
+  /** The entry `peek` just returned. */
+  take(): Entry {
+    const entry = this.batch[this.index] as Entry;
+    this.index += 1;
+    return entry;
+  }
+
+  async close(): Promise<void> {
+    await this.source.return(undefined);
+  }
+}
