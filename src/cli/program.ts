@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { RUN_DEFAULTS, type ImportFlags } from '../config/run-config.js';
 import type { CliIo } from './io.js';
 import { runImportCommand } from './commands/import.js';
+import { runDiffCommand, type DiffFlags } from './commands/diff.js';
 
 export const VERSION = '0.1.0';
 
@@ -67,6 +68,29 @@ Examples:
     )
     .action(async (inputs: string[], flags: ImportFlags) => {
       result.code = await runImportCommand(inputs, flags, io);
+    });
+
+  program
+    .command('diff')
+    .description('compare two dry-run outputs record by record: records only in one of them, property-level changes, a summary per endpoint and event name')
+    .argument('<before>', 'dry-run output (NDJSON, optionally gzip) of the current mapping, or - for stdin')
+    .argument('<after>', 'dry-run output of the proposed mapping, or - for stdin')
+    .option('--json', 'print the differences as one JSON object (version 1) on stdout')
+    .addHelpText(
+      'after',
+      `
+Records match by endpoint, messageId (file:line when it is null) and position within the message.
+
+Examples:
+  $ mpx-replay import segment-logs --settings current.json --dry-run --out before.ndjson
+  $ mpx-replay import segment-logs --settings proposed.json --dry-run --out after.ndjson
+  $ mpx-replay diff before.ndjson after.ndjson
+  $ mpx-replay diff before.ndjson after.ndjson --json | jq .summary.total
+
+Exit codes: 0 identical, 1 different, 2 unreadable or malformed input.`,
+    )
+    .action(async (before: string, after: string, flags: DiffFlags) => {
+      result.code = await runDiffCommand(before, after, flags, io);
     });
 
   return program;

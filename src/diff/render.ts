@@ -29,9 +29,8 @@ export function* renderHuman(result: DiffResult, palette: Palette): Generator<st
   yield* section('only in after', t.onlyAfter, result.onlyAfter, (item) => palette.added(`+ ${onlyLine(item)}`) + '\n');
   yield* section('changed', t.changed, result.changed, (item) => changedBlock(item, palette));
   yield summaryTable(result);
-  const compared = t.onlyBefore + t.changed + t.identical;
   yield result.identical
-    ? `no differences: ${compared} records identical\n`
+    ? `no differences: ${t.identical} records identical\n`
     : `${t.onlyBefore} only in before, ${t.onlyAfter} only in after, ${t.changed} changed, ${t.identical} identical\n`;
 }
 

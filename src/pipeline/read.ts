@@ -27,6 +27,8 @@ export interface ReadOptions {
   /** Lines of a file to leave out (already settled in an earlier run); they are not emitted. */
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
+  /** Blank lines are not messages, but a resume journal still needs to know they were passed. */
+  readonly onBlank?: (file: string, line: number) => void;
 }
 
 const NEWLINE = 0x0a;
@@ -46,7 +48,7 @@ export async function* readLines(files: readonly string[], options: ReadOptions 
 }
 
 async function* readOne(file: string, source: Readable, options: ReadOptions): AsyncGenerator<InputLine[]> {
-  const splitter = new LineSplitter(file, options.skip);
+  const splitter = new LineSplitter(file, options.skip, options.onBlank);
   const decoded = decompress(source);
   let truncated: string | null = null;
   try {
@@ -111,6 +113,7 @@ class LineSplitter {
   constructor(
     private readonly file: string,
     private readonly skip?: (file: string, line: number) => boolean,
+    private readonly onBlank?: (file: string, line: number) => void,
   ) {}
 
   push(chunk: Buffer): InputLine[] {
@@ -169,7 +172,10 @@ class LineSplitter {
     this.reset();
     if (line === 1 && bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
     if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
-    if (isBlank(bytes)) return;
+    if (isBlank(bytes)) {
+      this.onBlank?.(this.file, line);
+      return;
+    }
     const text = bytes.toString('utf8');
     if (!isUtf8(bytes)) out.push({ kind: 'bad', file: this.file, line, reason: 'line is not valid UTF-8', text });
     else out.push({ kind: 'line', file: this.file, line, text });

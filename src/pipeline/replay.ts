@@ -13,6 +13,7 @@ import { runPipeline, type PipelineOptions, type SettleListener } from './run.js
 import { spoolStdin } from './spool.js';
 import { systemClock, type Clock } from './pacing.js';
 import { TextWriter } from './text-writer.js';
+import type { Checkpoint } from './checkpoint.js';
 import { createLineMapper } from './line-mapper.js';
 
 export interface ReplayDeps {
@@ -23,7 +24,8 @@ export interface ReplayDeps {
   readonly random?: () => number;
   readonly dispatcher?: Dispatcher;
   readonly onSettle?: SettleListener;
-  readonly skip?: (file: string, line: number) => boolean;
+  /** Resume journal: settled lines are skipped, and every line settled now is recorded. */
+  readonly checkpoint?: Checkpoint;
 }
 
 export interface ReplayResult {
@@ -33,12 +35,15 @@ export interface ReplayResult {
   readonly fatal: string | null;
   readonly interrupted: boolean;
   readonly wallMs: number;
+  /** Lines skipped because an earlier run (checkpoint) had settled them. */
+  readonly resumed: number;
 }
 
 /** One run of the pipeline: a dry run, or a delivery with its alias pass first. */
 export class Replay {
   readonly accounting = new Accounting();
   private interrupted = false;
+  private resumed = 0;
   private sink: DeliverySink | null = null;
 
   constructor(
@@ -59,14 +64,21 @@ export class Replay {
     const inputs: FileSummary[] = [];
     const http: DeliveryStats = { ...NO_DELIVERY };
     const { config } = this;
+    const checkpoint = this.deps.checkpoint;
     const base: Omit<PipelineOptions, 'sink'> = {
       files: this.files,
       mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
       filter: config.filter,
       accounting: this.accounting,
       stdin: this.deps.stdin,
-      skip: this.deps.skip,
-      onSettle: this.deps.onSettle ?? (() => undefined),
+      ...(checkpoint && {
+        skip: (file: string, line: number) => checkpoint.isSettled(file, line),
+        onBlank: (file: string, line: number) => checkpoint.settle(file, line),
+      }),
+      onSettle: (ref, outcome, text) => {
+        checkpoint?.settle(ref.file, ref.line);
+        return this.deps.onSettle?.(ref, outcome, text);
+      },
       stopped: () => this.interrupted,
     };
     const mapper = createLineMapper({ mapping: base.mapping, filter: base.filter }, config.threads);
@@ -74,6 +86,7 @@ export class Replay {
       return await this.runWith({ ...base, mapper }, inputs, http, clock, startedAt);
     } finally {
       await mapper.close();
+      await checkpoint?.flush();
     }
   }
 
@@ -82,7 +95,7 @@ export class Replay {
     let fatal: string | null = null;
     if (config.dryRun || config.delivery === null) {
       const writer = new TextWriter(this.deps.output!);
-      await runPipeline({ ...base, sink: dryRunSink(writer), onFile: (f) => inputs.push(f) });
+      await runPipeline({ ...base, skip: this.counted(base.skip), sink: dryRunSink(writer), onFile: (f) => inputs.push(f) });
       return this.result(inputs, http, null, clock.now() - startedAt);
     }
 
@@ -94,13 +107,15 @@ export class Replay {
     this.sink = sink;
     if (this.interrupted) sink.stop();
     try {
-      let skip = base.skip;
+      let aliasLine = (_file: string, _line: number): boolean => false;
       if (gate !== null) {
         const aliases = aliasPassSelection((id) => gate.expect(id));
         await runPipeline({ ...base, stdinPath: spool?.path, sink, partial: aliases.partial });
         sink.flushOpen();
-        skip = (file, line) => aliases.handled(file, line) || base.skip?.(file, line) === true;
+        aliasLine = aliases.handled;
       }
+      const resumedOrAlias = this.counted(base.skip);
+      const skip = (file: string, line: number): boolean => aliasLine(file, line) || resumedOrAlias?.(file, line) === true;
       await runPipeline({ ...base, stdinPath: spool?.path, skip, sink, onFile: (f) => inputs.push(f) });
     } catch (error) {
       if (!(error instanceof FatalDelivery)) throw error;
@@ -113,7 +128,17 @@ export class Replay {
     return this.result(inputs, http, fatal ?? sink.fatal, clock.now() - startedAt);
   }
 
+  /** The main pass's skip test, counting the lines an earlier run had settled. */
+  private counted(skip: ((file: string, line: number) => boolean) | undefined): ((file: string, line: number) => boolean) | undefined {
+    if (skip === undefined) return undefined;
+    return (file, line) => {
+      const settled = skip(file, line);
+      if (settled) this.resumed += 1;
+      return settled;
+    };
+  }
+
   private result(inputs: FileSummary[], http: DeliveryStats, fatal: string | null, wallMs: number): ReplayResult {
-    return { accounting: this.accounting, inputs, http, fatal, interrupted: this.interrupted, wallMs };
+    return { accounting: this.accounting, inputs, http, fatal, interrupted: this.interrupted, wallMs, resumed: this.resumed };
   }
 }

@@ -29,6 +29,8 @@ export interface Report {
   rejected: Record<string, ReasonCount>;
   warnings: Record<string, number>;
   inputs: FileSummary[];
+  /** Lines not read again because the checkpoint had them settled. */
+  resumed: number;
   http: DeliveryStats;
   wallMs: number;
   recordsPerSecond: number;
@@ -44,6 +46,7 @@ export function buildReport(args: {
   wallMs: number;
   fatal: string | null;
   interrupted: boolean;
+  resumed: number;
 }): Report {
   const { accounting: a, inputs, http, wallMs, fatal, interrupted } = args;
   const truncated = inputs.some((f) => f.truncated !== null);
@@ -72,6 +75,7 @@ export function buildReport(args: {
     rejected: Object.fromEntries(a.rejected),
     warnings: Object.fromEntries(a.warnings),
     inputs,
+    resumed: args.resumed,
     http,
     wallMs: Math.round(wallMs),
     recordsPerSecond: wallMs > 0 ? Math.round((delivered / wallMs) * 1000) : 0,

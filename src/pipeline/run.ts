@@ -35,6 +35,7 @@ export interface PipelineOptions {
   readonly stdinPath?: string;
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
+  readonly onBlank?: (file: string, line: number) => void;
   /** Checked between batches: when it returns true, reading stops (SIGINT). */
   readonly stopped?: () => boolean;
   /**
@@ -85,7 +86,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   };
 
   const ahead: Array<Promise<ProcessedLine[]>> = [];
-  const reader = readLines(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile });
+  const reader = readLines(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile, onBlank: options.onBlank });
   for await (const batch of reader) {
     const selected = partial === undefined ? batch : batch.filter((input) => input.kind === 'line' && partial.select(input.text));
     if (selected.length > 0) ahead.push(mapper.map(selected));

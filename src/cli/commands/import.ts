@@ -5,6 +5,7 @@ import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } fro
 import { expandInputs, InputError } from '../../pipeline/inputs.js';
 import { formatReject, redact } from '../../pipeline/rejects.js';
 import { systemClock } from '../../pipeline/pacing.js';
+import { Checkpoint, CheckpointError, checkpointScope } from '../../pipeline/checkpoint.js';
 import { Replay } from '../../pipeline/replay.js';
 import { buildReport, EXIT, type Report } from '../../pipeline/report.js';
 import { TextWriter } from '../../pipeline/text-writer.js';
@@ -20,11 +21,13 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
     throw error instanceof InputError ? new UsageError(error.message) : error;
   });
 
+  const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files);
   const rejectsWriter = config.rejects === null ? null : new TextWriter(createWriteStream(config.rejects));
   const output = config.dryRun ? (config.out === null ? io.stdout : createWriteStream(config.out)) : null;
   const replay = new Replay(config, files, {
     stdin: io.stdin,
     output,
+    checkpoint,
     ...(io.now && { clock: { now: io.now, sleep: systemClock.sleep } }),
     onSettle: (ref, outcome, text) => {
       if (outcome.kind === 'rejected' && rejectsWriter !== null) return rejectsWriter.write(formatReject(ref, outcome.stage, outcome.reason, text, config.secrets));
@@ -58,6 +61,14 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
   }
+}
+
+async function openCheckpoint(config: RunConfig, files: readonly string[]): Promise<Checkpoint> {
+  const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs };
+  const scope = checkpointScope({ ...config.settings, token: null, apiSecret: null }, config.identity, filter);
+  return Checkpoint.open(config.checkpoint!, scope, files, config.force).catch((error: unknown) => {
+    throw error instanceof CheckpointError ? new UsageError(error.message) : error;
+  });
 }
 
 async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Promise<RunConfig> {
