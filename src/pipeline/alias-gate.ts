@@ -40,6 +40,14 @@ export class AliasGate {
     void this.clock.sleep(this.delayMs).then(() => this.free(newId));
   }
 
+  /** Free every held id at once (the run stopped: held records are settled as not delivered). */
+  releaseAll(): void {
+    const waiting = [...this.waiting.values()].flat();
+    this.pending.clear();
+    this.waiting.clear();
+    for (const release of waiting) release();
+  }
+
   get heldIds(): number {
     return this.pending.size;
   }

@@ -10,18 +10,24 @@ export interface Item {
 
 /** Settles a line once all its records are settled: delivered only if every record was accepted. */
 export class LineTicket {
-  private firstRejection: string | null = null;
+  private firstRejection: Rejection | null = null;
 
   constructor(
     private remaining: number,
-    private readonly onSettled: (rejection: string | null) => void,
+    private readonly onSettled: (rejection: Rejection | null) => void,
   ) {}
 
-  done(rejection: string | null): void {
-    if (rejection !== null && this.firstRejection === null) this.firstRejection = rejection;
+  done(rejection: Rejection | null): void {
+    if (rejection !== null && (this.firstRejection === null || (this.firstRejection.unsent && !rejection.unsent))) this.firstRejection = rejection;
     this.remaining -= 1;
     if (this.remaining === 0) this.onSettled(this.firstRejection);
   }
+}
+
+/** Why a record was not delivered; `unsent` when it never reached Mixpanel because the run stopped. */
+export interface Rejection {
+  readonly reason: string;
+  readonly unsent: boolean;
 }
 
 /** Mixpanel's /import limit, applied to every endpoint (a JSON array: brackets and commas included). */

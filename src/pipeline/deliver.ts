@@ -9,7 +9,7 @@ import type { MixpanelClient } from '../mixpanel/client.js';
 import type { Endpoint } from '../mixpanel/types.js';
 import type { Accounting } from './account.js';
 import type { AliasGate } from './alias-gate.js';
-import { Batcher, LineTicket, type Item } from './batcher.js';
+import { Batcher, LineTicket, type Item, type Rejection } from './batcher.js';
 import { RateLimiter, SharedBackoff, type Clock } from './pacing.js';
 import type { DeliveryStats } from './report.js';
 import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
@@ -67,7 +67,7 @@ export function createDeliverySink(
     for (const batch of batcher.add(item)) dispatch(batch);
   }
 
-  function settleItem(item: Item, rejection: string | null): void {
+  function settleItem(item: Item, rejection: Rejection | null): void {
     const endpoint = item.record.endpoint;
     if (rejection === null) accounting.delivered(endpoint, 1);
     else accounting.recordRejected(endpoint, 1);
@@ -76,14 +76,16 @@ export function createDeliverySink(
   }
 
   async function sendBatch(endpoint: Endpoint, items: Item[]): Promise<void> {
-    if (fatal !== null || stopping) return;
+    if (fatal !== null) return abandon(items);
+    if (stopping) return;
     const raw = Buffer.from(`[${items.map((i) => i.record.json).join(',')}]`);
     const useGzip = endpoint === '/import';
     const body = useGzip ? await gzip(raw, { level: zlibConstants.Z_BEST_SPEED }) : raw;
     if (rate !== null) await rate.take(items.length);
     for (let attempt = 1; ; attempt += 1) {
       await backoff.wait();
-      if (fatal !== null || (stopping && attempt > 1)) return;
+      if (fatal !== null) return abandon(items, attempt > 1);
+      if (stopping && attempt > 1) return;
       stats.requests += 1;
       stats.bytesRaw += raw.length;
       stats.bytesWire += body.length;
@@ -99,11 +101,11 @@ export function createDeliverySink(
           return;
         case 'partial': {
           const failed = new Map(outcome.failed.map((f) => [f.index, f.message]));
-          items.forEach((item, index) => settleItem(item, failed.has(index) ? `Mixpanel rejected the record: ${failed.get(index)}` : null));
+          items.forEach((item, index) => settleItem(item, failed.has(index) ? byMixpanel(failed.get(index)!) : null));
           return;
         }
         case 'rejected':
-          for (const item of items) settleItem(item, `Mixpanel rejected the record: ${outcome.message}`);
+          for (const item of items) settleItem(item, byMixpanel(outcome.message));
           return;
         case 'split': {
           const half = Math.ceil(items.length / 2);
@@ -131,7 +133,18 @@ export function createDeliverySink(
 
   function stopWith(message: string, items: Item[]): void {
     if (fatal === null) fatal = message;
-    stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
+    abandon(items, true);
+  }
+
+  /**
+   * After a fatal error, records not delivered are settled as rejected ("unsent") so every line
+   * read is accounted for; the checkpoint does not record them, so a re-run sends them.
+   * `attempted`: the batch had been sent; its `$add`/`$append` may or may not have been applied.
+   */
+  function abandon(items: Item[], attempted = false): void {
+    if (attempted) stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
+    const rejection = { reason: `not delivered: the run stopped (${fatal})`, unsent: true };
+    for (const item of items) settleItem(item, rejection);
   }
 
   function releaseHeld(item: Item): void {
@@ -146,9 +159,16 @@ export function createDeliverySink(
 
   return {
     accept({ line, settle }: MappedLine) {
-      if (fatal !== null) throw new FatalDelivery(fatal);
+      if (fatal !== null) {
+        settle({ kind: 'rejected', type: line.type, stage: 'mixpanel', reason: `not delivered: the run stopped (${fatal})`, unsent: true });
+        throw new FatalDelivery(fatal);
+      }
       const ticket = new LineTicket(line.records.length, (rejection) =>
-        settle(rejection === null ? { kind: 'delivered', type: line.type } : { kind: 'rejected', type: line.type, stage: 'mixpanel', reason: rejection }),
+        settle(
+          rejection === null
+            ? { kind: 'delivered', type: line.type }
+            : { kind: 'rejected', type: line.type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) },
+        ),
       );
       for (const record of line.records) {
         const item: Item = { record, ticket };
@@ -176,6 +196,12 @@ export function createDeliverySink(
       }
       if (!stopping && fatal === null) for (const batch of batcher.drain()) dispatch(batch);
       while (running.size > 0) await Promise.allSettled([...running]);
+      if (fatal !== null) {
+        for (const batch of batcher.drain()) abandon(batch);
+        gate?.releaseAll();
+        while (running.size > 0) await Promise.allSettled([...running]);
+        for (const batch of batcher.drain()) abandon(batch);
+      }
       await deps.client.close();
       if (fatal !== null) throw new FatalDelivery(fatal);
     },
@@ -186,3 +212,7 @@ export function createDeliverySink(
 }
 
 export class FatalDelivery extends Error {}
+
+function byMixpanel(message: string): Rejection {
+  return { reason: `Mixpanel rejected the record: ${message}`, unsent: false };
+}

@@ -14,7 +14,14 @@ export interface LineRef {
 export type LineOutcome =
   | { readonly kind: 'delivered'; readonly type: SegmentType }
   | { readonly kind: 'skipped'; readonly type: SegmentType | null; readonly reason: string }
-  | { readonly kind: 'rejected'; readonly type: SegmentType | null; readonly stage: Stage; readonly reason: string };
+  | {
+      readonly kind: 'rejected';
+      readonly type: SegmentType | null;
+      readonly stage: Stage;
+      readonly reason: string;
+      /** Never sent because the run stopped on a fatal error: a re-run with the checkpoint retries it. */
+      readonly unsent?: true;
+    };
 
 /**
  * Group reasons that differ only in their details (quoted values, times, sizes) so the report

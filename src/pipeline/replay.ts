@@ -76,7 +76,7 @@ export class Replay {
         onBlank: (file: string, line: number) => checkpoint.settle(file, line),
       }),
       onSettle: (ref, outcome, text) => {
-        checkpoint?.settle(ref.file, ref.line);
+        if (!(outcome.kind === 'rejected' && outcome.unsent)) checkpoint?.settle(ref.file, ref.line);
         return this.deps.onSettle?.(ref, outcome, text);
       },
       stopped: () => this.interrupted,
