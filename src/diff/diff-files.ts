@@ -12,10 +12,14 @@
  * bounded by the pending limit plus one partition (1/64 of the spilled `before` records),
  * whatever the disorder between the two files; disorder only costs disk and time. Only the first
  * MAX_LISTED records of each list are kept for output; all counts are exact.
+ *
+ * Position within a message is counted over consecutive records with the same file:line (the
+ * dry run writes a message's records together), so it needs no memory beyond one message.
+ * When the two next lines are byte-identical they are paired at once, parsed only once.
  */
 import type { Readable } from 'node:stream';
 import { LockstepOrder, Matcher, type MatchLimits } from './match.js';
-import { readEntries } from './read-records.js';
+import { EntryParser, readRawLines, type RawLine } from './read-records.js';
 import { SpillStore } from './spill.js';
 import { DiffTally, MAX_LISTED, type DiffResult } from './tally.js';
 import type { Entry, Side } from './types.js';
@@ -29,14 +33,25 @@ export interface DiffOptions {
 }
 
 export async function diffFiles(beforePath: string, afterPath: string, options: DiffOptions = {}): Promise<DiffResult> {
-  const cursors: Record<Side, Cursor> = { before: new Cursor(readEntries(beforePath, options.stdin)), after: new Cursor(readEntries(afterPath, options.stdin)) };
+  const cursors: Record<Side, Cursor> = {
+    before: new Cursor(readRawLines(beforePath, options.stdin), new EntryParser(beforePath)),
+    after: new Cursor(readRawLines(afterPath, options.stdin), new EntryParser(afterPath)),
+  };
   const order = new LockstepOrder();
   const matcher = new Matcher(options.limits);
   const tally = new DiffTally(options.maxListed ?? MAX_LISTED);
   let spill: SpillStore | null = null;
   try {
     for (;;) {
-      const side = order.pick(await cursors.before.peek(), await cursors.after.peek());
+      if (cursors.before.needsFill) await cursors.before.fill();
+      if (cursors.after.needsFill) await cursors.after.fill();
+      const rawBefore = cursors.before.raw();
+      if (rawBefore !== null && rawBefore.text === cursors.after.raw()?.text) {
+        const before = cursors.before.take();
+        tally.pair(before, cursors.after.takeTwin(before));
+        continue;
+      }
+      const side = order.pick(cursors.before.head(), cursors.after.head());
       if (side === null) break;
       const entry = cursors[side].take();
       const partner = matcher.offer(side, entry);
@@ -66,16 +81,24 @@ export async function diffFiles(beforePath: string, afterPath: string, options: 
 
 // --- internal ---
 
-/** One record at a time from a batched entry stream. */
+/** One line at a time from a batched line stream, parsed when first looked at. */
 class Cursor {
-  private batch: Entry[] = [];
+  private batch: RawLine[] = [];
   private index = 0;
   private done = false;
+  private parsed: Entry | null = null;
 
-  constructor(private readonly source: AsyncGenerator<Entry[]>) {}
+  constructor(
+    private readonly source: AsyncGenerator<RawLine[]>,
+    private readonly parser: EntryParser,
+  ) {}
 
-  async peek(): Promise<Entry | null> {
-    while (this.index >= this.batch.length && !this.done) {
+  get needsFill(): boolean {
+    return this.index >= this.batch.length && !this.done;
+  }
+
+  async fill(): Promise<void> {
+    while (this.needsFill) {
       const next = await this.source.next();
       if (next.done) this.done = true;
       else {
@@ -83,17 +106,41 @@ class Cursor {
         this.index = 0;
       }
     }
+  }
+
+  /** The next line (after `fill`), or null at the end. */
+  raw(): RawLine | null {
     return this.batch[this.index] ?? null;
   }
 
-  /** The entry `peek` just returned. */
+  /** The next line as an entry, or null at the end. */
+  head(): Entry | null {
+    const raw = this.raw();
+    if (raw === null) return null;
+    this.parsed ??= this.parser.parse(raw);
+    return this.parsed;
+  }
+
+  /** Consume the next line (call only when `raw()` is not null). */
   take(): Entry {
-    const entry = this.batch[this.index] as Entry;
-    this.index += 1;
+    const entry = this.head() as Entry;
+    this.advance();
+    return entry;
+  }
+
+  /** Consume the next line, known to have exactly the text of `twin`. */
+  takeTwin(twin: Entry): Entry {
+    const entry = this.parsed ?? this.parser.twin(twin);
+    this.advance();
     return entry;
   }
 
   async close(): Promise<void> {
     await this.source.return(undefined);
+  }
+
+  private advance(): void {
+    this.index += 1;
+    this.parsed = null;
   }
 }

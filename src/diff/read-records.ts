@@ -28,28 +28,57 @@ export async function checkReadable(path: string): Promise<void> {
   if (!info.isFile()) throw new DiffInputError(`${path}: not a file (expected a dry-run output written by "mpx-replay import --dry-run")`);
 }
 
-/**
- * Stream a dry-run file (plain or gzip, or "-" for stdin) as entries, in batches. Each entry's
- * index is its position among the records of its message for its endpoint: a message's records
- * are consecutive and share the message's file:line.
- */
-export async function* readEntries(path: string, stdin?: Readable): AsyncGenerator<Entry[]> {
-  const positions = new MessagePositions();
+/** One non-blank line of a dry-run file, not parsed yet. */
+export interface RawLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+/** Stream the lines of a dry-run file (plain or gzip, or "-" for stdin), in batches. */
+export async function* readRawLines(path: string, stdin?: Readable): AsyncGenerator<RawLine[]> {
   const lines = readLines([path], stdin === undefined ? {} : { stdin });
   try {
     for await (const batch of lines) {
-      const entries: Entry[] = [];
-      for (const input of batch) {
-        if (input.kind === 'bad') throw new DiffInputError(`${path}:${input.line}: ${input.reason}; expected a dry-run record ${DRY_RUN_SHAPE}`);
-        const dry = parseDryRecord(input.text);
-        if (typeof dry === 'string') throw new DiffInputError(`${path}:${input.line}: not a dry-run record: ${dry}; expected ${DRY_RUN_SHAPE}`);
-        entries.push(toEntry(dry, positions.next(dry), input.text));
-      }
-      if (entries.length > 0) yield entries;
+      const bad = batch.find((input) => input.kind === 'bad');
+      if (bad !== undefined && bad.kind === 'bad') throw new DiffInputError(`${path}:${bad.line}: ${bad.reason}; expected a dry-run record ${DRY_RUN_SHAPE}`);
+      yield batch;
     }
   } catch (error) {
     if (error instanceof DiffInputError) throw error;
     throw new DiffInputError(`${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * Turns the lines of one file into entries. An entry's index is its position among the records
+ * of its message for its endpoint: a message's records are consecutive and share the message's
+ * file:line, so only the current message is remembered.
+ */
+export class EntryParser {
+  private readonly positions = new MessagePositions();
+
+  constructor(private readonly path: string) {}
+
+  parse(raw: RawLine): Entry {
+    const dry = parseDryRecord(raw.text);
+    if (typeof dry === 'string') throw new DiffInputError(`${this.path}:${raw.line}: not a dry-run record: ${dry}; expected ${DRY_RUN_SHAPE}`);
+    const index = this.positions.next(dry.endpoint, dry.file, dry.line);
+    return {
+      key: matchKey(dry.endpoint, dry.messageId, dry.file, dry.line, index),
+      endpoint: dry.endpoint,
+      messageId: dry.messageId,
+      index,
+      name: recordName(dry.endpoint, dry.record),
+      file: dry.file,
+      line: dry.line,
+      text: raw.text,
+    };
+  }
+
+  /** The entry for a line whose text is exactly `twin`'s (read from the other file): no second parse. */
+  twin(twin: Entry): Entry {
+    const index = this.positions.next(twin.endpoint, twin.file, twin.line);
+    return index === twin.index ? twin : { ...twin, index, key: matchKey(twin.endpoint, twin.messageId, twin.file, twin.line, index) };
   }
 }
 
@@ -78,33 +107,20 @@ export function matchKey(endpoint: Endpoint, messageId: string | null, file: str
 
 // --- internal ---
 
-function toEntry(dry: DryRecord, index: number, text: string): Entry {
-  return {
-    key: matchKey(dry.endpoint, dry.messageId, dry.file, dry.line, index),
-    endpoint: dry.endpoint,
-    messageId: dry.messageId,
-    index,
-    name: recordName(dry.endpoint, dry.record),
-    file: dry.file,
-    line: dry.line,
-    text,
-  };
-}
-
 /** Counts records per endpoint within the current message (a run of records with one file:line). */
 class MessagePositions {
   private file = '';
   private line = 0;
   private counts = new Map<Endpoint, number>();
 
-  next(dry: DryRecord): number {
-    if (dry.file !== this.file || dry.line !== this.line) {
-      this.file = dry.file;
-      this.line = dry.line;
+  next(endpoint: Endpoint, file: string, line: number): number {
+    if (file !== this.file || line !== this.line) {
+      this.file = file;
+      this.line = line;
       this.counts.clear();
     }
-    const index = this.counts.get(dry.endpoint) ?? 0;
-    this.counts.set(dry.endpoint, index + 1);
+    const index = this.counts.get(endpoint) ?? 0;
+    this.counts.set(endpoint, index + 1);
     return index;
   }
 }

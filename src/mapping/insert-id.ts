@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Json } from '../json.js';
 import { isPlaceholderId } from '../segment/ids.js';
 import type { SegmentMessage } from '../segment/types.js';
@@ -21,7 +21,7 @@ export function insertId(message: SegmentMessage, purpose?: string): string {
 
 /** sha256 of the text shaped as a UUID-like 36-character id. */
 export function hashId(text: string): string {
-  const hex = createHash('sha256').update(text).digest('hex');
+  const hex = hash('sha256', text, 'hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 

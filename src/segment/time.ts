@@ -18,6 +18,12 @@ export function parseTime(value: unknown): number | null {
 
 /** Parse an ISO-8601 date or date-time string to epoch ms (UTC when no zone), or null. */
 export function parseIso(text: string): number | null {
+  if (isZuluDateTime(text)) {
+    const ms = Date.parse(text);
+    // Date.parse rolls 2026-02-30 over to March and accepts hour 24: refuse both, as the pattern does.
+    if (Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(text.slice(8, 10)) || text.slice(11, 13) > '23') return null;
+    return ms;
+  }
   const m = ISO_8601.exec(text);
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = m;
@@ -32,6 +38,15 @@ export function parseIso(text: string): number | null {
     time -= sign * offsetMin * 60_000;
   }
   return time;
+}
+
+/**
+ * The common case, `YYYY-MM-DDTHH:MM[:SS[.sss]]Z`: Date.parse reads it exactly (UTC is explicit),
+ * several times faster than the general pattern. The character test keeps the pattern off most other strings.
+ */
+function isZuluDateTime(text: string): boolean {
+  const n = text.length;
+  return n >= 17 && n <= 30 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[n - 1] === 'Z' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?Z$/.test(text);
 }
 
 /** True for strings that are an ISO-8601 date-time (a date with a time part). */
