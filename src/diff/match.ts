@@ -1,9 +1,9 @@
 import type { Entry, Side } from './types.js';
 
 /** Pending records (both sides together) before the oldest are spilled to disk. */
-export const MAX_PENDING_ENTRIES = 200_000;
+export const MAX_PENDING_ENTRIES = 100_000;
 /** Pending line text (UTF-16 code units, both sides) before the oldest are spilled to disk. */
-export const MAX_PENDING_CHARS = 64 * 1024 * 1024;
+export const MAX_PENDING_CHARS = 32 * 1024 * 1024;
 
 export interface MatchLimits {
   readonly maxEntries: number;

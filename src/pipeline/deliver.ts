@@ -32,6 +32,8 @@ export interface DeliverySink extends RecordSink {
   readonly fatal: string | null;
 }
 
+const QUEUED_BATCHES = 2;
+
 /** At most this many records wait for their aliases before reading pauses. */
 const MAX_HELD_RECORDS = 100_000;
 
@@ -163,11 +165,12 @@ export function createDeliverySink(
         settle({ kind: 'rejected', type: line.type, stage: 'mixpanel', reason: `not delivered: the run stopped (${fatal})`, unsent: true });
         throw new FatalDelivery(fatal);
       }
+      const { type } = line;
       const ticket = new LineTicket(line.records.length, (rejection) =>
         settle(
           rejection === null
-            ? { kind: 'delivered', type: line.type }
-            : { kind: 'rejected', type: line.type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) },
+            ? { kind: 'delivered', type }
+            : { kind: 'rejected', type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) },
         ),
       );
       for (const record of line.records) {
@@ -181,7 +184,8 @@ export function createDeliverySink(
         }
       }
       if (held >= MAX_HELD_RECORDS) return new Promise<void>((resolve) => heldWaiters.push(resolve));
-      if (limit.pendingCount >= config.concurrency) return Promise.race(running).then(() => undefined);
+      // Two batches queued behind the running ones keep every connection busy; more only holds memory.
+      if (limit.pendingCount >= QUEUED_BATCHES) return Promise.race(running).then(() => undefined);
     },
     flushOpen() {
       for (const batch of batcher.drain()) dispatch(batch);

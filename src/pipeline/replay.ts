@@ -69,6 +69,7 @@ export class Replay {
       files: this.files,
       mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
       filter: config.filter,
+      keepText: config.rejects !== null,
       accounting: this.accounting,
       stdin: this.deps.stdin,
       ...(checkpoint && {

@@ -43,6 +43,8 @@ export interface PipelineOptions {
    * form passes `keep` are handled and counted; the sink is not finished.
    */
   readonly mapper?: LineMapper;
+  /** Keep each line's text until it settles (for --rejects); false lets it go once mapped. */
+  readonly keepText?: boolean;
   readonly partial?: { readonly select: (text: string) => boolean; readonly keep: (line: ProcessedLine) => boolean };
 }
 
@@ -72,12 +74,15 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       for (const record of line.records) accounting.built(record.endpoint);
       for (const warning of line.warnings) accounting.warn(warning);
       let settled = false;
+      // The closure keeps only what settling needs: not the records, and the text only for --rejects.
+      const { ref } = line;
+      const text = options.keepText === false ? '' : line.text;
       const room = sink.accept({
         line,
         settle: (outcome) => {
           if (settled) return;
           settled = true;
-          settle(line.ref, outcome, line.text);
+          settle(ref, outcome, text);
         },
       });
       if (room) await room;
