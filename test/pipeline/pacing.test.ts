@@ -1,0 +1,152 @@
+/** Shared backoff, client-side rate, alias gate and batching: the ordering and pacing rules of SPEC §6. */
+import { describe, expect, it } from 'vitest';
+import { AliasGate } from '../../src/pipeline/alias-gate.js';
+import { Batcher, LineTicket, type Item } from '../../src/pipeline/batcher.js';
+import { RateLimiter, SharedBackoff, type Clock } from '../../src/pipeline/pacing.js';
+import type { RoutedRecord } from '../../src/mixpanel/types.js';
+
+/** A clock whose sleeps complete when time is advanced, in order. */
+function fakeClock(): Clock & { advance(ms: number): Promise<void>; slept: number[] } {
+  let now = 0;
+  const timers: Array<{ at: number; wake: () => void }> = [];
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: (ms) => {
+      slept.push(ms);
+      return new Promise<void>((resolve) => timers.push({ at: now + ms, wake: resolve }));
+    },
+    async advance(ms) {
+      now += ms;
+      for (const timer of timers.filter((t) => t.at <= now)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.wake();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+describe('SharedBackoff', () => {
+  it('§6 one 429 pauses every request of the run, not just the one that got it', async () => {
+    const clock = fakeClock();
+    const backoff = new SharedBackoff(clock);
+    backoff.pause(3_000);
+    let first = false;
+    let second = false;
+    void backoff.wait().then(() => (first = true));
+    void backoff.wait().then(() => (second = true));
+    await clock.advance(2_999);
+    expect([first, second]).toEqual([false, false]);
+    await clock.advance(1);
+    expect([first, second]).toEqual([true, true]);
+  });
+
+  it('a later, shorter pause does not cut an earlier, longer one', async () => {
+    const clock = fakeClock();
+    const backoff = new SharedBackoff(clock);
+    backoff.pause(5_000);
+    backoff.pause(1_000);
+    let done = false;
+    void backoff.wait().then(() => (done = true));
+    await clock.advance(1_000);
+    expect(done).toBe(false);
+    await clock.advance(4_000);
+    expect(done).toBe(true);
+  });
+});
+
+describe('RateLimiter (--rate)', () => {
+  it('lets one second of allowance through at once, then paces the rest', async () => {
+    const clock = fakeClock();
+    const rate = new RateLimiter(1_000, clock);
+    await rate.take(1_000);
+    let second = false;
+    void rate.take(500).then(() => (second = true));
+    await clock.advance(499);
+    expect(second).toBe(false);
+    await clock.advance(1);
+    expect(second).toBe(true);
+  });
+
+  it('a request larger than a second of allowance still goes once the bucket is full', async () => {
+    const clock = fakeClock();
+    const rate = new RateLimiter(100, clock);
+    await rate.take(2_000);
+    expect(clock.slept).toEqual([]);
+  });
+});
+
+describe('AliasGate', () => {
+  it('§6.1 records about an alias new id wait for its acknowledgement plus the alias delay; other ids pass', async () => {
+    const clock = fakeClock();
+    const gate = new AliasGate(1_000, clock);
+    gate.expect('user-new-1');
+    const released: string[] = [];
+    expect(gate.isHeld('user-new-1')).toBe(true);
+    expect(gate.isHeld('user-other-2')).toBe(false);
+    gate.whenFree('user-other-2', () => released.push('other'));
+    gate.whenFree('user-new-1', () => released.push('aliased'));
+    expect(released).toEqual(['other']);
+    gate.acknowledged('user-new-1');
+    await clock.advance(999);
+    expect(released).toEqual(['other']);
+    await clock.advance(1);
+    expect(released).toEqual(['other', 'aliased']);
+    expect(gate.isHeld('user-new-1')).toBe(false);
+  });
+
+  it('§6.1 an id aliased twice is held until both aliases are acknowledged', async () => {
+    const clock = fakeClock();
+    const gate = new AliasGate(0, clock);
+    gate.expect('user-new-3');
+    gate.expect('user-new-3');
+    gate.acknowledged('user-new-3');
+    await clock.advance(0);
+    expect(gate.isHeld('user-new-3')).toBe(true);
+    gate.acknowledged('user-new-3');
+    await clock.advance(0);
+    expect(gate.isHeld('user-new-3')).toBe(false);
+  });
+});
+
+describe('Batcher', () => {
+  const item = (endpoint: RoutedRecord['endpoint'], json: string): Item => ({
+    record: { endpoint, json, distinctId: null, aliasFor: null, idempotent: true },
+    ticket: new LineTicket(1, () => undefined),
+  });
+
+  it('§6 a batch is complete at --batch-size records, per endpoint', () => {
+    const batcher = new Batcher(3);
+    expect(batcher.add(item('/import', '{"e":1}'))).toEqual([]);
+    expect(batcher.add(item('/engage', '{"p":1}'))).toEqual([]);
+    expect(batcher.add(item('/import', '{"e":2}'))).toEqual([]);
+    const [full] = batcher.add(item('/import', '{"e":3}'));
+    expect(full!.map((i) => i.record.json)).toEqual(['{"e":1}', '{"e":2}', '{"e":3}']);
+    expect(batcher.drain().map((b) => b.map((i) => i.record.json))).toEqual([['{"p":1}']]);
+  });
+
+  it('§6 a batch never passes 10 MB of JSON: the record that would cross it starts the next batch', () => {
+    const batcher = new Batcher(2000);
+    const big = `"${'x'.repeat(3 * 1024 * 1024)}"`;
+    expect(batcher.add(item('/import', big))).toEqual([]);
+    expect(batcher.add(item('/import', big))).toEqual([]);
+    expect(batcher.add(item('/import', big))).toEqual([]);
+    const completed = batcher.add(item('/import', big));
+    expect(completed.map((b) => b.length)).toEqual([3]);
+    expect(batcher.drain().map((b) => b.length)).toEqual([1]);
+  });
+});
+
+describe('LineTicket', () => {
+  it('§7 a line is delivered only when all its records are; the first real rejection names it', () => {
+    const outcomes: Array<string | null> = [];
+    const ticket = new LineTicket(3, (rejection) => outcomes.push(rejection?.reason ?? null));
+    ticket.done(null);
+    ticket.done({ reason: 'Mixpanel rejected the record: bad', unsent: false });
+    expect(outcomes).toEqual([]);
+    ticket.done(null);
+    expect(outcomes).toEqual(['Mixpanel rejected the record: bad']);
+  });
+});
