@@ -1,21 +1,21 @@
 /**
  * `mpx-replay diff`: compare two dry-run outputs record by record (SPEC §8).
  *
- * Memory strategy. Both files are read in lockstep, always advancing the one whose next record
- * comes from the earlier input position (file, line), so for two dry runs of the same archive a
- * record meets its partner almost at once. Records still waiting for a partner are kept in a
+ * Memory strategy: bounded, spilling to disk. Both files are read in lockstep, always advancing
+ * the one whose next record comes from the earlier input position (file, line), so for two dry
+ * runs of the same archive a record meets its partner almost at once (byte-identical next lines
+ * are paired straight away and parsed once). Records still waiting for a partner are kept in a
  * pending map per side, keyed by (endpoint, messageId or file:line, position within the
- * message). When the pending maps exceed MAX_PENDING_ENTRIES (200,000) records or
- * MAX_PENDING_CHARS of line text, the oldest half of each side is spilled to a temporary
- * directory as hash partitions by key; at the end, everything still pending joins the spill and
- * the partitions are joined one pair at a time (a partitioned hash join). Memory therefore stays
- * bounded by the pending limit plus one partition (1/64 of the spilled `before` records),
- * whatever the disorder between the two files; disorder only costs disk and time. Only the first
- * MAX_LISTED records of each list are kept for output; all counts are exact.
+ * message). When the pending maps exceed MAX_PENDING_ENTRIES (100,000 records) or
+ * MAX_PENDING_CHARS (32 M characters of line text), the oldest half of each side is spilled to
+ * a temporary directory as 64 hash partitions by key; at the end everything still pending joins
+ * the spill and the partitions are joined one pair at a time (a partitioned hash join). Memory
+ * thus stays bounded by the pending limit plus one partition (1/64 of the spilled `before`
+ * records), whatever the disorder between the files; disorder costs only disk and time. Only
+ * the first MAX_LISTED records of each list are kept for output; all counts are exact.
  *
  * Position within a message is counted over consecutive records with the same file:line (the
  * dry run writes a message's records together), so it needs no memory beyond one message.
- * When the two next lines are byte-identical they are paired at once, parsed only once.
  */
 import type { Readable } from 'node:stream';
 import { LockstepOrder, Matcher, type MatchLimits } from './match.js';
