@@ -26,7 +26,7 @@ export interface DeliveryDeps {
 export interface DeliverySink extends RecordSink {
   /** Send the partly filled batches now, without waiting for them (end of the alias pass). */
   flushOpen(): void;
-  /** Stop: no new requests, no retries; in-flight requests finish. */
+  /** Stop (SIGINT): reading stops; what is mapped is sent once, without retries; nothing waits for aliases. */
   stop(): void;
   /** The fatal error that stopped delivery, if any (exit 3). */
   readonly fatal: string | null;
@@ -79,7 +79,6 @@ export function createDeliverySink(
 
   async function sendBatch(endpoint: Endpoint, items: Item[]): Promise<void> {
     if (fatal !== null) return abandon(items);
-    if (stopping) return;
     const raw = Buffer.from(`[${items.map((i) => i.record.json).join(',')}]`);
     const useGzip = endpoint === '/import';
     const body = useGzip ? await gzip(raw, { level: zlibConstants.Z_BEST_SPEED }) : raw;
@@ -87,7 +86,12 @@ export function createDeliverySink(
     for (let attempt = 1; ; attempt += 1) {
       await backoff.wait();
       if (fatal !== null) return abandon(items, attempt > 1);
-      if (stopping && attempt > 1) return;
+      if (stopping && attempt > 1) {
+        // Interrupted: no more retries. The outcome of the last attempt is unknown, so its
+        // $add/$append updates may have been applied: count them, leave the lines unsettled.
+        stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
+        return;
+      }
       stats.requests += 1;
       stats.bytesRaw += raw.length;
       stats.bytesWire += body.length;
@@ -151,7 +155,7 @@ export function createDeliverySink(
 
   function releaseHeld(item: Item): void {
     held -= 1;
-    enqueue(item);
+    if (!stopping) enqueue(item);
     if (held < MAX_HELD_RECORDS && heldWaiters.length > 0) {
       const waiters = heldWaiters;
       heldWaiters = [];
@@ -198,7 +202,9 @@ export function createDeliverySink(
         for (const batch of batcher.drain()) dispatch(batch);
         await Promise.race([...running, deps.clock.sleep(50)]);
       }
-      if (!stopping && fatal === null) for (const batch of batcher.drain()) dispatch(batch);
+      // Also when interrupted: what is already mapped goes out once (no retries), so a line is
+      // not left half delivered; records still waiting for an alias stay unsent.
+      if (fatal === null) for (const batch of batcher.drain()) dispatch(batch);
       while (running.size > 0) await Promise.allSettled([...running]);
       if (fatal !== null) {
         for (const batch of batcher.drain()) abandon(batch);
