@@ -41,8 +41,8 @@ export function createMixpanelClient(options: ClientOptions): MixpanelClient {
         method: 'POST',
         headers,
         body,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
+        // One deadline for the whole exchange (undici's own timeouts tick in 500 ms steps).
+        signal: AbortSignal.timeout(options.timeoutMs),
       });
       const text = await response.body.text();
       const retryAfter = response.headers['retry-after'];

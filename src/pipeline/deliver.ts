@@ -86,12 +86,6 @@ export function createDeliverySink(
     for (let attempt = 1; ; attempt += 1) {
       await backoff.wait();
       if (fatal !== null) return abandon(items, attempt > 1);
-      if (stopping && attempt > 1) {
-        // Interrupted: no more retries. The outcome of the last attempt is unknown, so its
-        // $add/$append updates may have been applied: count them, leave the lines unsettled.
-        stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
-        return;
-      }
       stats.requests += 1;
       stats.bytesRaw += raw.length;
       stats.bytesWire += body.length;
@@ -120,6 +114,12 @@ export function createDeliverySink(
           return;
         }
         case 'retry':
+          if (stopping) {
+            // Interrupted: no more retries. The outcome is unknown, so $add/$append updates may
+            // have been applied: count them and leave the lines unsettled.
+            stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
+            return;
+          }
           if (!mayRetry(attempt, config.maxRetries)) {
             stopWith(`giving up after ${attempt} attempts: ${outcome.message}`, items);
             return;
@@ -187,6 +187,7 @@ export function createDeliverySink(
           enqueue(item);
         }
       }
+      if (stopping) return;
       if (held >= MAX_HELD_RECORDS) return new Promise<void>((resolve) => heldWaiters.push(resolve));
       // Two batches queued behind the running ones keep every connection busy; more only holds memory.
       if (limit.pendingCount >= QUEUED_BATCHES) return Promise.race(running).then(() => undefined);

@@ -86,6 +86,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
         },
       });
       if (room) await room;
+      if (options.stopped?.()) break;
     }
     if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
   };
@@ -98,7 +99,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (ahead.length >= mapper.depth) await consume(await ahead.shift()!);
     if (options.stopped?.()) break;
   }
-  while (ahead.length > 0) await consume(await ahead.shift()!);
+  // Interrupted: lines mapped ahead but not yet handed on are dropped (not counted as read).
+  while (ahead.length > 0 && !options.stopped?.()) await consume(await ahead.shift()!);
   if (partial === undefined) await sink.finish();
   await Promise.all(pendingSettles);
 }

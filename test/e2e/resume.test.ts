@@ -30,8 +30,12 @@ const SETTINGS = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'settings.json')
 const MESSAGES = 60_000;
 const BATCH_SIZE = 500;
 const CONCURRENCY = 4;
-/** The in-flight window: records per endpoint that may be sent twice after a stop. */
-const WINDOW = CONCURRENCY * BATCH_SIZE;
+/**
+ * The in-flight window: what may be sent twice after a crash. A line settles only when all its
+ * records have, so besides the batches in flight (concurrency) and queued behind them (2), a line
+ * whose event went out may wait for its profile update in a still-open batch (one per endpoint: 3).
+ */
+const WINDOW = (CONCURRENCY + 2 + 3) * BATCH_SIZE;
 /** Stop the first run once the server has accepted this many records: part-way through. */
 const STOP_AFTER_ACCEPTED = 15_000;
 /** Each reply takes ~20 ms, so a run lasts several seconds. */
@@ -302,7 +306,7 @@ describe('a 60 000-message run stopped part-way resumes from its checkpoint (SPE
       expect(compareWithDryRun(dry.records, scenario().accepted).completeness).toEqual(COMPLETE);
     });
 
-    it(`re-sent at most one in-flight window (W = ${CONCURRENCY} × ${BATCH_SIZE} = ${WINDOW}) of events and of $add updates`, () => {
+    it(`re-sent at most one in-flight window (W = (${CONCURRENCY} in flight + 2 queued + 3 open) × ${BATCH_SIZE} = ${WINDOW}) of events and of $add updates`, () => {
       const { resentEvents, resentAdds } = compareWithDryRun(dry.records, scenario().accepted);
       expect(resentEvents).toBeLessThanOrEqual(WINDOW);
       expect(resentAdds).toBeLessThanOrEqual(WINDOW);
@@ -338,7 +342,8 @@ describe('a 60 000-message run stopped part-way resumes from its checkpoint (SPE
     it('a second SIGINT: exit 130 at once, leaving a valid journal that the same command accepts and resumes from', () => {
       const { first, msAfterLastSignal, checkpointText, rerunSending, rerun } = doubleInterrupted;
       expect(first.code, first.stderr).toBe(130);
-      expect(msAfterLastSignal).toBeLessThan(1000);
+      // "At once": no in-flight request is waited for; the bound leaves room for a busy CI machine.
+      expect(msAfterLastSignal).toBeLessThan(2000);
       const journal = JSON.parse(checkpointText ?? 'null');
       expect(journal).toMatchObject({ version: 1 });
       expect((Object.values(journal.files)[0] as { through: number }).through).toBeGreaterThan(0);
