@@ -28,7 +28,7 @@ const DRY_RUN_TOKEN = '<token>';
 const SETTINGS = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'settings.json'), 'utf8')) as Record<string, unknown>;
 
 const MESSAGES = 60_000;
-const BATCH_SIZE = 500;
+const BATCH_SIZE = 250;
 const CONCURRENCY = 4;
 /**
  * The in-flight window: what may be sent twice after a crash. A line settles only when all its
