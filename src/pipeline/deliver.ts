@@ -10,7 +10,7 @@ import type { Endpoint } from '../mixpanel/types.js';
 import type { Accounting } from './account.js';
 import type { AliasGate } from './alias-gate.js';
 import { Batcher, LineTicket, type Item, type Rejection } from './batcher.js';
-import { RateLimiter, SharedBackoff, type Clock } from './pacing.js';
+import { AdaptivePace, SharedBackoff, type Clock } from './pacing.js';
 import type { DeliveryStats } from './report.js';
 import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
 import type { MappedLine, RecordSink } from './run.js';
@@ -52,7 +52,7 @@ export function createDeliverySink(
   const limit = pLimit(config.concurrency);
   const batcher = new Batcher(config.batchSize);
   const backoff = new SharedBackoff(deps.clock);
-  const rate = config.rate === null ? null : new RateLimiter(config.rate, deps.clock);
+  const pace = new AdaptivePace(config.rate, deps.clock);
   const running = new Set<Promise<void>>();
   let fatal: string | null = null;
   let stopping = false;
@@ -82,9 +82,10 @@ export function createDeliverySink(
     const raw = Buffer.from(`[${items.map((i) => i.record.json).join(',')}]`);
     const useGzip = endpoint === '/import';
     const body = useGzip ? await gzip(raw, { level: zlibConstants.Z_BEST_SPEED }) : raw;
-    if (rate !== null) await rate.take(items.length);
     for (let attempt = 1; ; attempt += 1) {
       await backoff.wait();
+      // Every attempt counts against Mixpanel's limit, retries included.
+      await pace.take(items.length);
       if (fatal !== null) return abandon(items, attempt > 1);
       stats.requests += 1;
       stats.bytesRaw += raw.length;
@@ -97,10 +98,12 @@ export function createDeliverySink(
       }
       switch (outcome.kind) {
         case 'delivered':
+          pace.recordAccepted(items.length);
           for (const item of items) settleItem(item, null);
           return;
         case 'partial': {
           const failed = new Map(outcome.failed.map((f) => [f.index, f.message]));
+          pace.recordAccepted(items.length - failed.size);
           items.forEach((item, index) => settleItem(item, failed.has(index) ? byMixpanel(failed.get(index)!) : null));
           return;
         }
@@ -126,7 +129,11 @@ export function createDeliverySink(
           }
           stats.retries += 1;
           if (outcome.rateLimited) stats.status429 += 1;
-          backoff.pause(retryDelay(attempt, config.backoff, outcome.retryAfterMs, deps.random()));
+          // The whole run slows down (shared pace; a Retry-After pauses everyone), and this
+          // batch waits its own exponential backoff before trying again.
+          pace.slowDown();
+          if (outcome.retryAfterMs !== null) backoff.pause(outcome.retryAfterMs);
+          await deps.clock.sleep(retryDelay(attempt, config.backoff, outcome.retryAfterMs, deps.random()));
           continue;
         case 'fatal': {
           const credential = endpoint === '/import' ? ` using the ${describeAuth(config.auth)}` : ' (the project token in the records)';

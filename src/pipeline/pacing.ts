@@ -28,15 +28,15 @@ export class SharedBackoff {
 }
 
 /**
- * Client-side ceiling on records per second (`--rate`): a token bucket holding one second of
- * allowance. A request larger than the bucket may take it below zero, so it cannot starve.
+ * A token bucket of records per second holding one second of allowance. A request larger than
+ * the bucket may take it below zero, so it cannot starve. The rate may change while it runs.
  */
 export class RateLimiter {
   private tokens: number;
   private last: number;
 
   constructor(
-    private readonly perSecond: number,
+    public perSecond: number,
     private readonly clock: Clock,
   ) {
     this.tokens = perSecond;
@@ -48,11 +48,80 @@ export class RateLimiter {
       const now = this.clock.now();
       this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
       this.last = now;
-      if (this.tokens >= Math.min(count, this.perSecond)) {
+      const needed = Math.min(count, this.perSecond);
+      if (this.tokens >= needed) {
         this.tokens -= count;
         return;
       }
-      await this.clock.sleep(Math.ceil(((Math.min(count, this.perSecond) - this.tokens) / this.perSecond) * 1000));
+      await this.clock.sleep(Math.max(1, Math.ceil(((needed - this.tokens) / this.perSecond) * 1000)));
     }
+  }
+}
+
+/** How the run adapts its pace to Mixpanel's rate limit. */
+export const ADAPTIVE = {
+  /** After a 429, the pace drops to this share of what was accepted over the last window … */
+  decreaseTo: 0.85,
+  windowMs: 2_000,
+  /** … and no further for this long, as the replies to requests already in flight arrive. */
+  holdMs: 1_000,
+  /** Without 429s the pace grows by this share per second. */
+  growthPerSecond: 0.05,
+  minPerSecond: 100,
+} as const;
+
+/**
+ * The run's shared pace (SPEC §6: "a 429 slows the whole run"): unlimited (or `--rate`) until
+ * Mixpanel answers 429, then a ceiling just under the throughput it was accepting, growing again
+ * slowly while no 429 comes (additive increase, multiplicative decrease). `--rate` stays a hard cap.
+ */
+export class AdaptivePace {
+  private bucket: RateLimiter | null;
+  private readonly history: Array<{ at: number; count: number }> = [];
+  private lastDecrease = -Infinity;
+  private lastGrowth = 0;
+
+  constructor(
+    private readonly cap: number | null,
+    private readonly clock: Clock,
+  ) {
+    this.bucket = cap === null ? null : new RateLimiter(cap, clock);
+  }
+
+  /** Records per second allowed now; null when unlimited. */
+  get perSecond(): number | null {
+    return this.bucket?.perSecond ?? null;
+  }
+
+  take(count: number): Promise<void> | void {
+    if (this.bucket !== null) return this.bucket.take(count);
+  }
+
+  /** Mixpanel accepted `count` records. */
+  recordAccepted(count: number): void {
+    const now = this.clock.now();
+    this.history.push({ at: now, count });
+    while (this.history.length > 0 && this.history[0]!.at < now - ADAPTIVE.windowMs) this.history.shift();
+    if (this.bucket === null || this.bucket.perSecond === this.cap) return;
+    const seconds = (now - Math.max(this.lastGrowth, this.lastDecrease)) / 1000;
+    if (seconds <= 0) return;
+    const grown = this.bucket.perSecond * (1 + ADAPTIVE.growthPerSecond * Math.min(seconds, 1));
+    this.bucket.perSecond = this.cap === null ? grown : Math.min(this.cap, grown);
+    this.lastGrowth = now;
+  }
+
+  /** Mixpanel answered 429 (or 5xx): slow down to just under what it was accepting. */
+  slowDown(): void {
+    const now = this.clock.now();
+    if (now - this.lastDecrease < ADAPTIVE.holdMs) return;
+    let recent = 0;
+    for (const entry of this.history) if (entry.at >= now - ADAPTIVE.windowMs) recent += entry.count;
+    // Nothing accepted yet: no measure to go by; the failed batch's own backoff still applies.
+    if (recent === 0) return;
+    this.lastDecrease = now;
+    const measured = (recent / ADAPTIVE.windowMs) * 1000;
+    const next = Math.max(ADAPTIVE.minPerSecond, Math.round(ADAPTIVE.decreaseTo * Math.min(measured, this.bucket?.perSecond ?? measured)));
+    if (this.bucket === null) this.bucket = new RateLimiter(next, this.clock);
+    else this.bucket.perSecond = next;
   }
 }

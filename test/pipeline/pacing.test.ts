@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AliasGate } from '../../src/pipeline/alias-gate.js';
 import { Batcher, LineTicket, type Item } from '../../src/pipeline/batcher.js';
-import { RateLimiter, SharedBackoff, type Clock } from '../../src/pipeline/pacing.js';
+import { AdaptivePace, RateLimiter, SharedBackoff, type Clock } from '../../src/pipeline/pacing.js';
 import type { RoutedRecord } from '../../src/mixpanel/types.js';
 
 /** A clock whose sleeps complete when time is advanced, in order. */
@@ -148,5 +148,51 @@ describe('LineTicket', () => {
     expect(outcomes).toEqual([]);
     ticket.done(null);
     expect(outcomes).toEqual(['Mixpanel rejected the record: bad']);
+  });
+});
+
+describe('AdaptivePace', () => {
+  it('§6 unlimited until a 429; then just under what Mixpanel was accepting, for the whole run', async () => {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(null, clock);
+    expect(pace.perSecond).toBeNull();
+    pace.recordAccepted(10_000);
+    await clock.advance(1_000);
+    pace.recordAccepted(10_000);
+    pace.slowDown();
+    // 20,000 accepted in the last 2 s = 10,000/s; 85 % of it.
+    expect(pace.perSecond).toBe(8_500);
+  });
+
+  it('a burst of 429s from requests already in flight lowers the pace once', async () => {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(null, clock);
+    pace.recordAccepted(4_000);
+    pace.slowDown();
+    pace.slowDown();
+    pace.slowDown();
+    expect(pace.perSecond).toBe(1_700);
+  });
+
+  it('without 429s the pace grows by 5 % per second, never above --rate', async () => {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(1_800, clock);
+    pace.recordAccepted(2_000);
+    pace.slowDown();
+    expect(pace.perSecond).toBe(850);
+    await clock.advance(1_000);
+    pace.recordAccepted(100);
+    expect(pace.perSecond).toBeCloseTo(892.5, 5);
+    for (let second = 0; second < 30; second += 1) {
+      await clock.advance(1_000);
+      pace.recordAccepted(100);
+    }
+    expect(pace.perSecond).toBe(1_800);
+  });
+
+  it('a 429 before anything was accepted gives no measure: the pace is left alone', () => {
+    const pace = new AdaptivePace(null, fakeClock());
+    pace.slowDown();
+    expect(pace.perSecond).toBeNull();
   });
 });
