@@ -56,7 +56,7 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .option('--no-progress', 'no progress display')
     .option('--max-retries <n>', `retries per request for 429, 5xx and network errors (default ${RUN_DEFAULTS.maxRetries})`)
     .option('--timeout <ms>', `request timeout (default ${RUN_DEFAULTS.timeoutMs})`)
-    .option('--threads <n>', 'worker threads that parse and map while the main thread reads and sends (default: cores - 1, at most 2; 0 = none)')
+    .option('--threads <n>', 'worker threads that parse and map while the main thread reads and sends (default 2, or 0 on a single core)')
     .option('--backoff <ms>', `first retry wait, doubled per retry up to 60 s, plus jitter of 0.5–2.5× it (default ${RUN_DEFAULTS.backoffMs})`)
     .addHelpText(
       'after',

@@ -161,9 +161,13 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
   };
 }
 
-/** Mapping threads: one per core beyond the first, at most 2; none on a single core. */
+/**
+ * Mapping threads: 2 when there are 2 cores or more, none on one core. Measured on 2 cores
+ * (200k messages): dry run 12.9 s inline, 14.5 s with 1 worker, 9.2 s with 2; delivery 15.8 s
+ * with 1 worker, 13.2 s with 2 (the main thread mostly waits for the workers).
+ */
 export function defaultThreads(): number {
-  return Math.min(2, Math.max(0, availableParallelism() - 1));
+  return availableParallelism() >= 2 ? 2 : 0;
 }
 
 /** Service account (with project id) > API secret > token, each from flags, then env, then settings. */

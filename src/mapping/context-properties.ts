@@ -29,32 +29,37 @@ const EVENT_ONLY_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
   ['utm_content', 'campaign', 'content'],
 ];
 
-/** Device context for profiles (SPEC §4.8): OS, browser, device, screen, app, network. No URLs, campaign or geo. */
-export function deviceProperties(context: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  addFields(out, context, DEVICE_FIELDS.slice(0, 2));
+const OS_FIELDS = DEVICE_FIELDS.slice(0, 2);
+const OTHER_DEVICE_FIELDS = DEVICE_FIELDS.slice(2);
+const GEO_FIELDS = EVENT_ONLY_FIELDS.slice(0, 2);
+const CAMPAIGN_FIELDS = EVENT_ONLY_FIELDS.slice(2);
+
+/**
+ * Device context for profiles (SPEC §4.8): OS, browser, device, screen, app, network. No URLs,
+ * campaign or geo. Written into `out` (a new object when none is given).
+ */
+export function deviceProperties(context: JsonObject, out: JsonObject = {}): JsonObject {
+  addFields(out, context, OS_FIELDS);
   addBrowser(out, context);
-  addFields(out, context, DEVICE_FIELDS.slice(2));
+  addFields(out, context, OTHER_DEVICE_FIELDS);
   return out;
 }
 
-/** Context-derived event properties (SPEC §4.1), only those whose source value exists. */
-export function eventContextProperties(context: JsonObject, propertiesReferrer: Json | undefined): JsonObject {
-  const out: JsonObject = {};
+/** Context-derived event properties (SPEC §4.1), only those whose source value exists, written into `out`. */
+export function addEventContextProperties(out: JsonObject, context: JsonObject, propertiesReferrer: Json | undefined): void {
   const page = child(context, 'page');
   if (present(page.url)) out.$current_url = page.url;
   const referrer = firstTruthy(child(context, 'referrer').url, page.referrer, propertiesReferrer);
   if (referrer !== undefined) {
     out.$referrer = referrer;
-    const domain = typeof referrer === 'string' ? hostname(referrer) : null;
+    const domain = hostname(referrer);
     if (domain) out.$referring_domain = domain;
   }
-  Object.assign(out, deviceProperties(context));
-  addFields(out, context, EVENT_ONLY_FIELDS.slice(0, 2));
+  deviceProperties(context, out);
+  addFields(out, context, GEO_FIELDS);
   const country = child(context, 'location').country;
-  if (typeof country === 'string' && /^[A-Za-z]{2}$/.test(country)) out.mp_country_code = country.toUpperCase();
-  addFields(out, context, EVENT_ONLY_FIELDS.slice(2));
-  return out;
+  if (typeof country === 'string' && country.length === 2 && /^[A-Za-z]{2}$/.test(country)) out.mp_country_code = country.toUpperCase();
+  addFields(out, context, CAMPAIGN_FIELDS);
 }
 
 /** `mp_lib` = "Segment: " + library name; a plain-string library counts as the name. */
@@ -93,7 +98,15 @@ function firstTruthy(...values: Array<Json | undefined>): string | undefined {
   return undefined;
 }
 
+/** Referrers repeat across an archive: the host of each is memoised (a pure cache). */
+const hostnames = new Map<string, string | null>();
+
 function hostname(url: string): string | null {
-  if (!URL.canParse(url)) return null;
-  return new URL(url).hostname || null;
+  let host = hostnames.get(url);
+  if (host === undefined) {
+    host = URL.canParse(url) ? new URL(url).hostname || null : null;
+    if (hostnames.size >= 10_000) hostnames.clear();
+    hostnames.set(url, host);
+  }
+  return host;
 }

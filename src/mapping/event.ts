@@ -4,7 +4,7 @@ import type { Settings } from '../config/settings-types.js';
 import type { MixpanelRecord } from '../mixpanel/types.js';
 import { findKey, keySet, normalizeKey } from '../segment/keys.js';
 import type { PageMessage, TrackMessage } from '../segment/types.js';
-import { eventContextProperties, libraryName } from './context-properties.js';
+import { addEventContextProperties, libraryName } from './context-properties.js';
 import { eventIdentity } from './identity.js';
 import { insertId } from './insert-id.js';
 import { checkEventProperties } from './limits.js';
@@ -66,7 +66,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   if (ip !== undefined && ip !== null && ip !== '') properties.ip = ip;
   const library = libraryName(message.context);
   if (library !== null) properties.mp_lib = `Segment: ${library}`;
-  assign(properties, eventContextProperties(message.context, renamed.$referrer));
+  addEventContextProperties(properties, message.context, renamed.$referrer);
   for (const key of ['$search_engine', '$username'] as const) {
     const value = renamed[key];
     if (value !== undefined && value !== null) properties[key] = value;
