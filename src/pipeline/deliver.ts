@@ -59,8 +59,9 @@ export function createDeliverySink(
   let held = 0;
   let heldWaiters: Array<() => void> = [];
 
+  /** A batch in progress: encoding, waiting, sending, backing off. Only the HTTP exchange holds a slot. */
   function dispatch(items: Item[]): void {
-    const task = limit(() => sendBatch(items[0]!.record.endpoint, items));
+    const task = sendBatch(items[0]!.record.endpoint, items);
     running.add(task);
     void task.finally(() => running.delete(task));
   }
@@ -87,15 +88,7 @@ export function createDeliverySink(
       // Every attempt counts against Mixpanel's limit, retries included.
       await pace.take(items.length);
       if (fatal !== null) return abandon(items, attempt > 1);
-      stats.requests += 1;
-      stats.bytesRaw += raw.length;
-      stats.bytesWire += body.length;
-      let outcome: Classification;
-      try {
-        outcome = classifyReply(endpoint, await deps.client.post(endpoint, body, useGzip), items.length);
-      } catch (error) {
-        outcome = { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false };
-      }
+      const outcome = await limit(() => exchange(endpoint, raw.length, body, useGzip, items.length));
       switch (outcome.kind) {
         case 'delivered':
           pace.recordAccepted(items.length);
@@ -141,6 +134,18 @@ export function createDeliverySink(
           return;
         }
       }
+    }
+  }
+
+  /** One HTTP exchange, classified; a network failure or timeout is a retry. */
+  async function exchange(endpoint: Endpoint, rawBytes: number, body: Buffer, useGzip: boolean, size: number): Promise<Classification> {
+    stats.requests += 1;
+    stats.bytesRaw += rawBytes;
+    stats.bytesWire += body.length;
+    try {
+      return classifyReply(endpoint, await deps.client.post(endpoint, body, useGzip), size);
+    } catch (error) {
+      return { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false };
     }
   }
 
@@ -196,8 +201,9 @@ export function createDeliverySink(
       }
       if (stopping) return;
       if (held >= MAX_HELD_RECORDS) return new Promise<void>((resolve) => heldWaiters.push(resolve));
-      // Two batches queued behind the running ones keep every connection busy; more only holds memory.
-      if (limit.pendingCount >= QUEUED_BATCHES) return Promise.race(running).then(() => undefined);
+      // Two batches beyond the connections keep every connection busy; more only holds memory
+      // (batches backing off count too, so a rate-limited run does not read ahead without bound).
+      if (running.size >= config.concurrency + QUEUED_BATCHES) return Promise.race(running).then(() => undefined);
     },
     flushOpen() {
       for (const batch of batcher.drain()) dispatch(batch);
