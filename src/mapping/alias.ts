@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import type { AliasMessage } from '../segment/types.js';
 import { aliasIdentity } from './identity.js';
 import { insertId } from './insert-id.js';
@@ -16,7 +15,7 @@ export function mapAlias(message: AliasMessage, options: MappingOptions): MapRes
   const properties = { distinct_id: ids.existing, alias: ids.alias, token: options.token, time: message.timeMs, $insert_id: insertId(message) };
   const record = { event: '$create_alias', properties };
   const json = JSON.stringify(record);
-  const reason = checkEventProperties(properties, json, Buffer.byteLength(json));
+  const reason = checkEventProperties(properties, json);
   if (reason !== null) return { outcome: 'rejected', type: 'alias', reason };
   return { outcome: 'mapped', type: 'alias', records: [{ endpoint: '/import', record, json }], warnings: [] };
 }

@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import type { Json, JsonObject } from '../json.js';
 import type { Settings } from '../config/settings-types.js';
 import type { MixpanelRecord } from '../mixpanel/types.js';
@@ -76,7 +75,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   for (const key of SET_BY_MIXPANEL) if (key in properties) delete properties[key];
   const record = { event, properties };
   const json = JSON.stringify(record);
-  const reason = checkEventProperties(properties, json, Buffer.byteLength(json));
+  const reason = checkEventProperties(properties, json);
   if (reason !== null) return { reason };
   return { record: { endpoint: '/import', record, json }, warnings: reservedNameWarnings(properties) };
 }

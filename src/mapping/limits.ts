@@ -1,16 +1,17 @@
+import { Buffer } from 'node:buffer';
 import type { Json, JsonObject } from '../json.js';
 import { MAX_NESTING_DEPTH, MAX_PROPERTIES, MAX_RECORD_BYTES } from '../mixpanel/limits.js';
 
 /** Why Mixpanel would refuse this event's properties, or null when they are within its limits. */
-export function checkEventProperties(properties: JsonObject, json: string, bytes: number): string | null {
+export function checkEventProperties(properties: JsonObject, json: string): string | null {
   const count = Object.keys(properties).length;
   if (count >= MAX_PROPERTIES) return `event has ${count} properties: Mixpanel accepts fewer than ${MAX_PROPERTIES}`;
-  return checkSize(bytes) ?? checkShape(properties, 'properties', 0) ?? checkUtf8(properties, json, 'properties');
+  return checkSize(json) ?? checkShape(properties, 'properties', 0) ?? checkUtf8(properties, json, 'properties');
 }
 
 /** Why Mixpanel would refuse this profile or group update, or null. */
-export function checkUpdate(update: JsonObject, json: string, bytes: number): string | null {
-  const tooBig = checkSize(bytes);
+export function checkUpdate(update: JsonObject, json: string): string | null {
+  const tooBig = checkSize(json);
   if (tooBig !== null) return tooBig;
   for (const operation of Object.keys(update)) {
     const value = update[operation]!;
@@ -22,7 +23,10 @@ export function checkUpdate(update: JsonObject, json: string, bytes: number): st
 
 // --- internal ---
 
-function checkSize(bytes: number): string | null {
+/** A UTF-16 unit is at most 3 UTF-8 bytes: the exact count is only needed near the limit. */
+function checkSize(json: string): string | null {
+  if (json.length * 3 < MAX_RECORD_BYTES) return null;
+  const bytes = Buffer.byteLength(json);
   return bytes >= MAX_RECORD_BYTES ? `record is ${bytes} bytes of JSON: Mixpanel accepts under ${MAX_RECORD_BYTES} (1 MB)` : null;
 }
 

@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import type { JsonObject } from '../json.js';
 import type { EngageUpdate, GroupUpdate, MixpanelRecord } from '../mixpanel/types.js';
 import type { SegmentMessage } from '../segment/types.js';
@@ -30,7 +29,7 @@ export function routeUpdates(
   const records: MixpanelRecord[] = [];
   for (const update of updates) {
     const json = JSON.stringify(update);
-    const reason = checkUpdate(update as JsonObject, json, Buffer.byteLength(json));
+    const reason = checkUpdate(update as JsonObject, json);
     if (reason !== null) return { reason: `${endpoint} update: ${reason}` };
     records.push(endpoint === '/engage' ? { endpoint, record: update as EngageUpdate, json } : { endpoint, record: update as GroupUpdate, json });
   }

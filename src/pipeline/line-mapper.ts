@@ -51,8 +51,9 @@ function workerMapper(setup: WorkerSetup, threads: number): LineMapper {
     worker.on('message', ({ id, lines }: Reply) => {
       const job = pending.get(id)!;
       pending.delete(id);
-      // Texts never travel back: the main thread still has them.
-      job.resolve(lines.map((line, i) => ({ ...line, text: job.texts[i]! })));
+      // Texts never travel back: the main thread still has them (the clone is ours to fill in).
+      lines.forEach((line, i) => ((line as { text: string }).text = job.texts[i]!));
+      job.resolve(lines);
     });
     worker.on('error', (error) => {
       for (const job of pending.values()) job.reject(error);
