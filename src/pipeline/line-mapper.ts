@@ -45,9 +45,9 @@ interface Reply {
 function workerMapper(setup: WorkerSetup, threads: number): LineMapper {
   const pending = new Map<number, { resolve: (lines: ProcessedLine[]) => void; reject: (error: Error) => void; texts: string[] }>();
   const workers = Array.from({ length: threads }, () => {
-    // A small young generation per worker: mapping allocates short-lived objects, and the
-    // default (up to 3 × 16 MB per isolate) costs RSS without buying speed.
-    const worker = new Worker(WORKER_FILE, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
+    // V8's default young generation: a 12 MB cap saved ~20 MB of RSS but cost ~12 % of speed
+    // (200k-message dry run: 10.1–10.9 s against 8.9–9.6 s).
+    const worker = new Worker(WORKER_FILE, { workerData: setup });
     worker.on('message', ({ id, lines }: Reply) => {
       const job = pending.get(id)!;
       pending.delete(id);
