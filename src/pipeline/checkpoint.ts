@@ -62,7 +62,11 @@ export class Checkpoint {
         journal.files[file] = before ?? { ...identity, through: 0, extra: [] };
       }
     }
-    return new Checkpoint(path, journal);
+    const checkpoint = new Checkpoint(path, journal);
+    // Written at once: a path that cannot be written is refused before anything is sent.
+    checkpoint.dirty = true;
+    await checkpoint.flush();
+    return checkpoint;
   }
 
   /** Whether the line was settled by an earlier run. */
@@ -85,14 +89,27 @@ export class Checkpoint {
     this.writing ??= this.writeLoop();
   }
 
-  /** Wait until everything settled so far is on disk. */
+  /** Wait until everything settled so far is on disk; fails if a write failed. */
   async flush(): Promise<void> {
     if (this.dirty) this.writing ??= this.writeLoop();
     while (this.writing !== null) await this.writing;
+    if (this.failure !== null) throw new CheckpointError(`checkpoint ${this.path} could not be written (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message}); a re-run cannot resume from it`);
   }
 
+  /** The first write failure: the run goes on (nothing is lost but resumability); flush reports it. */
+  private failure: Error | null = null;
+
   private async writeLoop(): Promise<void> {
-    while (this.dirty) {
+    try {
+      await this.writeWhileDirty();
+    } catch (error) {
+      this.failure ??= error as Error;
+    }
+    this.writing = null;
+  }
+
+  private async writeWhileDirty(): Promise<void> {
+    while (this.dirty && this.failure === null) {
       this.dirty = false;
       for (const [file, entry] of this.settled) {
         const journalEntry = this.journal.files[file];
@@ -107,7 +124,6 @@ export class Checkpoint {
       await handle.close();
       await rename(temporary, this.path);
     }
-    this.writing = null;
   }
 }
 

@@ -83,21 +83,33 @@ export class Replay {
       stopped: () => this.interrupted,
     };
     const mapper = createLineMapper({ mapping: base.mapping, filter: base.filter }, config.threads);
+    let result: ReplayResult;
     try {
-      return await this.runWith({ ...base, mapper }, inputs, http, clock, startedAt);
+      result = await this.runWith({ ...base, mapper }, inputs, http, clock, startedAt);
     } finally {
       await mapper.close();
-      await checkpoint?.flush();
     }
+    const journalError = await checkpoint?.flush().then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    return journalError ? { ...result, fatal: result.fatal ?? journalError } : result;
   }
 
   private async runWith(base: Omit<PipelineOptions, 'sink'>, inputs: FileSummary[], http: DeliveryStats, clock: Clock, startedAt: number): Promise<ReplayResult> {
     const { config } = this;
     let fatal: string | null = null;
     if (config.dryRun || config.delivery === null) {
-      const writer = new TextWriter(this.deps.output!);
+      // The reader of the records went away (`… | head`): stop as on an interrupt. Any other
+      // write error (a full disk, --out in a missing folder) stops the run as fatal.
+      let writeError: string | null = null;
+      const writer = new TextWriter(this.deps.output!, (error) => {
+        if (error.code !== 'EPIPE') writeError = `cannot write the dry-run records: ${error.message}`;
+        this.interrupt();
+      });
       await runPipeline({ ...base, skip: this.counted(base.skip), sink: dryRunSink(writer), onFile: (f) => inputs.push(f) });
-      return this.result(inputs, http, null, clock.now() - startedAt);
+      if (writeError !== null) this.interrupted = false;
+      return this.result(inputs, http, writeError, clock.now() - startedAt);
     }
 
     const spool = this.files.includes('-') && config.identity === 'original' ? await spoolStdin(this.deps.stdin) : null;

@@ -4,36 +4,62 @@ const FLUSH_AT = 256 * 1024;
 
 /**
  * Buffers text and writes it in large pieces, waiting for 'drain' so a slow consumer
- * (a pipe, a disk) holds the pipeline back instead of filling memory.
+ * (a pipe, a disk) holds the pipeline back instead of filling memory. When the consumer goes
+ * away (`… | head` closes the pipe: EPIPE) or fails, writing stops and `onClosed` is told why.
  */
 export class TextWriter {
   private parts: string[] = [];
   private size = 0;
+  private closed = false;
 
-  constructor(private readonly stream: Writable) {}
+  constructor(
+    private readonly stream: Writable,
+    private readonly onClosed: (error: NodeJS.ErrnoException) => void = () => undefined,
+  ) {
+    stream.on('error', (error: NodeJS.ErrnoException) => this.markClosed(error));
+  }
 
   /** Queue text; resolves at once unless the buffer was flushed into a full stream. */
   write(text: string): Promise<void> | void {
+    if (this.closed) return;
     this.parts.push(text);
     this.size += text.length;
     if (this.size >= FLUSH_AT) return this.flush();
   }
 
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
+    if (this.parts.length === 0 || this.closed) return;
     const text = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    if (!this.stream.write(text)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    if (this.stream.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        this.stream.off('error', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+      this.stream.on('error', done);
+    });
   }
 
   /** Flush, then end the stream when it is ours (a file), and wait until it is written. */
   async close(end: boolean): Promise<void> {
     await this.flush();
-    if (!end) return;
+    if (!end || this.closed) return;
     await new Promise<void>((resolve, reject) => {
       this.stream.once('error', reject);
       this.stream.end(() => resolve());
     });
+  }
+
+  private markClosed(error: NodeJS.ErrnoException): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.parts = [];
+    this.onClosed(error);
   }
 }

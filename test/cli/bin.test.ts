@@ -85,3 +85,26 @@ describe('§1 the built CLI, spawned', () => {
     expect(usage.stderr).toContain('absent.ndjson');
   });
 });
+
+describe('§1 output discipline when the reader of stdout goes away', () => {
+  it('a dry run piped into a reader that closes early (`| head`) stops as interrupted (130), with no EPIPE crash', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'import', 'fixtures/segment-logs', '--settings', 'fixtures/settings.json', '--dry-run', '--threads', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const err: Buffer[] = [];
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err).toString('utf8') }));
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('interrupted');
+    expect(result.stderr).not.toContain('EPIPE');
+  });
+
+  it('§1 --out in a folder that does not exist is a usage error (exit 2) before anything runs', async () => {
+    const result = await cli(['import', 'fixtures/segment-logs', '--dry-run', '--out', join(dir, 'missing-folder', 'out.ndjson')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--out');
+    expect(result.stderr).toContain('cannot write it (ENOENT)');
+  });
+});

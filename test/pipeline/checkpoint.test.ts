@@ -133,11 +133,16 @@ describe('atomic writes', () => {
     expect(readdirSync(dir)).not.toContain('run.checkpoint.tmp');
   });
 
-  it('flush with nothing settled writes nothing (and returns)', async () => {
+  it('opening writes the journal at once, with nothing settled, so a bad path is refused before anything is sent', async () => {
     const checkpoint = await Checkpoint.open(journalPath, SCOPE, [fileA], false);
     await checkpoint.flush();
 
-    expect(readdirSync(dir)).not.toContain('run.checkpoint');
+    expect(readdirSync(dir)).toContain('run.checkpoint');
+    expect(JSON.parse(readFileSync(journalPath, 'utf8')).files[fileA]).toMatchObject({ through: 0, extra: [] });
+  });
+
+  it('a journal path that cannot be written is refused when opening (CheckpointError)', async () => {
+    await expect(Checkpoint.open(join(dir, 'missing-folder', 'run.checkpoint'), SCOPE, [fileA], false)).rejects.toThrow(CheckpointError);
   });
 });
 

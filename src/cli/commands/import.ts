@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseSettings } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
@@ -22,8 +22,8 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
   });
 
   const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files);
-  const rejectsWriter = config.rejects === null ? null : new TextWriter(createWriteStream(config.rejects));
-  const output = config.dryRun ? (config.out === null ? io.stdout : createWriteStream(config.out)) : null;
+  const rejectsWriter = config.rejects === null ? null : new TextWriter(await openForWriting('--rejects', config.rejects));
+  const output = config.dryRun ? (config.out === null ? io.stdout : await openForWriting('--out', config.out)) : null;
   const replay = new Replay(config, files, {
     stdin: io.stdin,
     output,
@@ -61,6 +61,16 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
   }
+}
+
+/** Open an output file before anything runs, so a bad path is a usage error (exit 2). */
+async function openForWriting(flag: string, path: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (error: NodeJS.ErrnoException) => reject(new UsageError(`${flag} ${path}: cannot write it (${error.code ?? error.message})`)));
+  });
+  return stream;
 }
 
 async function openCheckpoint(config: RunConfig, files: readonly string[]): Promise<Checkpoint> {
