@@ -122,9 +122,9 @@ export function createDeliverySink(
           }
           stats.retries += 1;
           if (outcome.rateLimited) stats.status429 += 1;
-          // The whole run slows down (shared pace; a Retry-After pauses everyone), and this
-          // batch waits its own exponential backoff before trying again.
-          pace.slowDown();
+          // A 429 slows the whole run down (shared pace; a Retry-After pauses everyone); every
+          // retried batch waits its own exponential backoff before trying again.
+          if (outcome.rateLimited) pace.slowDown();
           if (outcome.retryAfterMs !== null) backoff.pause(outcome.retryAfterMs);
           await deps.clock.sleep(retryDelay(attempt, config.backoff, outcome.retryAfterMs, deps.random()));
           continue;

@@ -65,6 +65,9 @@ export const ADAPTIVE = {
   windowMs: 2_000,
   /** … and no further for this long, as the replies to requests already in flight arrive. */
   holdMs: 1_000,
+  /** … but never below this share of the best window of the run: 429s that are not about the
+   *  rate (a proxy's, a flaky load balancer's) must not spiral the pace down to nothing. */
+  floorOfPeak: 0.5,
   /** Without 429s the pace grows by this share per second. */
   growthPerSecond: 0.05,
   minPerSecond: 100,
@@ -73,11 +76,13 @@ export const ADAPTIVE = {
 /**
  * The run's shared pace (SPEC §6: "a 429 slows the whole run"): unlimited (or `--rate`) until
  * Mixpanel answers 429, then a ceiling just under the throughput it was accepting, growing again
- * slowly while no 429 comes (additive increase, multiplicative decrease). `--rate` stays a hard cap.
+ * while no 429 comes (multiplicative decrease, steady increase). `--rate` stays a hard cap.
  */
 export class AdaptivePace {
   private bucket: RateLimiter | null;
   private readonly history: Array<{ at: number; count: number }> = [];
+  private windowTotal = 0;
+  private peakPerSecond = 0;
   private lastDecrease = -Infinity;
   private lastGrowth = 0;
 
@@ -101,7 +106,9 @@ export class AdaptivePace {
   recordAccepted(count: number): void {
     const now = this.clock.now();
     this.history.push({ at: now, count });
-    while (this.history.length > 0 && this.history[0]!.at < now - ADAPTIVE.windowMs) this.history.shift();
+    this.windowTotal += count;
+    while (this.history.length > 0 && this.history[0]!.at < now - ADAPTIVE.windowMs) this.windowTotal -= this.history.shift()!.count;
+    this.peakPerSecond = Math.max(this.peakPerSecond, (this.windowTotal / ADAPTIVE.windowMs) * 1000);
     if (this.bucket === null || this.bucket.perSecond === this.cap) return;
     const seconds = (now - Math.max(this.lastGrowth, this.lastDecrease)) / 1000;
     if (seconds <= 0) return;
@@ -110,7 +117,7 @@ export class AdaptivePace {
     this.lastGrowth = now;
   }
 
-  /** Mixpanel answered 429 (or 5xx): slow down to just under what it was accepting. */
+  /** Mixpanel answered 429: slow down to just under what it was accepting. */
   slowDown(): void {
     const now = this.clock.now();
     if (now - this.lastDecrease < ADAPTIVE.holdMs) return;
@@ -120,8 +127,9 @@ export class AdaptivePace {
     if (recent === 0) return;
     this.lastDecrease = now;
     const measured = (recent / ADAPTIVE.windowMs) * 1000;
-    const next = Math.max(ADAPTIVE.minPerSecond, Math.round(ADAPTIVE.decreaseTo * Math.min(measured, this.bucket?.perSecond ?? measured)));
-    if (this.bucket === null) this.bucket = new RateLimiter(next, this.clock);
-    else this.bucket.perSecond = next;
+    const lowered = ADAPTIVE.decreaseTo * Math.min(measured, this.bucket?.perSecond ?? measured);
+    const next = Math.round(Math.max(ADAPTIVE.minPerSecond, ADAPTIVE.floorOfPeak * this.peakPerSecond, lowered));
+    if (this.bucket === null) this.bucket = new RateLimiter(this.cap === null ? next : Math.min(this.cap, next), this.clock);
+    else this.bucket.perSecond = this.cap === null ? next : Math.min(this.cap, next);
   }
 }

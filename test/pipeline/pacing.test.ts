@@ -190,6 +190,18 @@ describe('AdaptivePace', () => {
     expect(pace.perSecond).toBe(1_800);
   });
 
+  it('429s that are not about the rate do not spiral the pace below half of the best 2-s window', async () => {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(null, clock);
+    pace.recordAccepted(20_000);
+    pace.slowDown();
+    expect(pace.perSecond).toBe(8_500);
+    await clock.advance(3_000);
+    pace.recordAccepted(1_000);
+    pace.slowDown();
+    expect(pace.perSecond).toBe(5_000);
+  });
+
   it('a 429 before anything was accepted gives no measure: the pace is left alone', () => {
     const pace = new AdaptivePace(null, fakeClock());
     pace.slowDown();
