@@ -22,7 +22,8 @@ export function startProgress(io: CliIo, accounting: Accounting, enabled: boolea
     return `${label}: ${accounting.linesRead} read, ${accounting.linesDelivered} ${label === 'dry run' ? 'mapped' : 'delivered'}, ${accounting.linesSkipped} skipped, ${accounting.linesRejected} rejected, ${Math.round(accounting.linesRead / seconds)} lines/s`;
   };
   if (io.stderr.isTTY === true && !io.env.CI) {
-    const spinner: Ora = ora({ text: text(), stream: io.stderr, discardStdin: false }).start();
+    // Enabled explicitly: the decision above is made from the injected io, not process globals.
+    const spinner: Ora = ora({ text: text(), stream: io.stderr, discardStdin: false, isEnabled: true }).start();
     const timer = setInterval(() => (spinner.text = text()), SPIN_EVERY_MS);
     timer.unref();
     return {
