@@ -49,8 +49,6 @@ function statusText(report: Report): string {
       return 'stopped early (exit 3)';
     case 'interrupted':
       return 'interrupted (exit 130)';
-    case 'usage':
-      return 'usage error (exit 2)';
   }
 }
 

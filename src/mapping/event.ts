@@ -1,7 +1,7 @@
-import type { Json, JsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
 import type { Settings } from '../config/settings-types.js';
 import type { MixpanelRecord } from '../mixpanel/types.js';
-import { findKey, keySet, normalizeKey } from '../segment/keys.js';
+import { keySet, normalizeKey } from '../segment/keys.js';
 import type { PageMessage, TrackMessage } from '../segment/types.js';
 import { addEventContextProperties, libraryName } from './context-properties.js';
 import { eventIdentity } from './identity.js';
@@ -101,10 +101,4 @@ function assign(to: JsonObject, from: JsonObject): void {
 
 function reservedNameWarnings(properties: JsonObject): string[] {
   return RESERVED_NAMES.filter((name) => name in properties).map((name) => `reserved property name "${name}"`);
-}
-
-/** The value of a message property matched Segment-style (case- and punctuation-insensitive). */
-export function propertyValue(properties: JsonObject, name: string): Json | undefined {
-  const key = findKey(properties, name);
-  return key === undefined ? undefined : properties[key];
 }

@@ -1,6 +1,6 @@
 import type { Json, JsonObject } from '../json.js';
 import type { EngageUpdate, GroupUpdate } from '../mixpanel/types.js';
-import { keySet, normalizeKey } from '../segment/keys.js';
+import { findKey, keySet, normalizeKey } from '../segment/keys.js';
 import type { GroupMessage } from '../segment/types.js';
 import { profileDistinctId } from './identity.js';
 import { profileUpdate, routeUpdates } from './profile.js';
@@ -50,8 +50,7 @@ function groupKeys(message: GroupMessage, identifiers: readonly string[]): Array
       if (message.groupId !== null) found.push(['groupId', message.groupId]);
       continue;
     }
-    const wanted = normalizeKey(identifier);
-    const key = Object.keys(message.traits).find((k) => normalizeKey(k) === wanted);
+    const key = findKey(message.traits, identifier);
     const value: Json | undefined = key === undefined ? undefined : message.traits[key];
     if (key !== undefined && (typeof value === 'number' || (typeof value === 'string' && value !== ''))) found.push([key, value]);
   }

@@ -1,9 +1,8 @@
 import type { Json, JsonObject } from '../json.js';
 import type { EngageUpdate } from '../mixpanel/types.js';
-import { keySet, normalizeKey } from '../segment/keys.js';
+import { keySet, lookup, normalizeKey } from '../segment/keys.js';
 import { formatProfileDate } from '../segment/time.js';
 import type { PageMessage, TrackMessage } from '../segment/types.js';
-import { propertyValue } from './event.js';
 import { profileDistinctId } from './identity.js';
 import { profileUpdate } from './profile.js';
 import type { MappingOptions } from './types.js';
@@ -26,7 +25,7 @@ export function peopleUpdates(message: TrackMessage | PageMessage, event: string
     const increments = propertyIncrements(message.properties, keySet(settings.propIncrements));
     if (increments !== null) updates.push(profileUpdate(message, userId, options, { $add: increments }));
   }
-  const revenue = toNumber(propertyValue(message.properties, 'revenue'));
+  const revenue = toNumber(lookup(message.properties, 'revenue'));
   const buyer = profileDistinctId(message, identity);
   if (revenue !== null && revenue !== 0 && buyer !== null) {
     updates.push(profileUpdate(message, buyer, options, { $append: { $transactions: { $time: formatProfileDate(message.timeMs), $amount: revenue } } }));

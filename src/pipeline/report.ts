@@ -14,7 +14,7 @@ export interface DeliveryStats {
 
 export const NO_DELIVERY: DeliveryStats = { requests: 0, retries: 0, status429: 0, bytesRaw: 0, bytesWire: 0, nonIdempotentInFlight: 0 };
 
-export type RunStatus = 'ok' | 'rejected' | 'fatal' | 'interrupted' | 'usage';
+export type RunStatus = 'ok' | 'rejected' | 'fatal' | 'interrupted';
 
 /** The final report, version 1: the JSON form of `--json` (documented in the README). */
 export interface Report {
