@@ -2,13 +2,12 @@
  * `mpx-replay import … --dry-run`, run in-process through `main(argv, io)` (SPEC §1, §2, §4.8,
  * §7, §8): records on stdout or --out, rejects file, report, exit codes, usage errors, help.
  */
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain, type MainResult } from '../helpers/run-main.js';
 
 /** Every run's start time, injected: the future-time check never depends on the clock. */
 const RUN_START_MS = Date.UTC(2026, 10, 30, 12, 0, 0);
@@ -25,12 +24,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 interface RunOptions {
   env?: Record<string, string>;
   stdin?: Readable;
@@ -38,27 +31,8 @@ interface RunOptions {
   realClock?: boolean;
 }
 
-function collect(stream: PassThrough): () => string {
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-  return () => Buffer.concat(chunks).toString('utf8');
-}
-
-async function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: false });
-  const out = collect(stdout);
-  const err = collect(stderr);
-  const code = await main(argv, {
-    stdin: options.stdin ?? Readable.from([]),
-    stdout,
-    stderr,
-    env: { ...options.env },
-    signals: new EventEmitter(),
-    ...(options.realClock ? {} : { now: () => RUN_START_MS }),
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  return { code, stdout: out(), stderr: err() };
+function run(argv: string[], options: RunOptions = {}): Promise<MainResult> {
+  return runMain(argv, { env: options.env, stdin: options.stdin, ...(!options.realClock && { now: () => RUN_START_MS }) });
 }
 
 /** A unique temp path (file not created). */

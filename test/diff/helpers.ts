@@ -1,9 +1,8 @@
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../src/cli/main.js';
+import type { Readable } from 'node:stream';
+import { runMain, type MainResult } from '../helpers/run-main.js';
 
 /** A temp directory for one test file, removed by the returned cleanup. */
 export function makeTempDir(): { path: (name: string) => string; cleanup: () => void } {
@@ -18,11 +17,7 @@ export function makeTempDir(): { path: (name: string) => string; cleanup: () => 
   };
 }
 
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type RunResult = MainResult;
 
 export interface RunOptions {
   readonly env?: Record<string, string>;
@@ -31,24 +26,9 @@ export interface RunOptions {
   readonly stdin?: Readable;
 }
 
-/** Run the CLI in-process with injected streams. */
-export async function runCli(argv: string[], options: RunOptions = {}): Promise<RunResult> {
-  const stdout = Object.assign(new PassThrough(), { isTTY: options.tty === true });
-  const stderr = Object.assign(new PassThrough(), { isTTY: false });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(Buffer.from(c)));
-  stderr.on('data', (c: Buffer) => err.push(Buffer.from(c)));
-  const code = await main(argv, {
-    stdin: options.stdin ?? Readable.from([]),
-    stdout,
-    stderr,
-    env: { ...options.env },
-    signals: new EventEmitter(),
-    now: () => Date.UTC(2026, 10, 30, 12, 0, 0),
-  });
-  await new Promise((resolve) => setImmediate(resolve));
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+/** Run the CLI in-process with injected streams and a fixed clock. */
+export function runCli(argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  return runMain(argv, { ...options, now: () => Date.UTC(2026, 10, 30, 12, 0, 0) });
 }
 
 export interface DryLine {

@@ -6,9 +6,8 @@
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../helpers/run-main.js';
 
 const RUN_START = Date.UTC(2026, 10, 30, 12);
 
@@ -16,17 +15,8 @@ async function dryRunSample(settings: string): Promise<{ code: number; records: 
   const dir = mkdtempSync(join(tmpdir(), 'mpx-golden-'));
   const out = join(dir, 'records.ndjson');
   const rejects = join(dir, 'rejects.ndjson');
-  const stdout = new PassThrough();
-  const chunks: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const code = await main(['import', 'fixtures/segment-logs', '--settings', settings, '--dry-run', '--out', out, '--rejects', rejects, '--json', '--quiet'], {
-    stdin: new PassThrough(),
-    stdout,
-    stderr: new PassThrough(),
-    env: {},
-    now: () => RUN_START,
-  });
-  return { code, records: readFileSync(out, 'utf8'), rejects: readFileSync(rejects, 'utf8'), report: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  const run = await runMain(['import', 'fixtures/segment-logs', '--settings', settings, '--dry-run', '--out', out, '--rejects', rejects, '--json', '--quiet'], { now: () => RUN_START });
+  return { code: run.code, records: readFileSync(out, 'utf8'), rejects: readFileSync(rejects, 'utf8'), report: JSON.parse(run.stdout) };
 }
 
 describe('golden: the sample archive', () => {
