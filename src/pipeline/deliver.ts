@@ -13,7 +13,7 @@ import { Batcher, LineTicket, type Item, type Rejection } from './batcher.js';
 import { AdaptivePace, SharedBackoff, type Clock } from './pacing.js';
 import type { DeliveryStats } from './report.js';
 import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
-import type { MappedLine, RecordSink } from './run.js';
+import type { LineSink, MappedLine } from './run.js';
 
 const gzip = promisify(gzipCallback);
 
@@ -23,7 +23,7 @@ export interface DeliveryDeps {
   readonly random: () => number;
 }
 
-export interface DeliverySink extends RecordSink {
+export interface DeliverySink extends LineSink {
   /** Send the partly filled batches now, without waiting for them (end of the alias pass). */
   flushOpen(): void;
   /** Stop (SIGINT): reading stops; what is mapped is sent once, without retries; nothing waits for aliases. */
@@ -176,6 +176,7 @@ export function createDeliverySink(
   }
 
   return {
+    kind: 'records',
     accept({ line, settle }: MappedLine) {
       if (fatal !== null) {
         settle({ kind: 'rejected', type: line.type, stage: 'mixpanel', reason: `not delivered: the run stopped (${fatal})`, unsent: true });

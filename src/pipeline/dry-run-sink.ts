@@ -1,20 +1,14 @@
-import type { RecordSink, MappedLine } from './run.js';
+import type { RecordSink } from './run.js';
 import type { TextWriter } from './text-writer.js';
 
 /**
- * The dry run's sink (SPEC §8): one NDJSON line per record, in input order,
- * `{"endpoint","file","line","messageId","record"}`. Each line counts as delivered.
+ * The dry run's sink (SPEC §8): the mapper formats each line's records as NDJSON output lines
+ * (dry-run-format.ts), in input order; this writes them. Each line counts as delivered.
  */
 export function dryRunSink(writer: TextWriter): RecordSink {
   return {
-    accept({ line, settle }: MappedLine) {
-      const head = `{"endpoint":`;
-      const place = `,"file":${JSON.stringify(line.ref.file)},"line":${line.ref.line},"messageId":${JSON.stringify(line.ref.messageId)},"record":`;
-      let text = '';
-      for (const record of line.records) text += `${head}${JSON.stringify(record.endpoint)}${place}${record.json}}\n`;
-      settle({ kind: 'delivered', type: line.type });
-      return writer.write(text);
-    },
+    kind: 'formatted',
+    write: (bytes) => writer.writeBytes(bytes),
     finish: () => writer.flush(),
   };
 }

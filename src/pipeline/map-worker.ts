@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerSetup } from './line-mapper.js';
-import { processLine } from './process-line.js';
-import type { InputLine } from './read.js';
+import { mapBlock, type MapperSetup, type WorkerReply, type WorkerRequest } from './block-mapper.js';
 
-/** Worker-thread entry: map the batches the main thread posts, send the results back without the texts. */
-const { mapping, filter } = workerData as WorkerSetup;
-parentPort!.on('message', ({ id, lines }: { id: number; lines: InputLine[] }) => {
-  parentPort!.postMessage({ id, lines: lines.map((line) => ({ ...processLine(line, mapping, filter), text: '' })) });
+/** Worker-thread entry: map the blocks the main thread posts; the dry-run text goes back transferred. */
+const setup = workerData as MapperSetup;
+parentPort!.on('message', ({ id, block, selection }: WorkerRequest) => {
+  const mapped = mapBlock(block, setup, selection);
+  const reply: WorkerReply = { id, mapped };
+  parentPort!.postMessage(reply, mapped.formatted === null ? [] : [mapped.formatted.buffer as ArrayBuffer]);
 });

@@ -6,10 +6,30 @@ import { createGunzip } from 'node:zlib';
 /** Lines longer than this are rejected (and skipped without being held in memory). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
+/** Blocks are cut at a line end once this many bytes are held (one read of a file is 1 MiB). */
+const BLOCK_BYTES = 512 * 1024;
+
 /** One physical line of an input file (1-based, blank lines count in the numbering but are not emitted). */
 export type InputLine =
   | { readonly kind: 'line'; readonly file: string; readonly line: number; readonly text: string }
   | { readonly kind: 'bad'; readonly file: string; readonly line: number; readonly reason: string; readonly text: string };
+
+/**
+ * Whole lines of one file, still as bytes: what the reader hands to the mappers (a worker splits,
+ * decodes and maps them, so the reading thread only moves bytes). `bytes` owns its ArrayBuffer.
+ */
+export interface Block {
+  readonly kind: 'block';
+  readonly file: string;
+  /** The number of the first line in `bytes`. */
+  readonly firstLine: number;
+  /** Lines of the block an earlier run settled (`ReadOptions.skip`), ascending. */
+  readonly skip: readonly number[];
+  readonly bytes: Uint8Array;
+}
+
+/** What the reader yields: blocks of lines, and lines it rejected itself (over-long, truncated gzip). */
+export type ReadItem = Block | (InputLine & { readonly kind: 'bad' });
 
 /** What happened to a whole file once it has been read. */
 export interface FileSummary {
@@ -37,9 +57,22 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
  * Stream NDJSON lines from files (plain or gzip, detected by magic bytes) or stdin ("-"), in
- * batches (one per decoded chunk). Memory stays bounded by the chunk size and the longest line.
+ * batches (one per block). Memory stays bounded by the block size and the longest line.
  */
 export async function* readLines(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<InputLine[]> {
+  for await (const item of readBlocks(files, options)) {
+    if (item.kind === 'bad') {
+      yield [item];
+      continue;
+    }
+    const lines: InputLine[] = [];
+    splitBlock(item, (line) => lines.push(line), (line) => options.onBlank?.(item.file, line));
+    if (lines.length > 0) yield lines;
+  }
+}
+
+/** Stream the inputs as blocks of whole lines, numbered, with the lines to skip marked. */
+export async function* readBlocks(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadItem> {
   for (const file of files) {
     const path = file === '-' ? options.stdinPath : file;
     const source = path === undefined ? (options.stdin ?? process.stdin) : createReadStream(path, { highWaterMark: 1 << 20 });
@@ -47,22 +80,18 @@ export async function* readLines(files: readonly string[], options: ReadOptions 
   }
 }
 
-async function* readOne(file: string, source: Readable, options: ReadOptions): AsyncGenerator<InputLine[]> {
-  const splitter = new LineSplitter(file, options.skip, options.onBlank);
+async function* readOne(file: string, source: Readable, options: ReadOptions): AsyncGenerator<ReadItem> {
+  const cutter = new BlockCutter(file, options.skip);
   const decoded = decompress(source);
   let truncated: string | null = null;
   try {
-    for await (const chunk of decoded.chunks) {
-      const batch = splitter.push(chunk);
-      if (batch.length > 0) yield batch;
-    }
+    for await (const chunk of decoded.chunks) yield* cutter.push(chunk);
   } catch (error) {
     if (!decoded.gzip) throw error;
-    truncated = `gzip stream ended early (${(error as Error).message}); kept the ${splitter.completeLines} complete lines before it`;
+    truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
   }
-  const tail = splitter.end(truncated !== null);
-  if (tail.length > 0) yield tail;
-  options.onFile?.({ file, lines: splitter.lineNumber, gzip: decoded.gzip, truncated });
+  yield* cutter.end(truncated !== null);
+  options.onFile?.({ file, lines: cutter.lineNumber, gzip: decoded.gzip, truncated });
 }
 
 /** Peek at the first chunk: gzip magic bytes (1f 8b) switch on decompression. */
@@ -102,93 +131,147 @@ function decompress(source: Readable): { chunks: AsyncGenerator<Buffer>; gzip: b
   };
 }
 
-/** Splits decoded bytes into lines, tracking 1-based line numbers, BOM, CRLF and over-long lines. */
-class LineSplitter {
+/**
+ * Cuts decoded bytes into blocks at line ends, numbering lines as it goes. Only counts newlines;
+ * splitting and decoding the lines is `splitBlock`'s job. A line over the limit is dropped as its
+ * bytes arrive and reported as a bad line.
+ */
+class BlockCutter {
   lineNumber = 0;
   completeLines = 0;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private overlong = false;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Offset in the held bytes just past the last newline, 0 when none is held. */
+  private cut = 0;
+  /** Bytes of the over-long line being dropped, or null. */
+  private overlong: number | null = null;
 
   constructor(
     private readonly file: string,
     private readonly skip?: (file: string, line: number) => boolean,
-    private readonly onBlank?: (file: string, line: number) => void,
   ) {}
 
-  push(chunk: Buffer): InputLine[] {
-    const out: InputLine[] = [];
-    let start = 0;
-    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-      this.take(chunk.subarray(start, nl), true, out);
-      start = nl + 1;
+  *push(chunk: Buffer): Generator<ReadItem> {
+    if (this.overlong !== null) {
+      const end = chunk.indexOf(NEWLINE);
+      if (end === -1) {
+        this.overlong += chunk.length;
+        return;
+      }
+      yield* this.overlongLine(this.overlong + end, true);
+      chunk = chunk.subarray(end + 1);
     }
-    if (start < chunk.length) this.hold(chunk.subarray(start));
-    return out;
-  }
-
-  /** The unterminated last line: a normal line at a clean end, rejected after a truncated gzip. */
-  end(truncated: boolean): InputLine[] {
-    const out: InputLine[] = [];
-    if (this.pendingBytes === 0 && !this.overlong) return out;
-    if (!truncated) {
-      this.take(Buffer.alloc(0), true, out);
-      return out;
-    }
-    const text = Buffer.concat(this.pending).toString('utf8');
-    this.reset();
-    this.lineNumber += 1;
-    if (this.skip?.(this.file, this.lineNumber)) return out;
-    out.push({ kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text });
-    return out;
-  }
-
-  private hold(part: Buffer): void {
-    if (this.overlong) return;
-    this.pendingBytes += part.length;
-    if (this.pendingBytes > MAX_LINE_BYTES) {
-      this.overlong = true;
-      this.pending = [];
+    if (chunk.length === 0) return;
+    const last = chunk.lastIndexOf(NEWLINE);
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (last !== -1) this.cut = this.heldBytes - chunk.length + last + 1;
+    if (this.heldBytes - this.cut > MAX_LINE_BYTES) {
+      // The line being held is already too long: emit what precedes it, drop the rest as it comes.
+      const partial = this.heldBytes - this.cut;
+      yield* this.emit(this.take(this.cut), 0);
+      this.held = [];
+      this.heldBytes = 0;
+      this.overlong = partial;
       return;
     }
-    this.pending.push(Buffer.from(part));
+    if (this.cut >= BLOCK_BYTES) yield* this.emit(this.take(this.cut), 0);
   }
 
-  private take(part: Buffer, complete: boolean, out: InputLine[]): void {
+  /** The end of the input: the held lines, and the unterminated last one (rejected after a truncated gzip). */
+  *end(truncated: boolean): Generator<ReadItem> {
+    if (this.overlong !== null) {
+      yield* this.overlongLine(this.overlong, false);
+      return;
+    }
+    const complete = this.take(this.cut);
+    const rest = this.take(this.heldBytes);
+    if (!truncated) {
+      yield* this.emit(Buffer.concat([complete, rest]), rest.length > 0 ? 1 : 0);
+      return;
+    }
+    yield* this.emit(complete, 0);
+    if (rest.length === 0) return;
+    this.lineNumber += 1;
+    if (this.skip?.(this.file, this.lineNumber)) return;
+    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text: rest.toString('utf8') };
+  }
+
+  /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred). */
+  private take(bytes: number): Buffer {
+    const out = Buffer.allocUnsafeSlow(bytes);
+    let filled = 0;
+    while (filled < bytes) {
+      const head = this.held[0]!;
+      const used = Math.min(head.length, bytes - filled);
+      head.copy(out, filled, 0, used);
+      filled += used;
+      if (used === head.length) this.held.shift();
+      else this.held[0] = head.subarray(used);
+    }
+    this.heldBytes -= bytes;
+    this.cut = Math.max(0, this.cut - bytes);
+    return out;
+  }
+
+  /** A block of whole lines (plus `unterminated` lines without a final newline). */
+  private *emit(bytes: Buffer, unterminated: 0 | 1): Generator<ReadItem> {
+    if (bytes.length === 0) return;
+    const firstLine = this.lineNumber + 1;
+    let lines = unterminated;
+    for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines += 1;
+    this.lineNumber += lines;
+    this.completeLines += lines - unterminated;
+    const skip: number[] = [];
+    if (this.skip !== undefined) for (let line = firstLine; line <= this.lineNumber; line += 1) if (this.skip(this.file, line)) skip.push(line);
+    if (skip.length === lines) return;
+    yield { kind: 'block', file: this.file, firstLine, skip, bytes };
+  }
+
+  private *overlongLine(size: number, complete: boolean): Generator<ReadItem> {
+    this.overlong = null;
     this.lineNumber += 1;
     if (complete) this.completeLines += 1;
-    const line = this.lineNumber;
-    if (this.skip?.(this.file, line)) {
-      this.reset();
-      return;
-    }
-    if (this.overlong || this.pendingBytes + part.length > MAX_LINE_BYTES) {
-      const size = this.pendingBytes + part.length;
-      this.reset();
-      out.push({ kind: 'bad', file: this.file, line, reason: `line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, text: '' });
-      return;
-    }
-    let bytes = this.pending.length === 0 ? part : Buffer.concat([...this.pending, part]);
-    this.reset();
-    if (line === 1 && bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
-    if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
-    if (isBlank(bytes)) {
-      this.onBlank?.(this.file, line);
-      return;
-    }
-    const text = bytes.toString('utf8');
-    if (!isUtf8(bytes)) out.push({ kind: 'bad', file: this.file, line, reason: 'line is not valid UTF-8', text });
-    else out.push({ kind: 'line', file: this.file, line, text });
-  }
-
-  private reset(): void {
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.overlong = false;
+    if (this.skip?.(this.file, this.lineNumber)) return;
+    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: `line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, text: '' };
   }
 }
 
-function isBlank(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== CR) return false;
+/**
+ * Split a block into its lines: BOM (line 1), CRLF, blank lines (reported, not emitted), invalid
+ * UTF-8 (a bad line), and the lines to skip. Runs wherever the block is mapped.
+ */
+export function splitBlock(block: Block, onLine: (line: InputLine) => void, onBlank: (line: number) => void): void {
+  const { bytes, file, skip } = block;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let skipAt = 0;
+  let line = block.firstLine - 1;
+  for (let start = 0; start < buffer.length; ) {
+    let end = buffer.indexOf(NEWLINE, start);
+    if (end === -1) end = buffer.length;
+    line += 1;
+    let from = start;
+    let to = end;
+    start = end + 1;
+    while (skipAt < skip.length && skip[skipAt]! < line) skipAt += 1;
+    if (skipAt < skip.length && skip[skipAt] === line) continue;
+    if (line === 1 && to - from >= 3 && buffer[0] === BOM[0] && buffer[1] === BOM[1] && buffer[2] === BOM[2]) from += 3;
+    if (to > from && buffer[to - 1] === CR) to -= 1;
+    if (isBlank(buffer, from, to)) {
+      onBlank(line);
+      continue;
+    }
+    const bytesOfLine = buffer.subarray(from, to);
+    const text = bytesOfLine.toString('utf8');
+    if (!isUtf8(bytesOfLine)) onLine({ kind: 'bad', file, line, reason: 'line is not valid UTF-8', text });
+    else onLine({ kind: 'line', file, line, text });
+  }
+}
+
+function isBlank(bytes: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const byte = bytes[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== CR) return false;
+  }
   return true;
 }

@@ -14,7 +14,7 @@ import { spoolStdin } from './spool.js';
 import { systemClock, type Clock } from './pacing.js';
 import { TextWriter } from './text-writer.js';
 import type { Checkpoint } from './checkpoint.js';
-import { createLineMapper } from './line-mapper.js';
+import { createBlockMapper } from './block-mapper.js';
 
 export interface ReplayDeps {
   readonly stdin: Readable;
@@ -82,7 +82,8 @@ export class Replay {
       },
       stopped: () => this.interrupted,
     };
-    const mapper = createLineMapper({ mapping: base.mapping, filter: base.filter }, config.threads);
+    const delivering = !(config.dryRun || config.delivery === null);
+    const mapper = createBlockMapper({ mapping: base.mapping, filter: base.filter, keepText: base.keepText !== false, format: !delivering }, config.threads);
     let result: ReplayResult;
     try {
       result = await this.runWith({ ...base, mapper }, inputs, http, clock, startedAt);
@@ -123,7 +124,7 @@ export class Replay {
       let aliasLine = (_file: string, _line: number): boolean => false;
       if (gate !== null) {
         const aliases = aliasPassSelection((id) => gate.expect(id));
-        await runPipeline({ ...base, stdinPath: spool?.path, sink, partial: aliases.partial });
+        await runPipeline({ ...base, stdinPath: spool?.path, sink, aliasPass: aliases });
         sink.flushOpen();
         aliasLine = aliases.handled;
       }

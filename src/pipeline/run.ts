@@ -1,10 +1,10 @@
+import type { Readable } from 'node:stream';
 import type { MappingOptions } from '../mapping/types.js';
 import { Accounting } from './account.js';
+import { createBlockMapper, type BlockMapper, type MappedBlock, type Selection } from './block-mapper.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
-import { createLineMapper, type LineMapper } from './line-mapper.js';
-import type { MessageFilter, ProcessedLine } from './process-line.js';
-import { readLines, type FileSummary } from './read.js';
-import type { Readable } from 'node:stream';
+import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
+import { readBlocks, type FileSummary } from './read.js';
 
 /** A mapped line handed to a sink: its records and the ticket that settles the line. */
 export interface MappedLine {
@@ -13,13 +13,24 @@ export interface MappedLine {
   readonly settle: (outcome: LineOutcome) => void;
 }
 
-/** Where mapped records go: the dry-run writer, or the Mixpanel sender. */
-export interface RecordSink {
+/** Where mapped records go, line by line: the Mixpanel sender. */
+export interface LineSink {
+  readonly kind: 'records';
   /** Take a line's records; the promise resolves when the sink has room for more (backpressure). */
   accept(line: MappedLine): Promise<void> | void;
   /** Send what is buffered and resolve once every accepted line has settled. */
   finish(): Promise<void>;
 }
+
+/** Where records formatted by the mapper go: the dry-run writer. Its lines count as delivered. */
+export interface FormattedSink {
+  readonly kind: 'formatted';
+  /** One block's output; the promise resolves when there is room for more (backpressure). */
+  write(bytes: Uint8Array): Promise<void> | void;
+  finish(): Promise<void>;
+}
+
+export type RecordSink = LineSink | FormattedSink;
 
 /** Called for every settled line (reports, rejects file, checkpoint). */
 export type SettleListener = (ref: LineRef, outcome: LineOutcome, text: string) => void | Promise<void>;
@@ -36,26 +47,36 @@ export interface PipelineOptions {
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
   readonly onBlank?: (file: string, line: number) => void;
-  /** Checked between batches: when it returns true, reading stops (SIGINT). */
+  /** Checked between blocks: when it returns true, reading stops (SIGINT). */
   readonly stopped?: () => boolean;
-  /**
-   * A partial pass (the alias pass): only lines whose text passes `select` and whose processed
-   * form passes `keep` are handled and counted; the sink is not finished.
-   */
-  readonly mapper?: LineMapper;
+  readonly mapper?: BlockMapper;
   /** Keep each line's text until it settles (for --rejects); false lets it go once mapped. */
   readonly keepText?: boolean;
-  readonly partial?: { readonly select: (text: string) => boolean; readonly keep: (line: ProcessedLine) => boolean };
+  /**
+   * The alias pass: only alias calls are mapped, and only those `keep` accepts are handled and
+   * counted; the sink is not finished.
+   */
+  readonly aliasPass?: { readonly keep: (line: ProcessedLine) => boolean };
+}
+
+const DELIVERED = new Map<string, LineOutcome>();
+
+/** The (shared, immutable) outcome of a line whose records were all delivered. */
+function delivered(type: ProcessedLine['type'] & string): LineOutcome {
+  let outcome = DELIVERED.get(type);
+  if (outcome === undefined) DELIVERED.set(type, (outcome = Object.freeze({ kind: 'delivered', type }) as LineOutcome));
+  return outcome;
 }
 
 /**
- * read → map → sink, accounting for every line. Mapping runs in the given mapper (inline or in
- * worker threads, `depth` batches ahead); this loop only moves lines along, in input order, and
- * awaits the sink's backpressure.
+ * read → map → sink, accounting for every line. The reader cuts the input into blocks of whole
+ * lines; the mapper (worker threads, `depth` blocks ahead, or inline) splits, parses and maps them;
+ * this loop only moves results along, in input order, and awaits the sink's backpressure.
  */
 export async function runPipeline(options: PipelineOptions): Promise<void> {
-  const { accounting, onSettle, sink, partial } = options;
-  const mapper = options.mapper ?? createLineMapper({ mapping: options.mapping, filter: options.filter }, 0);
+  const { accounting, onSettle, sink, aliasPass } = options;
+  const mapper = options.mapper ?? createBlockMapper({ mapping: options.mapping, filter: options.filter, keepText: options.keepText !== false, format: sink.kind === 'formatted' }, 0);
+  const selection: Selection = aliasPass === undefined ? 'all' : 'aliases';
   const pendingSettles: Array<Promise<void>> = [];
   const settle = (ref: LineRef, outcome: LineOutcome, text: string): void => {
     accounting.settle(ref, outcome);
@@ -63,20 +84,30 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (done) pendingSettles.push(done);
   };
 
-  const consume = async (lines: ProcessedLine[]): Promise<void> => {
+  const consume = async (file: string, { lines, blanks, formatted }: MappedBlock): Promise<void> => {
+    for (const blank of blanks) options.onBlank?.(file, blank);
+    if (formatted !== null && sink.kind === 'formatted') {
+      const room = sink.write(formatted);
+      if (room) await room;
+    }
     for (const line of lines) {
-      if (partial !== undefined && !partial.keep(line)) continue;
+      if (aliasPass !== undefined && !aliasPass.keep(line)) continue;
       accounting.read(line.type);
       if (line.kind === 'settled') {
         settle(line.ref, line.outcome, line.text);
         continue;
       }
-      for (const record of line.records) accounting.built(record.endpoint);
       for (const warning of line.warnings) accounting.warn(warning);
+      if (line.kind === 'written') {
+        for (const endpoint of line.endpoints) accounting.built(endpoint);
+        settle(line.ref, delivered(line.type), '');
+        continue;
+      }
+      for (const record of line.records) accounting.built(record.endpoint);
+      if (sink.kind !== 'records') throw new Error('records for a sink that takes formatted output');
       let settled = false;
       // The closure keeps only what settling needs: not the records, and the text only for --rejects.
-      const { ref } = line;
-      const text = options.keepText === false ? '' : line.text;
+      const { ref, text } = line;
       const room = sink.accept({
         line,
         settle: (outcome) => {
@@ -91,16 +122,24 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
   };
 
-  const ahead: Array<Promise<ProcessedLine[]>> = [];
-  const reader = readLines(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile, onBlank: options.onBlank });
-  for await (const batch of reader) {
-    const selected = partial === undefined ? batch : batch.filter((input) => input.kind === 'line' && partial.select(input.text));
-    if (selected.length > 0) ahead.push(mapper.map(selected));
-    if (ahead.length >= mapper.depth) await consume(await ahead.shift()!);
+  const ahead: Array<{ file: string; mapped: Promise<MappedBlock> }> = [];
+  const next = async (): Promise<void> => {
+    const { file, mapped } = ahead.shift()!;
+    await consume(file, await mapped);
+  };
+  const reader = readBlocks(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile });
+  for await (const item of reader) {
+    if (item.kind === 'bad') {
+      // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
+      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [processLine(item, options.mapping, options.filter)], blanks: [], formatted: null }) });
+    } else {
+      ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
+    }
+    if (ahead.length >= mapper.depth) await next();
     if (options.stopped?.()) break;
   }
-  // Interrupted: lines mapped ahead but not yet handed on are dropped (not counted as read).
-  while (ahead.length > 0 && !options.stopped?.()) await consume(await ahead.shift()!);
-  if (partial === undefined) await sink.finish();
+  // Interrupted: blocks mapped ahead but not yet handed on are dropped (not counted as read).
+  while (ahead.length > 0 && !options.stopped?.()) await next();
+  if (aliasPass === undefined) await sink.finish();
   await Promise.all(pendingSettles);
 }

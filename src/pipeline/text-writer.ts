@@ -27,12 +27,23 @@ export class TextWriter {
     if (this.size >= FLUSH_AT) return this.flush();
   }
 
+  /** Write bytes already encoded (large pieces: not buffered); resolves when the stream has room. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (this.closed || bytes.length === 0) return;
+    await this.send(bytes);
+  }
+
   async flush(): Promise<void> {
     if (this.parts.length === 0 || this.closed) return;
     const text = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    if (this.stream.write(text)) return;
+    await this.send(text);
+  }
+
+  private async send(chunk: string | Uint8Array): Promise<void> {
+    if (this.stream.write(chunk)) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done);

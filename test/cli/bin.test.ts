@@ -2,7 +2,7 @@
  * End to end: the real built CLI (`node bin/mpx-replay.js`) in a child process (SPEC §1, §8).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,17 @@ describe('§1 the built CLI, spawned', () => {
     const usage = await cli(['import', join(dir, 'absent.ndjson'), '--dry-run']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('absent.ndjson');
+  });
+});
+
+describe('§8 the mapping workers', () => {
+  it.each([0, 1, 2])('--threads %i: the sample archive gives the golden records and rejects byte for byte', async (threads) => {
+    const out = join(dir, `records-${threads}.ndjson`);
+    const rejects = join(dir, `rejects-${threads}.ndjson`);
+    const result = await cli(['import', 'fixtures/segment-logs', '--settings', 'fixtures/settings.json', '--dry-run', '--quiet', '--out', out, '--rejects', rejects, '--threads', String(threads)]);
+    expect(result.code).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(ROOT, 'fixtures', 'sample.expected.ndjson'), 'utf8'));
+    expect(readFileSync(rejects, 'utf8')).toBe(readFileSync(join(ROOT, 'fixtures', 'sample.expected-rejects.ndjson'), 'utf8'));
   });
 });
 
