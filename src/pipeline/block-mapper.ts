@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MappingOptions } from '../mapping/types.js';
 import { mayBeAlias } from './alias-pass.js';
-import { formatDryRunRecords } from './dry-run-format.js';
+import { DryRunOutput } from './dry-run-format.js';
 import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
 import { splitBlock, type Block } from './read.js';
 
@@ -34,7 +34,7 @@ export interface MappedBlock {
 export function mapBlock(block: Block, setup: MapperSetup, selection: Selection): MappedBlock {
   const lines: ProcessedLine[] = [];
   const blanks: number[] = [];
-  let text = '';
+  const output = setup.format ? new DryRunOutput(block.bytes.length * 2) : null;
   splitBlock(
     block,
     (input) => {
@@ -43,8 +43,8 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection)
       if (selection === 'aliases' && line.type !== 'alias') return;
       if (line.kind === 'settled') {
         lines.push(line.outcome.kind === 'rejected' ? line : { ...line, text: '' });
-      } else if (setup.format) {
-        text += formatDryRunRecords(line.ref, line.records);
+      } else if (output !== null) {
+        output.add(line.ref, line.records);
         lines.push({ kind: 'written', ref: line.ref, type: line.type, endpoints: line.records.map((r) => r.endpoint), warnings: line.warnings });
       } else {
         lines.push(setup.keepText ? line : { ...line, text: '' });
@@ -52,11 +52,8 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection)
     },
     (line) => blanks.push(line),
   );
-  // TextEncoder gives the bytes an ArrayBuffer of their own (Buffer.from may use the shared pool): they are transferred.
-  return { lines, blanks, formatted: setup.format ? encoder.encode(text) : null };
+  return { lines, blanks, formatted: output?.take() ?? null };
 }
-
-const encoder = new TextEncoder();
 
 /** Maps blocks, in this thread or in worker threads. Results come back in the order asked. */
 export interface BlockMapper {
@@ -100,7 +97,7 @@ export interface WorkerReply {
 function workerMapper(setup: MapperSetup, threads: number): BlockMapper {
   const pending = new Map<number, { resolve: (mapped: MappedBlock) => void; reject: (error: Error) => void }>();
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(WORKER_FILE, { workerData: setup });
+    const worker = new Worker(WORKER_FILE, { workerData: setup, ...(process.env.MPX_YG && { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.MPX_YG), maxOldGenerationSizeMb: Number(process.env.MPX_OG) } }) });
     worker.on('message', ({ id, mapped }: WorkerReply) => {
       const job = pending.get(id)!;
       pending.delete(id);
