@@ -97,7 +97,7 @@ export interface WorkerReply {
 function workerMapper(setup: MapperSetup, threads: number): BlockMapper {
   const pending = new Map<number, { resolve: (mapped: MappedBlock) => void; reject: (error: Error) => void }>();
   const workers = Array.from({ length: threads }, () => {
-    const worker = new Worker(WORKER_FILE, { workerData: setup, ...(process.env.MPX_YG && { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.MPX_YG), maxOldGenerationSizeMb: Number(process.env.MPX_OG) } }) });
+    const worker = new Worker(WORKER_FILE, { workerData: setup });
     worker.on('message', ({ id, mapped }: WorkerReply) => {
       const job = pending.get(id)!;
       pending.delete(id);

@@ -18,17 +18,15 @@ export function parseTime(value: unknown): number | null {
 
 /** Parse an ISO-8601 date or date-time string to epoch ms (UTC when no zone), or null. */
 export function parseIso(text: string): number | null {
-  if (isZuluDateTime(text)) {
-    const ms = Date.parse(text);
-    // Date.parse rolls 2026-02-30 over to March and accepts hour 24: refuse both, as the pattern does.
-    if (Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(text.slice(8, 10)) || text.slice(11, 13) > '23') return null;
-    return ms;
-  }
+  const zulu = parseZulu(text);
+  if (zulu !== undefined) return zulu;
   const m = ISO_8601.exec(text);
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = m;
   const ms = Number(frac.slice(0, 3).padEnd(3, '0'));
   let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  if (Number(y) < 100) time = new Date(time).setUTCFullYear(Number(y));
   const check = new Date(time);
   if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23) return null;
   if (zone && zone.toUpperCase() !== 'Z') {
@@ -41,12 +39,52 @@ export function parseIso(text: string): number | null {
 }
 
 /**
- * The common case, `YYYY-MM-DDTHH:MM[:SS[.sss]]Z`: Date.parse reads it exactly (UTC is explicit),
- * several times faster than the general pattern. The character test keeps the pattern off most other strings.
+ * The common case, `YYYY-MM-DDTHH:MM[:SS[.s…]]Z`, read digit by digit (several times faster than
+ * the general pattern). Returns undefined when the text is not in this form (the pattern decides),
+ * null when it is but names no real time (2026-02-30, hour 24).
  */
-function isZuluDateTime(text: string): boolean {
+function parseZulu(text: string): number | null | undefined {
   const n = text.length;
-  return n >= 17 && n <= 30 && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[n - 1] === 'Z' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?Z$/.test(text);
+  if (n < 17 || n > 30 || text.charCodeAt(n - 1) !== 0x5a /* Z */) return undefined;
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54 || text.charCodeAt(13) !== 0x3a) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  // Years 0–99 go the general way (Date.UTC reads them as 19xx).
+  if (year < 100 || month < 0 || day < 0 || hour < 0 || minute < 0) return undefined;
+  let second = 0;
+  let ms = 0;
+  if (n > 17) {
+    // `:SS` then optionally `.` and 1–9 fraction digits, then Z.
+    if (n < 20 || text.charCodeAt(16) !== 0x3a) return undefined;
+    second = digits(text, 17, 2);
+    if (second < 0) return undefined;
+    if (n > 20) {
+      const fraction = n - 21;
+      if (text.charCodeAt(19) !== 0x2e || fraction < 1 || fraction > 9 || digits(text, 20, fraction) < 0) return undefined;
+      ms = digits(text, 20, Math.min(fraction, 3)) * (fraction === 1 ? 100 : fraction === 2 ? 10 : 1);
+    }
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** The number written by `count` ASCII digits at `from`, or -1 if any is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const code = text.charCodeAt(i) - 0x30;
+    if (code < 0 || code > 9) return -1;
+    value = value * 10 + code;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** True for strings that are an ISO-8601 date-time (a date with a time part). */
