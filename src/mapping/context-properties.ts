@@ -1,38 +1,23 @@
 import { isObject, type Json, type JsonObject } from '../json.js';
 import { parseBrowser } from './user-agent.js';
 
-/** [Mixpanel property, context path] for the device and app fields shared by events and profiles. */
-const DEVICE_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
-  ['$os', 'os', 'name'],
-  ['$os_version', 'os', 'version'],
-  ['$device', 'device', 'name'],
-  ['$manufacturer', 'device', 'manufacturer'],
-  ['$model', 'device', 'model'],
-  ['$screen_width', 'screen', 'width'],
-  ['$screen_height', 'screen', 'height'],
-  ['$screen_dpi', 'screen', 'density'],
-  ['$app_version_string', 'app', 'version'],
-  ['$app_build_number', 'app', 'build'],
-  ['$carrier', 'network', 'carrier'],
-  ['$wifi', 'network', 'wifi'],
-  ['$bluetooth_enabled', 'network', 'bluetooth'],
+/** Context fields copied as they are: [context object, [[Mixpanel property, key in it], …]]. */
+type FieldGroup = readonly [group: string, fields: ReadonlyArray<readonly [target: string, key: string]>];
+
+/** OS, then (after the browser) device, screen, app and network: shared by events and profiles. */
+const OS_FIELDS: readonly FieldGroup[] = [['os', [['$os', 'name'], ['$os_version', 'version']]]];
+const OTHER_DEVICE_FIELDS: readonly FieldGroup[] = [
+  ['device', [['$device', 'name'], ['$manufacturer', 'manufacturer'], ['$model', 'model']]],
+  ['screen', [['$screen_width', 'width'], ['$screen_height', 'height'], ['$screen_dpi', 'density']]],
+  ['app', [['$app_version_string', 'version'], ['$app_build_number', 'build']]],
+  ['network', [['$carrier', 'carrier'], ['$wifi', 'wifi'], ['$bluetooth_enabled', 'bluetooth']]],
 ];
 
 /** Event-only fields: geo and campaign (SPEC §4.1). `utm_campaign` comes from `campaign.name`. */
-const EVENT_ONLY_FIELDS: ReadonlyArray<readonly [string, string, string]> = [
-  ['$city', 'location', 'city'],
-  ['$region', 'location', 'region'],
-  ['utm_source', 'campaign', 'source'],
-  ['utm_medium', 'campaign', 'medium'],
-  ['utm_campaign', 'campaign', 'name'],
-  ['utm_term', 'campaign', 'term'],
-  ['utm_content', 'campaign', 'content'],
+const GEO_FIELDS: readonly FieldGroup[] = [['location', [['$city', 'city'], ['$region', 'region']]]];
+const CAMPAIGN_FIELDS: readonly FieldGroup[] = [
+  ['campaign', [['utm_source', 'source'], ['utm_medium', 'medium'], ['utm_campaign', 'name'], ['utm_term', 'term'], ['utm_content', 'content']]],
 ];
-
-const OS_FIELDS = DEVICE_FIELDS.slice(0, 2);
-const OTHER_DEVICE_FIELDS = DEVICE_FIELDS.slice(2);
-const GEO_FIELDS = EVENT_ONLY_FIELDS.slice(0, 2);
-const CAMPAIGN_FIELDS = EVENT_ONLY_FIELDS.slice(2);
 
 /**
  * Device context for profiles (SPEC §4.8): OS, browser, device, screen, app, network. No URLs,
@@ -71,10 +56,14 @@ export function libraryName(context: JsonObject): string | null {
 
 // --- internal ---
 
-function addFields(out: JsonObject, context: JsonObject, fields: ReadonlyArray<readonly [string, string, string]>): void {
-  for (const [target, group, key] of fields) {
-    const value = child(context, group)[key];
-    if (present(value)) out[target] = value;
+function addFields(out: JsonObject, context: JsonObject, groups: readonly FieldGroup[]): void {
+  for (const [group, fields] of groups) {
+    const source = context[group];
+    if (!isObject(source)) continue;
+    for (const [target, key] of fields) {
+      const value = source[key];
+      if (present(value)) out[target] = value;
+    }
   }
 }
 

@@ -52,7 +52,8 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   assign(properties, superProperties(message.context, options.settings));
   for (const key of Object.keys(message.properties)) {
     const value = message.properties[key]!;
-    const target = RENAMED_PROPERTIES.get(normalizeKey(key));
+    // The renamed keys fold to 8 letters or more: shorter keys need no lookup.
+    const target = key.length < 8 ? undefined : RENAMED_PROPERTIES.get(normalizeKey(key));
     if (target !== undefined) {
       if (!(target in renamed)) renamed[target] = value;
     } else if (value !== null && !SET_BY_MIXPANEL.has(key)) {

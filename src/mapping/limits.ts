@@ -6,7 +6,15 @@ import { MAX_NESTING_DEPTH, MAX_PROPERTIES, MAX_RECORD_BYTES } from '../mixpanel
 export function checkEventProperties(properties: JsonObject, json: string): string | null {
   const count = Object.keys(properties).length;
   if (count >= MAX_PROPERTIES) return `event has ${count} properties: Mixpanel accepts fewer than ${MAX_PROPERTIES}`;
-  return checkSize(json) ?? checkShape(properties, 'properties', 0) ?? checkUtf8(properties, json, 'properties');
+  return checkSize(json) ?? (isFlatEvent(json) ? null : checkShape(properties, 'properties', 0)) ?? checkUtf8(properties, json, 'properties');
+}
+
+/**
+ * No `[` and no `{` past the event's own two: no property holds an object or a list, so there is
+ * no depth or width to check. (A string holding a bracket only costs the full walk.)
+ */
+function isFlatEvent(json: string): boolean {
+  return json.indexOf('[') === -1 && json.indexOf('{', json.indexOf('{', 1) + 1) === -1;
 }
 
 /** Why Mixpanel would refuse this profile or group update, or null. */
