@@ -56,8 +56,8 @@ export class Accounting {
     add(this.recordsRejected, endpoint, count);
   }
 
-  warn(warning: string): void {
-    this.warnings.set(warning, (this.warnings.get(warning) ?? 0) + 1);
+  warn(warning: string, count = 1): void {
+    this.warnings.set(warning, (this.warnings.get(warning) ?? 0) + count);
   }
 
   /** Lines read but not yet settled (records in flight); 0 at the end of a complete run. */

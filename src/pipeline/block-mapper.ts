@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MappingOptions } from '../mapping/types.js';
 import { mayBeAlias } from './alias-pass.js';
-import { DryRunOutput } from './dry-run-format.js';
+import { DryRunOutput, type WrittenBlock } from './dry-run-format.js';
 import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
 import { splitBlock, type Block } from './read.js';
 
@@ -15,16 +15,18 @@ export interface MapperSetup {
   readonly filter: MessageFilter;
   /** Keep the text of lines with records until they settle (--rejects of a delivery). */
   readonly keepText: boolean;
-  /** Dry run: format the records as output lines where they are mapped; lines come back as 'written'. */
+  /** Dry run: format the records as output lines where they are mapped (MappedBlock.written). */
   readonly format: boolean;
 }
 
-/** A mapped block: its lines in input order, its blank lines, and (dry run) its output text. */
+/**
+ * A mapped block: its lines in input order (dry run: only the skipped and rejected ones), its
+ * blank lines, and (dry run) the output of the lines whose records were written.
+ */
 export interface MappedBlock {
   readonly lines: ProcessedLine[];
   readonly blanks: number[];
-  /** The dry-run output lines of the block's 'written' lines, UTF-8. */
-  readonly formatted: Uint8Array | null;
+  readonly written: WrittenBlock | null;
 }
 
 /**
@@ -44,15 +46,14 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection)
       if (line.kind === 'settled') {
         lines.push(line.outcome.kind === 'rejected' ? line : { ...line, text: '' });
       } else if (output !== null) {
-        output.add(line.ref, line.records);
-        lines.push({ kind: 'written', ref: line.ref, type: line.type, endpoints: line.records.map((r) => r.endpoint), warnings: line.warnings });
+        output.add(line.ref, line.type, line.records, line.warnings);
       } else {
         lines.push(setup.keepText ? line : { ...line, text: '' });
       }
     },
     (line) => blanks.push(line),
   );
-  return { lines, blanks, formatted: output?.take() ?? null };
+  return { lines, blanks, written: output?.take() ?? null };
 }
 
 /** Maps blocks, in this thread or in worker threads. Results come back in the order asked. */

@@ -1,6 +1,21 @@
 import { Buffer } from 'node:buffer';
-import type { RoutedRecord } from '../mixpanel/types.js';
+import type { Endpoint, RoutedRecord } from '../mixpanel/types.js';
+import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { LineRef } from './outcomes.js';
+
+/**
+ * The dry-run output of one block and what accounting needs of its lines, in a compact form
+ * that crosses threads cheaply (no object per line).
+ */
+export interface WrittenBlock {
+  readonly bytes: Uint8Array;
+  /** The numbers of the lines written, ascending, and their types (indexes into SEGMENT_TYPES). */
+  readonly lines: Int32Array;
+  readonly types: Uint8Array;
+  /** Records written per endpoint; warnings with their counts. */
+  readonly records: ReadonlyArray<readonly [Endpoint, number]>;
+  readonly warnings: ReadonlyArray<readonly [string, number]>;
+}
 
 /**
  * Dry-run output (SPEC §8), one line per record: `{"endpoint","file","line","messageId","record"}`.
@@ -10,24 +25,38 @@ import type { LineRef } from './outcomes.js';
 export class DryRunOutput {
   private bytes: Buffer;
   private length = 0;
+  private readonly lines: number[] = [];
+  private readonly types: number[] = [];
+  private readonly records = new Map<Endpoint, number>();
+  private readonly warnings = new Map<string, number>();
 
   constructor(expectedBytes: number) {
     this.bytes = Buffer.allocUnsafeSlow(Math.max(expectedBytes, 64 * 1024));
   }
 
   /** Append a line's records. */
-  add(ref: LineRef, records: readonly RoutedRecord[]): void {
+  add(ref: LineRef, type: SegmentType, records: readonly RoutedRecord[], warnings: readonly string[]): void {
+    this.lines.push(ref.line);
+    this.types.push(SEGMENT_TYPES.indexOf(type));
+    for (const warning of warnings) this.warnings.set(warning, (this.warnings.get(warning) ?? 0) + 1);
     const place = `,"file":${JSON.stringify(ref.file)},"line":${ref.line},"messageId":${JSON.stringify(ref.messageId)},"record":`;
     for (const record of records) {
       this.write(`{"endpoint":"${record.endpoint}"${place}`);
       this.write(record.json);
       this.write('}\n');
+      this.records.set(record.endpoint, (this.records.get(record.endpoint) ?? 0) + 1);
     }
   }
 
-  /** The bytes written so far; their ArrayBuffer belongs to this output alone (it can be transferred). */
-  take(): Uint8Array {
-    return this.bytes.subarray(0, this.length);
+  /** Everything written; the ArrayBuffers belong to it alone (they can be transferred). */
+  take(): WrittenBlock {
+    return {
+      bytes: this.bytes.subarray(0, this.length),
+      lines: Int32Array.from(this.lines),
+      types: Uint8Array.from(this.types),
+      records: [...this.records],
+      warnings: [...this.warnings],
+    };
   }
 
   private write(text: string): void {

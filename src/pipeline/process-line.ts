@@ -1,6 +1,6 @@
 import { isObject, type JsonObject } from '../json.js';
 import { mapMessage, type MappingOptions } from '../mapping/index.js';
-import { toRouted, type Endpoint, type RoutedRecord } from '../mixpanel/types.js';
+import { toRouted, type RoutedRecord } from '../mixpanel/types.js';
 import { readTime, readType } from '../segment/parse.js';
 import type { SegmentType } from '../segment/types.js';
 import type { InputLine } from './read.js';
@@ -15,17 +15,13 @@ export interface MessageFilter {
 
 export const NO_FILTER: MessageFilter = { types: null, fromMs: null, toMs: null };
 
-/**
- * One input line after parsing and mapping: records to send, records already written as dry-run
- * output where the line was mapped, or a final outcome.
- */
+/** One input line after parsing and mapping: records to send, or a final outcome. */
 export type ProcessedLine =
   | { readonly kind: 'records'; readonly ref: LineRef; readonly type: SegmentType; readonly records: readonly RoutedRecord[]; readonly warnings: readonly string[]; readonly text: string }
-  | { readonly kind: 'written'; readonly ref: LineRef; readonly type: SegmentType; readonly endpoints: readonly Endpoint[]; readonly warnings: readonly string[] }
   | { readonly kind: 'settled'; readonly ref: LineRef; readonly type: SegmentType | null; readonly outcome: Exclude<LineOutcome, { kind: 'delivered' }>; readonly text: string };
 
 /** Decode, filter and map one line. Pure apart from JSON.parse; a bad line is data, not an exception. */
-export function processLine(input: InputLine, mapping: MappingOptions, filter: MessageFilter): ProcessedLine & { kind: 'records' | 'settled' } {
+export function processLine(input: InputLine, mapping: MappingOptions, filter: MessageFilter): ProcessedLine {
   const baseRef = { file: input.file, line: input.line, messageId: null };
   if (input.kind === 'bad') return rejectedInput(baseRef, input.reason, input.text);
   let value: unknown;
@@ -63,6 +59,6 @@ function filterReason(message: JsonObject, type: SegmentType, filter: MessageFil
   return null;
 }
 
-function rejectedInput(ref: LineRef, reason: string, text: string): ProcessedLine & { kind: 'settled' } {
+function rejectedInput(ref: LineRef, reason: string, text: string): ProcessedLine {
   return { kind: 'settled', ref, type: null, outcome: { kind: 'rejected', type: null, stage: 'input', reason }, text };
 }

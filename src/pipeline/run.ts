@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
+import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { MappingOptions } from '../mapping/types.js';
 import { Accounting } from './account.js';
 import { createBlockMapper, type BlockMapper, type MappedBlock, type Selection } from './block-mapper.js';
+import type { WrittenBlock } from './dry-run-format.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
 import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
 import { readBlocks, type FileSummary } from './read.js';
@@ -59,14 +61,8 @@ export interface PipelineOptions {
   readonly aliasPass?: { readonly keep: (line: ProcessedLine) => boolean };
 }
 
-const DELIVERED = new Map<string, LineOutcome>();
-
-/** The (shared, immutable) outcome of a line whose records were all delivered. */
-function delivered(type: ProcessedLine['type'] & string): LineOutcome {
-  let outcome = DELIVERED.get(type);
-  if (outcome === undefined) DELIVERED.set(type, (outcome = Object.freeze({ kind: 'delivered', type }) as LineOutcome));
-  return outcome;
-}
+/** The outcome of a line whose records were all delivered, one shared object per type. */
+const DELIVERED = new Map<SegmentType, LineOutcome>(SEGMENT_TYPES.map((type) => [type, Object.freeze({ kind: 'delivered', type })]));
 
 /**
  * read → map → sink, accounting for every line. The reader cuts the input into blocks of whole
@@ -84,25 +80,39 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (done) pendingSettles.push(done);
   };
 
-  const consume = async (file: string, { lines, blanks, formatted }: MappedBlock): Promise<void> => {
+  /** Settle the lines the mapper wrote as dry-run output (all delivered). */
+  const settleWritten = (file: string, written: WrittenBlock, from: number, to: number): void => {
+    for (let i = from; i < to; i += 1) {
+      const type = SEGMENT_TYPES[written.types[i]!]!;
+      accounting.read(type);
+      settle({ file, line: written.lines[i]!, messageId: null }, DELIVERED.get(type)!, '');
+    }
+  };
+
+  const consume = async (file: string, { lines, blanks, written }: MappedBlock): Promise<void> => {
     for (const blank of blanks) options.onBlank?.(file, blank);
-    if (formatted !== null && sink.kind === 'formatted') {
-      const room = sink.write(formatted);
+    let writtenAt = 0;
+    if (written !== null) {
+      if (sink.kind !== 'formatted') throw new Error('formatted output for a sink that takes records');
+      const room = sink.write(written.bytes);
       if (room) await room;
+      for (const [endpoint, count] of written.records) accounting.built(endpoint, count);
+      for (const [warning, count] of written.warnings) accounting.warn(warning, count);
     }
     for (const line of lines) {
       if (aliasPass !== undefined && !aliasPass.keep(line)) continue;
+      if (written !== null) {
+        // Written lines before this one settle first: settling stays in input order.
+        const before = lowerBound(written.lines, line.ref.line, writtenAt);
+        settleWritten(file, written, writtenAt, before);
+        writtenAt = before;
+      }
       accounting.read(line.type);
       if (line.kind === 'settled') {
         settle(line.ref, line.outcome, line.text);
         continue;
       }
       for (const warning of line.warnings) accounting.warn(warning);
-      if (line.kind === 'written') {
-        for (const endpoint of line.endpoints) accounting.built(endpoint);
-        settle(line.ref, delivered(line.type), '');
-        continue;
-      }
       for (const record of line.records) accounting.built(record.endpoint);
       if (sink.kind !== 'records') throw new Error('records for a sink that takes formatted output');
       let settled = false;
@@ -119,6 +129,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       if (room) await room;
       if (options.stopped?.()) break;
     }
+    if (written !== null) settleWritten(file, written, writtenAt, written.lines.length);
     if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
   };
 
@@ -131,7 +142,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   for await (const item of reader) {
     if (item.kind === 'bad') {
       // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
-      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [processLine(item, options.mapping, options.filter)], blanks: [], formatted: null }) });
+      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [processLine(item, options.mapping, options.filter)], blanks: [], written: null }) });
     } else {
       ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
     }
@@ -142,4 +153,11 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   while (ahead.length > 0 && !options.stopped?.()) await next();
   if (aliasPass === undefined) await sink.finish();
   await Promise.all(pendingSettles);
+}
+
+/** The first index at or after `from` whose line number is not below `line`. */
+function lowerBound(lines: Int32Array, line: number, from: number): number {
+  let at = from;
+  while (at < lines.length && lines[at]! < line) at += 1;
+  return at;
 }
