@@ -30,8 +30,10 @@ export class DryRunOutput {
   private readonly records = new Map<Endpoint, number>();
   private readonly warnings = new Map<string, number>();
 
-  constructor(expectedBytes: number) {
-    this.bytes = Buffer.allocUnsafeSlow(Math.max(expectedBytes, 64 * 1024));
+  /** `spare`: the memory of an earlier block's output, handed back once written (used when big enough). */
+  constructor(expectedBytes: number, spare?: Uint8Array) {
+    const size = Math.max(expectedBytes, 64 * 1024);
+    this.bytes = spare !== undefined && spare.buffer.byteLength >= size ? Buffer.from(spare.buffer, 0, spare.buffer.byteLength) : Buffer.allocUnsafeSlow(size);
   }
 
   /** Append a line's records. */

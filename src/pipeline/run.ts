@@ -27,8 +27,8 @@ export interface LineSink {
 /** Where records formatted by the mapper go: the dry-run writer. Its lines count as delivered. */
 export interface FormattedSink {
   readonly kind: 'formatted';
-  /** One block's output; the promise resolves when there is room for more (backpressure). */
-  write(bytes: Uint8Array): Promise<void> | void;
+  /** One block's output; the promise resolves when the bytes are written (backpressure, and they may be reused). */
+  write(bytes: Uint8Array): Promise<void>;
   finish(): Promise<void>;
 }
 
@@ -94,8 +94,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     let writtenAt = 0;
     if (written !== null) {
       if (sink.kind !== 'formatted') throw new Error('formatted output for a sink that takes records');
-      const room = sink.write(written.bytes);
-      if (room) await room;
+      await sink.write(written.bytes);
+      mapper.recycle(written.bytes);
       for (const [endpoint, count] of written.records) accounting.built(endpoint, count);
       for (const [warning, count] of written.warnings) accounting.warn(warning, count);
     }

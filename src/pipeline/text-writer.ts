@@ -27,11 +27,14 @@ export class TextWriter {
     if (this.size >= FLUSH_AT) return this.flush();
   }
 
-  /** Write bytes already encoded (large pieces: not buffered); resolves when the stream has room. */
+  /**
+   * Write bytes already encoded (large pieces: not buffered). Resolves once the stream is done
+   * with them, so the caller may fill the same memory again.
+   */
   async writeBytes(bytes: Uint8Array): Promise<void> {
     await this.flush();
     if (this.closed || bytes.length === 0) return;
-    await this.send(bytes);
+    await new Promise<void>((resolve) => this.stream.write(bytes, () => resolve()));
   }
 
   async flush(): Promise<void> {
