@@ -280,6 +280,25 @@ describe('§2 readLines: very long lines (32 MiB limit)', () => {
   });
 });
 
+describe('§2 files larger than one read: lines across read boundaries', () => {
+  // Reads are 1 MiB into one reused buffer: every line must come out whole and unchanged, also
+  // those cut by a read and those longer than a read. Each line's content differs from its neighbours'.
+  const lineText = (n: number) => JSON.stringify({ n, fill: String(n % 10).repeat(n % 700 === 0 ? 1_500_000 + n : 900 + (n % 50)) });
+  const texts = Array.from({ length: 3000 }, (_, i) => lineText(i + 1));
+  const content = utf8(`${texts.join('\n')}\n`);
+
+  it.each([
+    { name: 'plain', file: 'big.ndjson', bytes: content },
+    { name: 'gzip', file: 'big.ndjson.gz', bytes: gzipSync(content) },
+  ])('§2 $name: 3000 lines (some over 1 MiB) come out whole, numbered 1..3000', async ({ file, bytes }) => {
+    const path = write(file, bytes);
+    const { lines } = await readAll([path]);
+    expect(lines.length).toBe(texts.length);
+    const wrong = lines.filter((line, i) => line.kind !== 'line' || line.line !== i + 1 || line.text !== texts[i]);
+    expect(wrong.map((l) => l.line)).toEqual([]);
+  });
+});
+
 describe('§1 readLines: stdin, several files, skip', () => {
   it('§1 "-" reads the stdin stream given in the options', async () => {
     const stdin = Readable.from([utf8('{"s":"stdin-1"}\n{"s":"std'), utf8('in-2"}\n')]);
