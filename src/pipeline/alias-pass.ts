@@ -1,3 +1,4 @@
+import type { WireRecord } from '../mixpanel/types.js';
 import type { ProcessedLine } from './process-line.js';
 
 /** Cheap text test for lines that may be alias calls; the parsed type decides. */
@@ -15,7 +16,7 @@ export function mayBeAlias(text: string): boolean {
  * lines the main pass must skip.
  */
 export function aliasPassSelection(expect: (newId: string) => void): {
-  keep: (line: ProcessedLine) => boolean;
+  keep: (line: ProcessedLine<WireRecord>) => boolean;
   handled: (file: string, line: number) => boolean;
 } {
   const lines = new Map<string, Set<number>>();

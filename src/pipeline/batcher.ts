@@ -1,10 +1,9 @@
-import { Buffer } from 'node:buffer';
 import { MAX_IMPORT_REQUEST_BYTES } from '../mixpanel/limits.js';
-import type { Endpoint, RoutedRecord } from '../mixpanel/types.js';
+import type { Endpoint, WireRecord } from '../mixpanel/types.js';
 
 /** One record on its way, with the line it belongs to. */
 export interface Item {
-  readonly record: RoutedRecord;
+  readonly record: WireRecord;
   readonly ticket: LineTicket;
 }
 
@@ -32,23 +31,11 @@ export interface Rejection {
 
 interface OpenBatch {
   items: Item[];
-  /** UTF-16 units of the JSON array so far. */
-  chars: number;
-  /** Exact UTF-8 bytes, counted only once the batch could be near the limit. */
-  bytes: number | null;
+  /** Bytes of the JSON array so far (brackets and commas included). */
+  bytes: number;
 }
 
-/**
- * Whether one more record keeps the batch within the byte limit. A UTF-16 unit is at most 3
- * UTF-8 bytes, so exact counting starts only when 3 × the characters could pass the limit.
- */
-function fits(batch: OpenBatch, json: string): boolean {
-  if ((batch.chars + json.length + 1) * 3 <= MAX_REQUEST_BYTES) return true;
-  batch.bytes ??= 2 + batch.items.reduce((sum, i) => sum + Buffer.byteLength(i.record.json) + 1, 0);
-  return batch.bytes + Buffer.byteLength(json) + 1 <= MAX_REQUEST_BYTES;
-}
-
-/** Mixpanel's /import limit, applied to every endpoint (a JSON array: brackets and commas included). */
+/** Mixpanel's /import limit, applied to every endpoint. */
 const MAX_REQUEST_BYTES = MAX_IMPORT_REQUEST_BYTES;
 
 /** Accumulates items per endpoint up to the request limits; hands out full batches. */
@@ -62,17 +49,17 @@ export class Batcher {
     const endpoint = item.record.endpoint;
     const completed: Item[][] = [];
     let batch = this.open.get(endpoint);
-    if (batch !== undefined && !fits(batch, item.record.json)) {
+    const size = item.record.bytes.length;
+    if (batch !== undefined && batch.bytes + size + 1 > MAX_REQUEST_BYTES) {
       completed.push(batch.items);
       batch = undefined;
     }
     if (batch === undefined) {
-      batch = { items: [], chars: 2, bytes: null };
+      batch = { items: [], bytes: 1 };
       this.open.set(endpoint, batch);
     }
     batch.items.push(item);
-    batch.chars += item.record.json.length + 1;
-    if (batch.bytes !== null) batch.bytes += Buffer.byteLength(item.record.json) + 1;
+    batch.bytes += size + 1;
     if (batch.items.length >= this.maxRecords) {
       this.open.delete(endpoint);
       completed.push(batch.items);

@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MappingOptions } from '../mapping/types.js';
+import type { WireRecord } from '../mixpanel/types.js';
 import { mayBeAlias } from './alias-pass.js';
 import { DryRunOutput, type WrittenBlock } from './dry-run-format.js';
 import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
 import { splitBlock, type Block } from './read.js';
+import { WireEncoder } from './wire-records.js';
 
 /** Which lines of a block are wanted: all, or only alias calls (the alias pass, SPEC §6.1). */
 export type Selection = 'all' | 'aliases';
@@ -24,9 +26,11 @@ export interface MapperSetup {
  * blank lines, and (dry run) the output of the lines whose records were written.
  */
 export interface MappedBlock {
-  readonly lines: ProcessedLine[];
+  readonly lines: Array<ProcessedLine<WireRecord>>;
   readonly blanks: number[];
   readonly written: WrittenBlock | null;
+  /** The memory the block's results live in, to transfer rather than copy between threads. */
+  readonly transfer: ArrayBuffer[];
 }
 
 /**
@@ -34,10 +38,11 @@ export interface MappedBlock {
  * the worker threads and, without them, in the main thread.
  */
 export function mapBlock(block: Block, setup: MapperSetup, selection: Selection, spare?: Uint8Array): MappedBlock {
-  const lines: ProcessedLine[] = [];
+  const lines: Array<ProcessedLine<WireRecord>> = [];
   const blanks: number[] = [];
-  // The output is about 1.2 times the input on the bench archive; it grows when needed.
+  // The output is about 1.2 times the input on the bench archive; both grow when needed.
   const output = setup.format ? new DryRunOutput(Math.ceil(block.bytes.length * 1.25), spare) : null;
+  const wire = setup.format ? null : new WireEncoder(block.bytes.length);
   splitBlock(
     block,
     (input) => {
@@ -49,12 +54,14 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
       } else if (output !== null) {
         output.add(line.ref, line.type, line.records, line.warnings);
       } else {
-        lines.push(setup.keepText ? line : { ...line, text: '' });
+        lines.push({ ...line, records: wire!.add(line.records), text: setup.keepText ? line.text : '' });
       }
     },
     (line) => blanks.push(line),
   );
-  return { lines, blanks, written: output?.take() ?? null };
+  const written = output?.take() ?? null;
+  const transfer = written === null ? wire!.finish() : [written.bytes.buffer, written.lines.buffer, written.types.buffer].map((b) => b as ArrayBuffer);
+  return { lines, blanks, written, transfer };
 }
 
 /** Maps blocks, in this thread or in worker threads. Results come back in the order asked. */

@@ -80,7 +80,7 @@ export function createDeliverySink(
 
   async function sendBatch(endpoint: Endpoint, items: Item[]): Promise<void> {
     if (fatal !== null) return abandon(items);
-    const raw = Buffer.from(`[${items.map((i) => i.record.json).join(',')}]`);
+    const raw = jsonArray(items);
     const useGzip = endpoint === '/import';
     const body = useGzip ? await gzip(raw, { level: zlibConstants.Z_BEST_SPEED }) : raw;
     for (let attempt = 1; ; attempt += 1) {
@@ -237,6 +237,22 @@ export function createDeliverySink(
 }
 
 export class FatalDelivery extends Error {}
+
+/** The request body: the records' JSON bytes as one JSON array. */
+function jsonArray(items: Item[]): Buffer {
+  let size = 1;
+  for (const item of items) size += item.record.bytes.length + 1;
+  const body = Buffer.allocUnsafe(Math.max(size, 2));
+  body[0] = 0x5b; // [
+  let at = 1;
+  for (const item of items) {
+    if (at > 1) body[at++] = 0x2c; // ,
+    body.set(item.record.bytes, at);
+    at += item.record.bytes.length;
+  }
+  body[at] = 0x5d; // ]
+  return body;
+}
 
 function byMixpanel(message: string): Rejection {
   return { reason: `Mixpanel rejected the record: ${message}`, unsent: false };

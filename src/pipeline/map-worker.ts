@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { mapBlock, Spares, type MapperSetup, type WorkerReply, type WorkerRequest } from './block-mapper.js';
 
-/** Worker-thread entry: map the blocks the main thread posts; the dry-run output goes back transferred. */
+/** Worker-thread entry: map the blocks the main thread posts; its output goes back transferred. */
 const setup = workerData as MapperSetup;
 const spares = new Spares();
 parentPort!.on('message', (request: WorkerRequest) => {
@@ -11,6 +11,5 @@ parentPort!.on('message', (request: WorkerRequest) => {
   }
   const mapped = mapBlock(request.block, setup, request.selection, spares.take());
   const reply: WorkerReply = { id: request.id, mapped };
-  const written = mapped.written;
-  parentPort!.postMessage(reply, written === null ? [] : [written.bytes.buffer as ArrayBuffer, written.lines.buffer as ArrayBuffer, written.types.buffer as ArrayBuffer]);
+  parentPort!.postMessage(reply, mapped.transfer);
 });

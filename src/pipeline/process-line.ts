@@ -16,14 +16,14 @@ export interface MessageFilter {
 export const NO_FILTER: MessageFilter = { types: null, fromMs: null, toMs: null };
 
 /** One input line after parsing and mapping: records to send, or a final outcome. */
-export type ProcessedLine =
-  | { readonly kind: 'records'; readonly ref: LineRef; readonly type: SegmentType; readonly records: readonly RoutedRecord[]; readonly warnings: readonly string[]; readonly text: string }
+export type ProcessedLine<R = RoutedRecord> =
+  | { readonly kind: 'records'; readonly ref: LineRef; readonly type: SegmentType; readonly records: readonly R[]; readonly warnings: readonly string[]; readonly text: string }
   | { readonly kind: 'settled'; readonly ref: LineRef; readonly type: SegmentType | null; readonly outcome: Exclude<LineOutcome, { kind: 'delivered' }>; readonly text: string };
 
 /** Decode, filter and map one line. Pure apart from JSON.parse; a bad line is data, not an exception. */
 export function processLine(input: InputLine, mapping: MappingOptions, filter: MessageFilter): ProcessedLine {
   const baseRef = { file: input.file, line: input.line, messageId: null };
-  if (input.kind === 'bad') return rejectedInput(baseRef, input.reason, input.text);
+  if (input.kind === 'bad') return badLine(input);
   let value: unknown;
   try {
     value = JSON.parse(input.text);
@@ -50,6 +50,11 @@ export function processLine(input: InputLine, mapping: MappingOptions, filter: M
   return outcome;
 }
 
+/** A line the reader already found bad (over-long, invalid UTF-8, truncated gzip): rejected at input. */
+export function badLine(input: InputLine & { kind: 'bad' }): ProcessedLine<never> {
+  return rejectedInput({ file: input.file, line: input.line, messageId: null }, input.reason, input.text);
+}
+
 function filterReason(message: JsonObject, type: SegmentType, filter: MessageFilter): string | null {
   if (filter.types !== null && !filter.types.has(type)) return 'filtered out by --types';
   if (filter.fromMs === null && filter.toMs === null) return null;
@@ -59,6 +64,6 @@ function filterReason(message: JsonObject, type: SegmentType, filter: MessageFil
   return null;
 }
 
-function rejectedInput(ref: LineRef, reason: string, text: string): ProcessedLine {
+function rejectedInput(ref: LineRef, reason: string, text: string): ProcessedLine<never> {
   return { kind: 'settled', ref, type: null, outcome: { kind: 'rejected', type: null, stage: 'input', reason }, text };
 }

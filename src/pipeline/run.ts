@@ -3,14 +3,15 @@ import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { MappingOptions } from '../mapping/types.js';
 import { Accounting } from './account.js';
 import { createBlockMapper, type BlockMapper, type MappedBlock, type Selection } from './block-mapper.js';
+import type { WireRecord } from '../mixpanel/types.js';
 import type { WrittenBlock } from './dry-run-format.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
-import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
+import { badLine, type MessageFilter, type ProcessedLine } from './process-line.js';
 import { readBlocks, type FileSummary } from './read.js';
 
 /** A mapped line handed to a sink: its records and the ticket that settles the line. */
 export interface MappedLine {
-  readonly line: ProcessedLine & { kind: 'records' };
+  readonly line: ProcessedLine<WireRecord> & { kind: 'records' };
   /** Called once per line when all its records are settled (delivered, or rejected with a reason). */
   readonly settle: (outcome: LineOutcome) => void;
 }
@@ -58,7 +59,7 @@ export interface PipelineOptions {
    * The alias pass: only alias calls are mapped, and only those `keep` accepts are handled and
    * counted; the sink is not finished.
    */
-  readonly aliasPass?: { readonly keep: (line: ProcessedLine) => boolean };
+  readonly aliasPass?: { readonly keep: (line: ProcessedLine<WireRecord>) => boolean };
 }
 
 /** The outcome of a line whose records were all delivered, one shared object per type. */
@@ -142,7 +143,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   for await (const item of reader) {
     if (item.kind === 'bad') {
       // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
-      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [processLine(item, options.mapping, options.filter)], blanks: [], written: null }) });
+      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, transfer: [] }) });
     } else {
       ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
     }

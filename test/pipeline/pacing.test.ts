@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AliasGate } from '../../src/pipeline/alias-gate.js';
 import { Batcher, LineTicket, type Item } from '../../src/pipeline/batcher.js';
 import { AdaptivePace, RateLimiter, SharedBackoff, type Clock } from '../../src/pipeline/pacing.js';
-import type { RoutedRecord } from '../../src/mixpanel/types.js';
+import type { WireRecord } from '../../src/mixpanel/types.js';
 
 /** A clock whose sleeps complete when time is advanced, in order. */
 function fakeClock(): Clock & { advance(ms: number): Promise<void>; slept: number[] } {
@@ -112,10 +112,11 @@ describe('AliasGate', () => {
 });
 
 describe('Batcher', () => {
-  const item = (endpoint: RoutedRecord['endpoint'], json: string): Item => ({
-    record: { endpoint, json, distinctId: null, aliasFor: null, idempotent: true },
+  const item = (endpoint: WireRecord['endpoint'], json: string): Item => ({
+    record: { endpoint, bytes: Buffer.from(json), distinctId: null, aliasFor: null, idempotent: true },
     ticket: new LineTicket(1, () => undefined),
   });
+  const json = (i: Item): string => Buffer.from(i.record.bytes).toString('utf8');
 
   it('§6 a batch is complete at --batch-size records, per endpoint', () => {
     const batcher = new Batcher(3);
@@ -123,8 +124,8 @@ describe('Batcher', () => {
     expect(batcher.add(item('/engage', '{"p":1}'))).toEqual([]);
     expect(batcher.add(item('/import', '{"e":2}'))).toEqual([]);
     const [full] = batcher.add(item('/import', '{"e":3}'));
-    expect(full!.map((i) => i.record.json)).toEqual(['{"e":1}', '{"e":2}', '{"e":3}']);
-    expect(batcher.drain().map((b) => b.map((i) => i.record.json))).toEqual([['{"p":1}']]);
+    expect(full!.map(json)).toEqual(['{"e":1}', '{"e":2}', '{"e":3}']);
+    expect(batcher.drain().map((b) => b.map(json))).toEqual([['{"p":1}']]);
   });
 
   it('§6 a batch never passes 10 MB of JSON: the record that would cross it starts the next batch', () => {
@@ -136,6 +137,17 @@ describe('Batcher', () => {
     const completed = batcher.add(item('/import', big));
     expect(completed.map((b) => b.length)).toEqual([3]);
     expect(batcher.drain().map((b) => b.length)).toEqual([1]);
+  });
+});
+
+describe('Batcher: sizes are UTF-8 bytes', () => {
+  it('§6 the 10 MB limit counts bytes, not characters: 1 Mi "€" is 3 MiB', () => {
+    const batcher = new Batcher(2000);
+    const euros = (): Item => ({ record: { endpoint: '/import', bytes: Buffer.from(`"${'€'.repeat(1024 * 1024)}"`), distinctId: null, aliasFor: null, idempotent: true }, ticket: new LineTicket(1, () => undefined) });
+    expect(batcher.add(euros())).toEqual([]);
+    expect(batcher.add(euros())).toEqual([]);
+    expect(batcher.add(euros())).toEqual([]);
+    expect(batcher.add(euros()).map((b) => b.length)).toEqual([3]);
   });
 });
 
