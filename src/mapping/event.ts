@@ -10,7 +10,7 @@ import { checkEventProperties } from './limits.js';
 import { pickTraits, renameSpecialTraits, withoutNulls } from './traits.js';
 import type { MappingOptions } from './types.js';
 
-/** Properties Mixpanel sets itself at ingestion: never forwarded (reference §3.9). */
+/** Properties Mixpanel sets itself at ingestion: never forwarded from message properties or super properties (reference §3.9). */
 const SET_BY_MIXPANEL = new Set([
   '$import', '$mp_api_endpoint', '$mp_api_timestamp_ms', 'mp_processing_time_ms', '$mp_event_size',
   '$distinct_id_before_identity', '$is_reshuffled', '$preshuffle_distinct_id', '$failure_reason',
@@ -49,7 +49,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   // ever-changing key sets of events do not each create a hidden class (see bench/).
   const properties: JsonObject = Object.create(null) as JsonObject;
   assign(properties, core);
-  assign(properties, superProperties(message.context, options.settings));
+  assign(properties, superProperties(message.context, options.settings), SET_BY_MIXPANEL);
   for (const key of Object.keys(message.properties)) {
     const value = message.properties[key]!;
     // The renamed keys fold to 8 letters or more: shorter keys need no lookup.
@@ -73,7 +73,6 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   }
   if (options.settings.sourceName !== null) properties.segment_source_name = options.settings.sourceName;
   assign(properties, core);
-  for (const key of SET_BY_MIXPANEL) if (key in properties) delete properties[key];
   const record = { event, properties };
   const json = JSON.stringify(record);
   const reason = checkEventProperties(properties, json);
@@ -92,11 +91,11 @@ export function superProperties(context: JsonObject, settings: Settings): JsonOb
   return withoutNulls(renameSpecialTraits(picked));
 }
 
-/** Copy the non-null values of `from` into `to` (later layers win). */
-function assign(to: JsonObject, from: JsonObject): void {
+/** Copy the non-null values of `from` into `to` (later layers win), leaving out the `except` keys. */
+function assign(to: JsonObject, from: JsonObject, except?: ReadonlySet<string>): void {
   for (const key of Object.keys(from)) {
     const value = from[key]!;
-    if (value !== null) to[key] = value;
+    if (value !== null && except?.has(key) !== true) to[key] = value;
   }
 }
 

@@ -94,7 +94,34 @@ export function isIsoDateTime(text: string): boolean {
 
 /** Mixpanel's profile date format: `YYYY-MM-DDTHH:MM:SS` in UTC. */
 export function formatProfileDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19);
+  const days = Math.floor(ms / DAY_MS);
+  const [year, month, day] = civilDate(days);
+  // Outside years 0–9999 toISOString writes a signed 6-digit year: keep its form.
+  if (year < 0 || year > 9999) return new Date(ms).toISOString().slice(0, 19);
+  const time = Math.floor((ms - days * DAY_MS) / 1000);
+  const hour = Math.floor(time / 3600);
+  const minute = Math.floor((time % 3600) / 60);
+  const second = Math.floor(time % 60);
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}`;
+}
+
+const DAY_MS = 86_400_000;
+
+/** [year, month 1–12, day] of a day count since 1970-01-01 (proleptic Gregorian; H. Hinnant's civil_from_days). */
+function civilDate(days: number): [number, number, number] {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  return [yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day];
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
 }
 
 function epochToMs(n: number): number {
