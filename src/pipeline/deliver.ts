@@ -54,6 +54,7 @@ export function createDeliverySink(
   const backoff = new SharedBackoff(deps.clock);
   const pace = new AdaptivePace(config.rate, deps.clock);
   const running = new Set<Promise<void>>();
+  const bodies = new BodyBuffers();
   let fatal: string | null = null;
   let stopping = false;
   let held = 0;
@@ -80,15 +81,32 @@ export function createDeliverySink(
 
   async function sendBatch(endpoint: Endpoint, items: Item[]): Promise<void> {
     if (fatal !== null) return abandon(items);
-    const raw = jsonArray(items);
+    const { memory, json } = jsonArray(items, bodies);
+    const rawBytes = json.length;
     const useGzip = endpoint === '/import';
-    const body = useGzip ? await gzip(raw, { level: zlibConstants.Z_BEST_SPEED }) : raw;
+    let body: Buffer = json;
+    if (useGzip) {
+      try {
+        body = await gzip(json, { level: zlibConstants.Z_BEST_SPEED });
+      } finally {
+        bodies.give(memory);
+      }
+    }
+    try {
+      return await attempts(endpoint, items, rawBytes, body, useGzip);
+    } finally {
+      if (!useGzip) bodies.give(memory);
+    }
+  }
+
+  /** Send one batch until it is settled: delivered, rejected, split, given up, or stopped. */
+  async function attempts(endpoint: Endpoint, items: Item[], rawBytes: number, body: Buffer, useGzip: boolean): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       await backoff.wait();
       // Every attempt counts against Mixpanel's limit, retries included.
       await pace.take(items.length);
       if (fatal !== null) return abandon(items, attempt > 1);
-      const outcome = await limit(() => exchange(endpoint, raw.length, body, useGzip, items.length));
+      const outcome = await limit(() => exchange(endpoint, rawBytes, body, useGzip, items.length));
       switch (outcome.kind) {
         case 'delivered':
           pace.recordAccepted(items.length);
@@ -238,11 +256,29 @@ export function createDeliverySink(
 
 export class FatalDelivery extends Error {}
 
-/** The request body: the records' JSON bytes as one JSON array. */
-function jsonArray(items: Item[]): Buffer {
+/**
+ * Memory for request bodies, used again once a request is done with it: a new buffer per batch
+ * would be garbage the sending thread frees late (tens of MB of RSS on a large import).
+ */
+class BodyBuffers {
+  private readonly free: Buffer[] = [];
+
+  take(size: number): Buffer {
+    const index = this.free.findIndex((buffer) => buffer.length >= size);
+    return index === -1 ? Buffer.allocUnsafeSlow(Math.max(size, 2 * 1024 * 1024)) : this.free.splice(index, 1)[0]!;
+  }
+
+  give(memory: Buffer): void {
+    if (this.free.length < 8) this.free.push(memory);
+  }
+}
+
+/** The request body: the records' JSON bytes as one JSON array, in memory from `bodies`. */
+function jsonArray(items: Item[], bodies: BodyBuffers): { memory: Buffer; json: Buffer } {
   let size = 1;
   for (const item of items) size += item.record.bytes.length + 1;
-  const body = Buffer.allocUnsafe(Math.max(size, 2));
+  const memory = bodies.take(Math.max(size, 2));
+  const body = memory;
   body[0] = 0x5b; // [
   let at = 1;
   for (const item of items) {
@@ -251,7 +287,7 @@ function jsonArray(items: Item[]): Buffer {
     at += item.record.bytes.length;
   }
   body[at] = 0x5d; // ]
-  return body;
+  return { memory, json: body.subarray(0, Math.max(size, 2)) };
 }
 
 function byMixpanel(message: string): Rejection {
