@@ -275,19 +275,20 @@ class BodyBuffers {
 
 /** The request body: the records' JSON bytes as one JSON array, in memory from `bodies`. */
 function jsonArray(items: Item[], bodies: BodyBuffers): { memory: Buffer; json: Buffer } {
+  // "[" + the records + a comma between each two + "]" (an empty list: "[]").
   let size = 1;
   for (const item of items) size += item.record.bytes.length + 1;
-  const memory = bodies.take(Math.max(size, 2));
-  const body = memory;
-  body[0] = 0x5b; // [
+  size = Math.max(size, 2);
+  const memory = bodies.take(size);
+  memory[0] = 0x5b; // [
   let at = 1;
   for (const item of items) {
-    if (at > 1) body[at++] = 0x2c; // ,
-    body.set(item.record.bytes, at);
+    if (at > 1) memory[at++] = 0x2c; // ,
+    memory.set(item.record.bytes, at);
     at += item.record.bytes.length;
   }
-  body[at] = 0x5d; // ]
-  return { memory, json: body.subarray(0, Math.max(size, 2)) };
+  memory[at] = 0x5d; // ]
+  return { memory, json: memory.subarray(0, size) };
 }
 
 function byMixpanel(message: string): Rejection {

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { MappingOptions } from '../mapping/types.js';
+import type { WireRecord } from '../mixpanel/types.js';
+import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import { Accounting } from './account.js';
 import { createBlockMapper, type BlockMapper, type MappedBlock, type Selection } from './block-mapper.js';
-import type { WireRecord } from '../mixpanel/types.js';
 import type { WrittenBlock } from './dry-run-format.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
 import { badLine, type MessageFilter, type ProcessedLine } from './process-line.js';
