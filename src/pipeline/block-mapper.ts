@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MappingOptions } from '../mapping/types.js';
-import type { WireRecord } from '../mixpanel/types.js';
 import { mayBeAlias } from './alias-pass.js';
 import { DryRunOutput, type WrittenBlock } from './dry-run-format.js';
-import { processLine, type MessageFilter, type ProcessedLine } from './process-line.js';
+import { processLine, type MessageFilter, type SettledLine } from './process-line.js';
 import { splitBlock, type Block } from './read.js';
-import { WireEncoder } from './wire-records.js';
+import { SentBlockBuilder, type SentBlock } from './wire-records.js';
 
 /** Which lines of a block are wanted: all, or only alias calls (the alias pass, SPEC §6.1). */
 export type Selection = 'all' | 'aliases';
@@ -22,13 +21,14 @@ export interface MapperSetup {
 }
 
 /**
- * A mapped block: its lines in input order (dry run: only the skipped and rejected ones), its
- * blank lines, and (dry run) the output of the lines whose records were written.
+ * A mapped block: its skipped and rejected lines, its blank lines, and its lines with records:
+ * written as dry-run output, or packed to be sent.
  */
 export interface MappedBlock {
-  readonly lines: Array<ProcessedLine<WireRecord>>;
+  readonly lines: SettledLine[];
   readonly blanks: number[];
   readonly written: WrittenBlock | null;
+  readonly sent: SentBlock | null;
   /** The memory the block's results live in, to transfer rather than copy between threads. */
   readonly transfer: ArrayBuffer[];
 }
@@ -38,12 +38,12 @@ export interface MappedBlock {
  * the worker threads and, without them, in the main thread.
  */
 export function mapBlock(block: Block, setup: MapperSetup, selection: Selection, spare?: Uint8Array): MappedBlock {
-  const lines: Array<ProcessedLine<WireRecord>> = [];
+  const lines: SettledLine[] = [];
   const blanks: number[] = [];
   // On the bench archive the dry-run output is about 1.2 times the input, the records sent about
   // 0.6 times; both grow when needed.
   const output = setup.format ? new DryRunOutput(Math.ceil(block.bytes.length * 1.25), spare) : null;
-  const wire = setup.format ? null : new WireEncoder(Math.ceil(block.bytes.length * 0.7));
+  const sent = setup.format ? null : new SentBlockBuilder(Math.ceil(block.bytes.length * 0.7), setup.keepText);
   splitBlock(
     block,
     (input) => {
@@ -55,14 +55,17 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
       } else if (output !== null) {
         output.add(line.ref, line.type, line.records, line.warnings);
       } else {
-        lines.push({ ...line, records: wire!.add(line.records), text: setup.keepText ? line.text : '' });
+        sent!.add(line);
       }
     },
     (line) => blanks.push(line),
   );
-  const written = output?.take() ?? null;
-  const transfer = written === null ? wire!.finish() : [written.bytes.buffer, written.lines.buffer, written.types.buffer].map((b) => b as ArrayBuffer);
-  return { lines, blanks, written, transfer };
+  if (output !== null) {
+    const written = output.take();
+    return { lines, blanks, written, sent: null, transfer: [written.bytes, written.lines, written.types].map((array) => array.buffer as ArrayBuffer) };
+  }
+  const packed = sent!.take();
+  return { lines, blanks, written: null, sent: packed.sent, transfer: packed.transfer };
 }
 
 /** Maps blocks, in this thread or in worker threads. Results come back in the order asked. */

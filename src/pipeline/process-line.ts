@@ -20,6 +20,9 @@ export type ProcessedLine<R = RoutedRecord> =
   | { readonly kind: 'records'; readonly ref: LineRef; readonly type: SegmentType; readonly records: readonly R[]; readonly warnings: readonly string[]; readonly text: string }
   | { readonly kind: 'settled'; readonly ref: LineRef; readonly type: SegmentType | null; readonly outcome: Exclude<LineOutcome, { kind: 'delivered' }>; readonly text: string };
 
+/** A line that ends where it was read or mapped: skipped or rejected. */
+export type SettledLine = ProcessedLine<never> & { kind: 'settled' };
+
 /** Decode, filter and map one line. Pure apart from JSON.parse; a bad line is data, not an exception. */
 export function processLine(input: InputLine, mapping: MappingOptions, filter: MessageFilter): ProcessedLine {
   const baseRef = { file: input.file, line: input.line, messageId: null };
@@ -51,7 +54,7 @@ export function processLine(input: InputLine, mapping: MappingOptions, filter: M
 }
 
 /** A line the reader already found bad (over-long, invalid UTF-8, truncated gzip): rejected at input. */
-export function badLine(input: InputLine & { kind: 'bad' }): ProcessedLine<never> {
+export function badLine(input: InputLine & { kind: 'bad' }): SettledLine {
   return rejectedInput({ file: input.file, line: input.line, messageId: null }, input.reason, input.text);
 }
 
@@ -64,6 +67,6 @@ function filterReason(message: JsonObject, type: SegmentType, filter: MessageFil
   return null;
 }
 
-function rejectedInput(ref: LineRef, reason: string, text: string): ProcessedLine<never> {
+function rejectedInput(ref: LineRef, reason: string, text: string): SettledLine {
   return { kind: 'settled', ref, type: null, outcome: { kind: 'rejected', type: null, stage: 'input', reason }, text };
 }

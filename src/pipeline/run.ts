@@ -8,6 +8,7 @@ import type { WrittenBlock } from './dry-run-format.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
 import { badLine, type MessageFilter, type ProcessedLine } from './process-line.js';
 import { readBlocks, type FileSummary } from './read.js';
+import { unpackSentBlock } from './wire-records.js';
 
 /** A mapped line handed to a sink: its records and the ticket that settles the line. */
 export interface MappedLine {
@@ -90,7 +91,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     }
   };
 
-  const consume = async (file: string, { lines, blanks, written }: MappedBlock): Promise<void> => {
+  const consume = async (file: string, { lines: settledLines, blanks, written, sent }: MappedBlock): Promise<void> => {
     for (const blank of blanks) options.onBlank?.(file, blank);
     let writtenAt = 0;
     if (written !== null) {
@@ -100,6 +101,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       for (const [endpoint, count] of written.records) accounting.built(endpoint, count);
       for (const [warning, count] of written.warnings) accounting.warn(warning, count);
     }
+    const lines = sent === null ? settledLines : inLineOrder(settledLines, unpackSentBlock(file, sent));
     for (const line of lines) {
       if (aliasPass !== undefined && !aliasPass.keep(line)) continue;
       if (written !== null) {
@@ -143,7 +145,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   for await (const item of reader) {
     if (item.kind === 'bad') {
       // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
-      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, transfer: [] }) });
+      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, sent: null, transfer: [] }) });
     } else {
       ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
     }
@@ -154,6 +156,19 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   while (ahead.length > 0 && !options.stopped?.()) await next();
   if (aliasPass === undefined) await sink.finish();
   await Promise.all(pendingSettles);
+}
+
+/** Two lists of lines, each in input order, as one. */
+function inLineOrder<A extends { ref: LineRef }, B extends { ref: LineRef }>(first: readonly A[], second: readonly B[]): Array<A | B> {
+  if (first.length === 0) return [...second];
+  const out: Array<A | B> = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length || j < second.length) {
+    if (j === second.length || (i < first.length && first[i]!.ref.line < second[j]!.ref.line)) out.push(first[i++]!);
+    else out.push(second[j++]!);
+  }
+  return out;
 }
 
 /** The first index at or after `from` whose line number is not below `line`. */
