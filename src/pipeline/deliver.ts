@@ -58,6 +58,8 @@ export function createDeliverySink(
   let fatal: string | null = null;
   let stopping = false;
   let held = 0;
+  /** Batches waiting out their retry backoff. */
+  let backingOff = 0;
   let heldWaiters: Array<() => void> = [];
 
   /** A batch in progress: encoding, waiting, sending, backing off. Only the HTTP exchange holds a slot. */
@@ -144,7 +146,12 @@ export function createDeliverySink(
           // retried batch waits its own exponential backoff before trying again.
           if (outcome.rateLimited) pace.slowDown();
           if (outcome.retryAfterMs !== null) backoff.pause(outcome.retryAfterMs);
-          await deps.clock.sleep(retryDelay(attempt, config.backoff, outcome.retryAfterMs, deps.random()));
+          backingOff += 1;
+          try {
+            await deps.clock.sleep(retryDelay(attempt, config.backoff, outcome.retryAfterMs, deps.random()));
+          } finally {
+            backingOff -= 1;
+          }
           continue;
         case 'fatal': {
           const credential = endpoint === '/import' ? ` using the ${describeAuth(config.auth)}` : ' (the project token in the records)';
@@ -220,9 +227,11 @@ export function createDeliverySink(
       }
       if (stopping) return;
       if (held >= MAX_HELD_RECORDS) return new Promise<void>((resolve) => heldWaiters.push(resolve));
-      // Two batches beyond the connections keep every connection busy; more only holds memory
-      // (batches backing off count too, so a rate-limited run does not read ahead without bound).
-      if (running.size >= config.concurrency + QUEUED_BATCHES) return Promise.race(running).then(() => undefined);
+      // Two batches beyond the connections keep every connection busy; more only holds memory.
+      // Batches waiting out a backoff (seconds, after a 429) leave room for as many new ones, up
+      // to the connections: new batches keep going at the shared pace meanwhile, and reading
+      // ahead stays bounded.
+      if (running.size >= config.concurrency + QUEUED_BATCHES + Math.min(backingOff, config.concurrency)) return Promise.race(running).then(() => undefined);
     },
     flushOpen() {
       for (const batch of batcher.drain()) dispatch(batch);
