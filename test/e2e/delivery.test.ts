@@ -178,6 +178,18 @@ describe('import delivers every record exactly once through faults (SPEC §6, §
     expect(timing.early).toEqual([]);
   }, 90_000);
 
+  it.each([0, 1, 2])('--threads %i (mapping inline, in one worker, in two): each dry-run record is accepted exactly once', async (threads) => {
+    const input = synthFile(`threads-${threads}.ndjson`, 5_000, 21);
+    const dry = await dryRun(input);
+    const mp = await server();
+
+    const result = await runCli(['import', input, '--settings', settingsFile, '--api-host', mp.url, '--token', TOKEN, '--api-secret', DEFAULT_PROJECT.apiSecret, '--alias-delay', '20', '--threads', String(threads), '--json', ...FAST]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expectEveryLineCounted(jsonReport(result.stdout), 5_000);
+    expect(deliveryDifferences(dry, mp.accepted)).toEqual(NO_DIFFERENCES);
+  });
+
   it('a batch too large for the server (413) is split in halves until it fits, and everything is delivered', async () => {
     const input = synthFile('big-batch.ndjson', 2_000, 5);
     const dry = await dryRun(input);
