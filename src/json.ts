@@ -7,3 +7,8 @@ export interface JsonObject {
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The value when it is an object, else an empty one. */
+export function objectOrEmpty(value: Json | undefined): JsonObject {
+  return isObject(value) ? value : {};
+}

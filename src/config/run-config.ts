@@ -17,7 +17,7 @@ export const RUN_DEFAULTS = {
 } as const;
 
 /** Retries back off from --backoff, doubling up to this. */
-export const MAX_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 60_000;
 
 /** The import command's flags as commander hands them over (strings, unparsed). */
 export interface ImportFlags {
@@ -166,7 +166,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
  * (200k messages): dry run 12.9 s inline, 14.5 s with 1 worker, 9.2 s with 2; delivery 15.8 s
  * with 1 worker, 13.2 s with 2 (the main thread mostly waits for the workers).
  */
-export function defaultThreads(): number {
+function defaultThreads(): number {
   return availableParallelism() >= 2 ? 2 : 0;
 }
 

@@ -1,4 +1,5 @@
-import { isObject, type Json, type JsonObject } from '../json.js';
+import { boundedMemo } from '../memo.js';
+import { isObject, objectOrEmpty, type Json, type JsonObject } from '../json.js';
 import { parseBrowser } from './user-agent.js';
 
 /** Context fields copied as they are: [context object, [[Mixpanel property, key in it], …]]. */
@@ -32,9 +33,9 @@ export function deviceProperties(context: JsonObject, out: JsonObject = {}): Jso
 
 /** Context-derived event properties (SPEC §4.1), only those whose source value exists, written into `out`. */
 export function addEventContextProperties(out: JsonObject, context: JsonObject, propertiesReferrer: Json | undefined): void {
-  const page = child(context, 'page');
+  const page = objectOrEmpty(context.page);
   if (present(page.url)) out.$current_url = page.url;
-  const referrer = firstTruthy(child(context, 'referrer').url, page.referrer, propertiesReferrer);
+  const referrer = firstTruthy(objectOrEmpty(context.referrer).url, page.referrer, propertiesReferrer);
   if (referrer !== undefined) {
     out.$referrer = referrer;
     const domain = hostname(referrer);
@@ -42,7 +43,7 @@ export function addEventContextProperties(out: JsonObject, context: JsonObject, 
   }
   deviceProperties(context, out);
   addFields(out, context, GEO_FIELDS);
-  const country = child(context, 'location').country;
+  const country = objectOrEmpty(context.location).country;
   if (typeof country === 'string' && country.length === 2 && /^[A-Za-z]{2}$/.test(country)) out.mp_country_code = country.toUpperCase();
   addFields(out, context, CAMPAIGN_FIELDS);
 }
@@ -72,11 +73,6 @@ function addBrowser(out: JsonObject, context: JsonObject): void {
   if (typeof ua === 'string' && ua !== '') Object.assign(out, parseBrowser(ua));
 }
 
-function child(object: JsonObject, key: string): JsonObject {
-  const value = object[key];
-  return isObject(value) ? value : {};
-}
-
 /** A mapped source value exists when it is a scalar other than null and "". */
 function present(value: Json | undefined): value is string | number | boolean {
   return value !== undefined && value !== null && value !== '' && typeof value !== 'object';
@@ -88,14 +84,4 @@ function firstTruthy(...values: Array<Json | undefined>): string | undefined {
 }
 
 /** Referrers repeat across an archive: the host of each is memoised (a pure cache). */
-const hostnames = new Map<string, string | null>();
-
-function hostname(url: string): string | null {
-  let host = hostnames.get(url);
-  if (host === undefined) {
-    host = URL.canParse(url) ? new URL(url).hostname || null : null;
-    if (hostnames.size >= 10_000) hostnames.clear();
-    hostnames.set(url, host);
-  }
-  return host;
-}
+const hostname = boundedMemo((url): string | null => (URL.canParse(url) ? new URL(url).hostname || null : null), 10_000);

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../json.js';
+import { isObject, type JsonObject } from '../json.js';
 import type { Settings } from '../config/settings-types.js';
 import type { MixpanelRecord } from '../mixpanel/types.js';
 import { keySet, normalizeKey } from '../segment/keys.js';
@@ -7,7 +7,7 @@ import { addEventContextProperties, libraryName } from './context-properties.js'
 import { eventIdentity } from './identity.js';
 import { insertId } from './insert-id.js';
 import { checkEventProperties } from './limits.js';
-import { pickTraits, renameSpecialTraits, withoutNulls } from './traits.js';
+import { pickTraits, renameSpecialTraits } from './traits.js';
 import type { MappingOptions } from './types.js';
 
 /** Properties Mixpanel sets itself at ingestion: never forwarded from message properties or super properties (reference §3.9). */
@@ -29,6 +29,8 @@ const RENAMED_PROPERTIES = new Map([
   ['username', '$username'],
   ['referrer', '$referrer'],
 ]);
+
+const SHORTEST_RENAMED = Math.min(...[...RENAMED_PROPERTIES.keys()].map((key) => key.length));
 
 export type EventResult = { readonly record: MixpanelRecord; readonly warnings: string[] } | { readonly reason: string };
 
@@ -52,8 +54,8 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   assign(properties, superProperties(message.context, options.settings), SET_BY_MIXPANEL);
   for (const key of Object.keys(message.properties)) {
     const value = message.properties[key]!;
-    // The renamed keys fold to 8 letters or more: shorter keys need no lookup.
-    const target = key.length < 8 ? undefined : RENAMED_PROPERTIES.get(normalizeKey(key));
+    // Folding only drops characters: a key shorter than every renamed one needs no lookup.
+    const target = key.length < SHORTEST_RENAMED ? undefined : RENAMED_PROPERTIES.get(normalizeKey(key));
     if (target !== undefined) {
       if (!(target in renamed)) renamed[target] = value;
     } else if (value !== null && !SET_BY_MIXPANEL.has(key)) {
@@ -82,13 +84,13 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
 
 /**
  * Super properties (SPEC §4.6): the message's `context.traits`, all of them or only
- * `superProperties`, special traits renamed, nulls dropped, no `id` added.
+ * `superProperties`, special traits renamed, no `id` added (`assign` drops the nulls).
  */
-export function superProperties(context: JsonObject, settings: Settings): JsonObject {
+function superProperties(context: JsonObject, settings: Settings): JsonObject {
   const traits = context.traits;
-  if (traits === null || typeof traits !== 'object' || Array.isArray(traits)) return {};
+  if (!isObject(traits)) return {};
   const picked = settings.setAllTraitsByDefault ? traits : pickTraits(traits, keySet(settings.superProperties), false);
-  return withoutNulls(renameSpecialTraits(picked));
+  return renameSpecialTraits(picked);
 }
 
 /** Copy the non-null values of `from` into `to` (later layers win), leaving out the `except` keys. */

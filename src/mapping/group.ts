@@ -19,13 +19,14 @@ export function mapGroup(message: GroupMessage, options: MappingOptions): MapRes
   const memberships: EngageUpdate[] = [];
   const userId = settings.people ? profileDistinctId(message, options.identity, true) : null;
 
+  // The same traits go to every group key of the call.
+  const $set: JsonObject = {};
+  const $set_once: JsonObject = {};
+  for (const [trait, value] of Object.entries(message.traits)) {
+    (setOnce.has(normalizeKey(trait)) ? $set_once : $set)[trait] = normalizeProfileDates(value);
+  }
   for (const [groupKey, groupId] of groupKeys(message, settings.groupIdentifierTraits)) {
     const base = { $token: options.token, $group_key: groupKey, $group_id: groupId };
-    const $set: JsonObject = {};
-    const $set_once: JsonObject = {};
-    for (const [trait, value] of Object.entries(message.traits)) {
-      (setOnce.has(normalizeKey(trait)) ? $set_once : $set)[trait] = normalizeProfileDates(value);
-    }
     if (Object.keys($set).length > 0) groups.push({ ...base, $set });
     if (Object.keys($set_once).length > 0) groups.push({ ...base, $set_once });
     if (userId !== null) memberships.push(profileUpdate(message, userId, options, { $union: { [groupKey]: [groupId] } }));
@@ -51,8 +52,9 @@ function groupKeys(message: GroupMessage, identifiers: readonly string[]): Array
       continue;
     }
     const key = findKey(message.traits, identifier);
-    const value: Json | undefined = key === undefined ? undefined : message.traits[key];
-    if (key !== undefined && (typeof value === 'number' || (typeof value === 'string' && value !== ''))) found.push([key, value]);
+    if (key === undefined) continue;
+    const value = message.traits[key];
+    if (typeof value === 'number' || (typeof value === 'string' && value !== '')) found.push([key, value]);
   }
   return found;
 }

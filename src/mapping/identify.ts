@@ -1,4 +1,4 @@
-import type { JsonObject } from '../json.js';
+import { isObject, type JsonObject } from '../json.js';
 import { keySet } from '../segment/keys.js';
 import type { IdentifyMessage } from '../segment/types.js';
 import { deviceProperties } from './context-properties.js';
@@ -19,10 +19,11 @@ export function mapIdentify(message: IdentifyMessage, options: MappingOptions): 
   if (distinctId === null) return skipped('anonymous profile');
 
   const traits = settings.setAllTraitsByDefault ? message.traits : pickTraits(message.traits, keySet(settings.peopleProperties), true);
-  const $set: JsonObject = { ...(normalizeProfileDates(renameSpecialTraits(traits)) as JsonObject), ...deviceProperties(message.context) };
+  // Device properties are written over the traits (normalizeProfileDates returns a new object).
+  const $set = deviceProperties(message.context, normalizeProfileDates(renameSpecialTraits(traits)) as JsonObject);
   const updates = [profileUpdate(message, distinctId, options, { $set })];
   const device = message.context.device;
-  const token = device !== null && typeof device === 'object' && !Array.isArray(device) ? device.token : undefined;
+  const token = isObject(device) ? device.token : undefined;
   if (typeof token === 'string' && token !== '') updates.push(profileUpdate(message, distinctId, options, { $union: { $ios_devices: [token] } }));
 
   const routed = routeUpdates('/engage', updates);

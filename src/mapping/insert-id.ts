@@ -20,13 +20,13 @@ export function insertId(message: SegmentMessage, purpose?: string): string {
 }
 
 /** sha256 of the text shaped as a UUID-like 36-character id. */
-export function hashId(text: string): string {
+function hashId(text: string): string {
   const hex = hash('sha256', text, 'hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** JSON with object keys sorted at every level, so equal messages hash equally. */
-export function canonicalJson(value: Json): string {
+function canonicalJson(value: Json): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value).sort();

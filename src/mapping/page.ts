@@ -15,7 +15,7 @@ export function mapPage(message: PageMessage, options: MappingOptions): MapResul
 }
 
 /** The first matching page option names the event: consolidated, all, categorized, named. */
-export function pageEventName(message: Pick<PageMessage, 'type' | 'name' | 'category'>, settings: Settings): string | null {
+function pageEventName(message: Pick<PageMessage, 'type' | 'name' | 'category'>, settings: Settings): string | null {
   const noun = message.type === 'screen' ? 'Screen' : 'Page';
   const { name, category } = message;
   if (settings.consolidatedPageCalls || settings.trackAllPages) return `Loaded a ${noun}`;

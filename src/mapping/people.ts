@@ -34,7 +34,7 @@ export function peopleUpdates(message: TrackMessage | PageMessage, event: string
 }
 
 /** A number, or a numeric string (a leading "$" allowed), as a number; anything else null. */
-export function toNumber(value: Json | undefined): number | null {
+function toNumber(value: Json | undefined): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value !== 'string') return null;
   const text = value.trim().replace(/^\$/, '');

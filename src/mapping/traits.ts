@@ -15,15 +15,12 @@ const SPECIAL_TRAITS: ReadonlyMap<string, string> = new Map([
   ['avatar', '$avatar'],
 ]);
 
-export function isSpecialTrait(key: string): boolean {
-  return SPECIAL_TRAITS.has(normalizeKey(key));
-}
-
 /** Keep the traits whose normalised key is in `allowed` (plus the special traits when asked). */
 export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, withSpecial: boolean): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(traits)) {
-    if (allowed.has(normalizeKey(key)) || (withSpecial && isSpecialTrait(key))) out[key] = value;
+    const normalized = normalizeKey(key);
+    if (allowed.has(normalized) || (withSpecial && SPECIAL_TRAITS.has(normalized))) out[key] = value;
   }
   return out;
 }
@@ -68,12 +65,6 @@ export function normalizeProfileDates(value: Json): Json {
     return out;
   }
   return value;
-}
-
-export function withoutNulls(object: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(object)) if (value !== null) out[key] = value;
-  return out;
 }
 
 // --- internal ---

@@ -48,10 +48,6 @@ export class AliasGate {
     for (const release of waiting) release();
   }
 
-  get heldIds(): number {
-    return this.pending.size;
-  }
-
   private free(newId: string): void {
     const left = (this.pending.get(newId) ?? 1) - 1;
     if (left > 0) {

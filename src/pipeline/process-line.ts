@@ -1,7 +1,7 @@
 import { isObject, type JsonObject } from '../json.js';
 import { mapMessage, type MappingOptions } from '../mapping/index.js';
 import { toRouted, type RoutedRecord } from '../mixpanel/types.js';
-import { readTime, readType } from '../segment/parse.js';
+import { readMessageId, readTime, readType } from '../segment/parse.js';
 import type { SegmentType } from '../segment/types.js';
 import type { InputLine } from './read.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
@@ -35,7 +35,7 @@ export function processLine(input: InputLine, mapping: MappingOptions, filter: M
   }
   if (!isObject(value)) return rejectedInput(baseRef, `not a JSON object: found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, input.text);
 
-  const messageId = typeof value.messageId === 'string' ? value.messageId : typeof value.messageId === 'number' ? String(value.messageId) : null;
+  const messageId = readMessageId(value);
   const ref: LineRef = { ...baseRef, messageId };
   const type = readType(value);
   const filtered = type === null ? null : filterReason(value, type, filter);

@@ -1,22 +1,12 @@
 import type { Json, JsonObject } from '../json.js';
+import { boundedMemo } from '../memo.js';
 
 /**
  * Segment's key matching (obj-case): case- and punctuation-insensitive, so `firstName`,
  * `first_name` and `First Name` are one key. `$` is kept, so `$email` never matches `email`.
+ * Archives repeat the same few hundred keys: the folding is memoised (a pure speed-up).
  */
-export function normalizeKey(key: string): string {
-  let normalized = normalizedKeys.get(key);
-  if (normalized === undefined) {
-    normalized = key.replace(/[^A-Za-z0-9$]/g, '').toLowerCase();
-    if (normalizedKeys.size >= NORMALIZED_CACHE_LIMIT) normalizedKeys.clear();
-    normalizedKeys.set(key, normalized);
-  }
-  return normalized;
-}
-
-/** Archives repeat the same few hundred keys: memoising the folding is a pure speed-up. */
-const normalizedKeys = new Map<string, string>();
-const NORMALIZED_CACHE_LIMIT = 10_000;
+export const normalizeKey = boundedMemo((key) => key.replace(/[^A-Za-z0-9$]/g, '').toLowerCase(), 10_000);
 
 /** The first key of `object` (in object order) that matches `name`, or undefined. */
 export function findKey(object: JsonObject, name: string): string | undefined {

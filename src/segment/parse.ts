@@ -1,4 +1,4 @@
-import { isObject, type Json, type JsonObject } from '../json.js';
+import { isObject, objectOrEmpty, type Json, type JsonObject } from '../json.js';
 import { readId } from './ids.js';
 import { parseTime } from './time.js';
 import { SEGMENT_TYPES, type SegmentMessage, type SegmentType } from './types.js';
@@ -13,6 +13,11 @@ const TIME_FIELDS = ['timestamp', 'originalTimestamp', 'receivedAt'] as const;
 export function readType(raw: JsonObject): SegmentType | null {
   const type = typeof raw.type === 'string' ? raw.type.toLowerCase() : '';
   return (SEGMENT_TYPES as readonly string[]).includes(type) ? (type as SegmentType) : null;
+}
+
+/** The messageId as a string (a number is kept as its text), or null. */
+export function readMessageId(raw: JsonObject): string | null {
+  return typeof raw.messageId === 'string' ? raw.messageId : typeof raw.messageId === 'number' ? String(raw.messageId) : null;
 }
 
 /** The message time in epoch ms from the first time field present; null when absent or unparseable. */
@@ -42,7 +47,7 @@ export function parseMessage(raw: JsonObject): ParseResult {
     if (value !== undefined && value !== null && !isObject(value)) return reject(type, `${field} is ${kind(value)}: expected an object`);
   }
 
-  const messageId = typeof raw.messageId === 'string' ? raw.messageId : typeof raw.messageId === 'number' ? String(raw.messageId) : null;
+  const messageId = readMessageId(raw);
   const userId = readId(raw.userId);
   const anonymousId = readId(raw.anonymousId);
   const context = objectOrEmpty(raw.context);
@@ -80,10 +85,6 @@ function ok(message: SegmentMessage): ParseResult {
 
 function reject(type: SegmentType | null, reason: string): ParseResult {
   return { ok: false, outcome: 'rejected', type, reason };
-}
-
-function objectOrEmpty(value: Json | undefined): JsonObject {
-  return isObject(value) ? value : {};
 }
 
 function nonEmpty(value: Json | undefined): string | null {
