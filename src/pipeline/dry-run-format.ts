@@ -1,7 +1,7 @@
-import { Buffer } from 'node:buffer';
 import type { Endpoint, RoutedRecord } from '../mixpanel/types.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { LineRef } from './outcomes.js';
+import { Utf8Buffer } from './utf8-buffer.js';
 
 /**
  * The dry-run output of one block and what accounting needs of its lines, in a compact form
@@ -23,8 +23,7 @@ export interface WrittenBlock {
  * third of building one large string and encoding that (measured on the bench archive).
  */
 export class DryRunOutput {
-  private bytes: Buffer;
-  private length = 0;
+  private readonly output: Utf8Buffer;
   private readonly lines: number[] = [];
   private readonly types: number[] = [];
   private readonly records = new Map<Endpoint, number>();
@@ -32,8 +31,7 @@ export class DryRunOutput {
 
   /** `spare`: the memory of an earlier block's output, handed back once written (used when big enough). */
   constructor(expectedBytes: number, spare?: Uint8Array) {
-    const size = Math.max(expectedBytes, 64 * 1024);
-    this.bytes = spare !== undefined && spare.buffer.byteLength >= size ? Buffer.from(spare.buffer, 0, spare.buffer.byteLength) : Buffer.allocUnsafeSlow(size);
+    this.output = new Utf8Buffer(Math.max(expectedBytes, 64 * 1024), spare);
   }
 
   /** Append a line's records. */
@@ -43,9 +41,9 @@ export class DryRunOutput {
     for (const warning of warnings) this.warnings.set(warning, (this.warnings.get(warning) ?? 0) + 1);
     const place = `,"file":${JSON.stringify(ref.file)},"line":${ref.line},"messageId":${JSON.stringify(ref.messageId)},"record":`;
     for (const record of records) {
-      this.write(`{"endpoint":"${record.endpoint}"${place}`);
-      this.write(record.json);
-      this.write('}\n');
+      this.output.write(`{"endpoint":"${record.endpoint}"${place}`);
+      this.output.write(record.json);
+      this.output.write('}\n');
       this.records.set(record.endpoint, (this.records.get(record.endpoint) ?? 0) + 1);
     }
   }
@@ -53,21 +51,11 @@ export class DryRunOutput {
   /** Everything written; the ArrayBuffers belong to it alone (they can be transferred). */
   take(): WrittenBlock {
     return {
-      bytes: this.bytes.subarray(0, this.length),
+      bytes: this.output.written(),
       lines: Int32Array.from(this.lines),
       types: Uint8Array.from(this.types),
       records: [...this.records],
       warnings: [...this.warnings],
     };
-  }
-
-  private write(text: string): void {
-    // A UTF-16 unit is at most 3 UTF-8 bytes.
-    if (this.length + text.length * 3 > this.bytes.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.length + text.length * 3));
-      this.bytes.copy(grown, 0, 0, this.length);
-      this.bytes = grown;
-    }
-    this.length += this.bytes.write(text, this.length, 'utf8');
   }
 }

@@ -9,7 +9,7 @@ import { createDeliverySink, FatalDelivery, type DeliverySink } from './deliver.
 import { dryRunSink } from './dry-run-sink.js';
 import type { FileSummary } from './read.js';
 import { NO_DELIVERY, type DeliveryStats } from './report.js';
-import { runPipeline, type PipelineOptions, type SettleListener } from './run.js';
+import { mapperSetup, runPipeline, type PipelineOptions, type SettleListener } from './run.js';
 import { spoolStdin } from './spool.js';
 import { systemClock, type Clock } from './pacing.js';
 import { TextWriter } from './text-writer.js';
@@ -43,6 +43,8 @@ export interface ReplayResult {
 export class Replay {
   readonly accounting = new Accounting();
   private interrupted = false;
+  /** The dry-run output failed: reading stops, and the run ends as fatal (not as interrupted). */
+  private halted = false;
   private resumed = 0;
   private sink: DeliverySink | null = null;
 
@@ -80,10 +82,9 @@ export class Replay {
         if (!(outcome.kind === 'rejected' && outcome.unsent)) checkpoint?.settle(ref.file, ref.line);
         return this.deps.onSettle?.(ref, outcome, text);
       },
-      stopped: () => this.interrupted,
+      stopped: () => this.interrupted || this.halted,
     };
-    const delivering = !(config.dryRun || config.delivery === null);
-    const mapper = createBlockMapper({ mapping: base.mapping, filter: base.filter, keepText: base.keepText !== false, format: !delivering }, config.threads);
+    const mapper = createBlockMapper(mapperSetup(base, this.delivery === null), config.threads);
     let result: ReplayResult;
     try {
       result = await this.runWith({ ...base, mapper }, inputs, http, clock, startedAt);
@@ -100,21 +101,24 @@ export class Replay {
   private async runWith(base: Omit<PipelineOptions, 'sink'>, inputs: FileSummary[], http: DeliveryStats, clock: Clock, startedAt: number): Promise<ReplayResult> {
     const { config } = this;
     let fatal: string | null = null;
-    if (config.dryRun || config.delivery === null) {
+    const delivery = this.delivery;
+    if (delivery === null) {
       // The reader of the records went away (`… | head`): stop as on an interrupt. Any other
       // write error (a full disk, --out in a missing folder) stops the run as fatal.
       let writeError: string | null = null;
       const writer = new TextWriter(this.deps.output!, (error) => {
-        if (error.code !== 'EPIPE') writeError = `cannot write the dry-run records: ${error.message}`;
-        this.interrupt();
+        if (error.code === 'EPIPE') {
+          this.interrupt();
+        } else {
+          writeError = `cannot write the dry-run records: ${error.message}`;
+          this.halted = true;
+        }
       });
       await runPipeline({ ...base, skip: this.counted(base.skip), sink: dryRunSink(writer), onFile: (f) => inputs.push(f) });
-      if (writeError !== null) this.interrupted = false;
       return this.result(inputs, http, writeError, clock.now() - startedAt);
     }
 
     const spool = this.files.includes('-') && config.identity === 'original' ? await spoolStdin(this.deps.stdin) : null;
-    const delivery = config.delivery;
     const client = createMixpanelClient({ origin: delivery.origin, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, dispatcher: this.deps.dispatcher });
     const gate = config.identity === 'original' ? new AliasGate(delivery.aliasDelayMs, clock) : null;
     const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random }, gate);
@@ -140,6 +144,11 @@ export class Replay {
       await spool?.remove();
     }
     return this.result(inputs, http, fatal ?? sink.fatal, clock.now() - startedAt);
+  }
+
+  /** What to deliver with; null for a dry run (asked for, or without delivery settings). */
+  private get delivery(): RunConfig['delivery'] {
+    return this.config.dryRun ? null : this.config.delivery;
   }
 
   /** The main pass's skip test, counting the lines an earlier run had settled. */

@@ -3,7 +3,7 @@ import type { MappingOptions } from '../mapping/types.js';
 import type { WireRecord } from '../mixpanel/types.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import { Accounting } from './account.js';
-import { createBlockMapper, type BlockMapper, type MappedBlock, type Selection } from './block-mapper.js';
+import { createBlockMapper, type BlockMapper, type MappedBlock, type MapperSetup, type Selection } from './block-mapper.js';
 import type { WrittenBlock } from './dry-run-format.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
 import { badLine, type MessageFilter, type ProcessedLine } from './process-line.js';
@@ -63,6 +63,11 @@ export interface PipelineOptions {
   readonly aliasPass?: { readonly keep: (line: ProcessedLine<WireRecord>) => boolean };
 }
 
+/** What the mappers need of a run's options; `format`: the sink takes formatted output (dry run). */
+export function mapperSetup(options: Pick<PipelineOptions, 'mapping' | 'filter' | 'keepText'>, format: boolean): MapperSetup {
+  return { mapping: options.mapping, filter: options.filter, keepText: options.keepText !== false, format };
+}
+
 /** The outcome of a line whose records were all delivered, one shared object per type. */
 const DELIVERED = new Map<SegmentType, LineOutcome>(SEGMENT_TYPES.map((type) => [type, Object.freeze({ kind: 'delivered', type })]));
 
@@ -73,7 +78,7 @@ const DELIVERED = new Map<SegmentType, LineOutcome>(SEGMENT_TYPES.map((type) => 
  */
 export async function runPipeline(options: PipelineOptions): Promise<void> {
   const { accounting, onSettle, sink, aliasPass } = options;
-  const mapper = options.mapper ?? createBlockMapper({ mapping: options.mapping, filter: options.filter, keepText: options.keepText !== false, format: sink.kind === 'formatted' }, 0);
+  const mapper = options.mapper ?? createBlockMapper(mapperSetup(options, sink.kind === 'formatted'), 0);
   const selection: Selection = aliasPass === undefined ? 'all' : 'aliases';
   const pendingSettles: Array<Promise<void>> = [];
   const settle = (ref: LineRef, outcome: LineOutcome, text: string): void => {

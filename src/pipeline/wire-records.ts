@@ -1,7 +1,7 @@
-import { Buffer } from 'node:buffer';
 import type { Endpoint, RoutedRecord, WireRecord } from '../mixpanel/types.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { ProcessedLine } from './process-line.js';
+import { Utf8Buffer } from './utf8-buffer.js';
 
 const ENDPOINTS: readonly Endpoint[] = ['/import', '/engage', '/groups'];
 
@@ -32,8 +32,7 @@ export interface SentBlock {
 
 /** Packs the lines of one block into a SentBlock (in the mapping thread). */
 export class SentBlockBuilder {
-  private buffer: Buffer;
-  private used = 0;
+  private readonly json: Utf8Buffer;
   private readonly lines: number[] = [];
   private readonly types: number[] = [];
   private readonly messageIds: Array<string | null> = [];
@@ -48,7 +47,7 @@ export class SentBlockBuilder {
 
   /** `expectedBytes`: a first size for the JSON; it grows when the records need more. */
   constructor(expectedBytes: number, keepText: boolean) {
-    this.buffer = Buffer.allocUnsafeSlow(Math.max(expectedBytes, 16 * 1024));
+    this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024));
     this.texts = keepText ? [] : null;
   }
 
@@ -65,7 +64,7 @@ export class SentBlockBuilder {
   /** The packed block, and the memory to transfer with it. */
   take(): { sent: SentBlock; transfer: ArrayBuffer[] } {
     const sent: SentBlock = {
-      bytes: this.buffer.subarray(0, this.used),
+      bytes: this.json.written(),
       lines: Int32Array.from(this.lines),
       types: Uint8Array.from(this.types),
       messageIds: this.messageIds,
@@ -83,15 +82,9 @@ export class SentBlockBuilder {
   }
 
   private addRecord({ endpoint, json, distinctId, aliasFor, idempotent }: RoutedRecord): void {
-    if (this.used + json.length * 3 > this.buffer.length) {
-      // A UTF-16 unit is at most 3 UTF-8 bytes.
-      const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.used + json.length * 3));
-      this.buffer.copy(grown, 0, 0, this.used);
-      this.buffer = grown;
-    }
-    this.used += this.buffer.write(json, this.used, 'utf8');
+    this.json.write(json);
     if (aliasFor !== null) this.aliases.push([this.ends.length, aliasFor]);
-    this.ends.push(this.used);
+    this.ends.push(this.json.length);
     this.endpoints.push(ENDPOINTS.indexOf(endpoint));
     this.idempotent.push(idempotent ? 1 : 0);
     this.distinctIds.push(distinctId);
