@@ -28,7 +28,7 @@ export function parseIso(text: string): number | null {
   // Date.UTC reads years 0–99 as 1900–1999.
   if (Number(y) < 100) time = new Date(time).setUTCFullYear(Number(y));
   const check = new Date(time);
-  if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23) return null;
+  if (check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
