@@ -172,7 +172,7 @@ describe('§7 rejected lines: reason, line number, rejects file; later lines sti
     expect(parseNdjson(result.stdout).map((r) => r.line)).toEqual([1, 3]);
   });
 
-  it('§7 no --rejects file is created or needed when nothing is rejected: exit 0', async () => {
+  it('§7 when nothing is rejected the --rejects file is empty: exit 0', async () => {
     const input = writeInput('clean.ndjson', [track('clean-1'), track('clean-2')]);
     const rejects = tmp('rejects-clean.ndjson');
     const result = await run(['import', input, '--dry-run', '--rejects', rejects, '--no-progress']);

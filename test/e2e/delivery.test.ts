@@ -317,5 +317,9 @@ describe('simplified ID merge (SPEC §5)', () => {
     expect(mp.accepted.filter((a) => a.endpoint === '/import' && IDENTITY_EVENTS.has(a.record.event)).length).toBe(0);
     const importRecords = mp.accepted.filter((a) => a.endpoint === '/import').length;
     expect(importRecords).toBe(report.records.delivered['/import']);
+    // The server stores no identity event for a simplified project even when sent: every /import
+    // record that went out must have been stored, so none of them was one.
+    const sent = mp.requests.filter((r) => r.endpoint === '/import').reduce((sum, r) => sum + r.records, 0);
+    expect(sent).toBe(importRecords);
   });
 });

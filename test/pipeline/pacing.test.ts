@@ -161,6 +161,24 @@ describe('LineTicket', () => {
     ticket.done(null);
     expect(outcomes).toEqual(['Mixpanel rejected the record: bad']);
   });
+
+  it('§7 a rejection by Mixpanel wins over an earlier "not delivered" one, and the first of two by Mixpanel names the line', () => {
+    const outcomes: Array<string | null> = [];
+    const ticket = new LineTicket(4, (rejection) => outcomes.push(rejection?.reason ?? null));
+    ticket.done({ reason: 'not delivered: the run stopped', unsent: true });
+    ticket.done({ reason: 'Mixpanel rejected the record: first', unsent: false });
+    ticket.done({ reason: 'Mixpanel rejected the record: second', unsent: false });
+    ticket.done(null);
+    expect(outcomes).toEqual(['Mixpanel rejected the record: first']);
+  });
+
+  it('§7 a line whose only failure is "not delivered" keeps that reason (unsent)', () => {
+    const outcomes: Array<{ reason: string; unsent: boolean } | null> = [];
+    const ticket = new LineTicket(2, (rejection) => outcomes.push(rejection));
+    ticket.done(null);
+    ticket.done({ reason: 'not delivered: the run stopped', unsent: true });
+    expect(outcomes).toEqual([{ reason: 'not delivered: the run stopped', unsent: true }]);
+  });
 });
 
 describe('AdaptivePace', () => {
