@@ -18,8 +18,11 @@ export interface Reply {
   readonly body: string;
 }
 
-/** Classify an HTTP reply from Mixpanel. Pure. `size` is the number of records in the batch. */
-export function classifyReply(endpoint: Endpoint, reply: Reply, size: number): Classification {
+/**
+ * Classify an HTTP reply from Mixpanel. Pure. `size` is the number of records in the batch;
+ * `nowMs` the time of the reply, for a `Retry-After` given as an HTTP date.
+ */
+export function classifyReply(endpoint: Endpoint, reply: Reply, size: number, nowMs: number): Classification {
   const { status } = reply;
   const body = parseBody(reply.body);
   const error = typeof body?.error === 'string' ? body.error : reply.body.slice(0, 200);
@@ -31,7 +34,7 @@ export function classifyReply(endpoint: Endpoint, reply: Reply, size: number): C
   if (status === 401 || status === 403) return { kind: 'fatal', message: `Mixpanel answered ${status} to ${endpoint} (${error})` };
   if (status === 413) return size > 1 ? { kind: 'split', message: `413 ${error}` } : { kind: 'rejected', message: `record too large for ${endpoint}: ${error}` };
   if (status === 429 || status === 408 || status >= 500) {
-    return { kind: 'retry', message: `${status} from ${endpoint}`, retryAfterMs: parseRetryAfter(reply.retryAfter), rateLimited: status === 429 };
+    return { kind: 'retry', message: `${status} from ${endpoint}`, retryAfterMs: parseRetryAfter(reply.retryAfter, nowMs), rateLimited: status === 429 };
   }
   if (status === 400) return size > 1 ? { kind: 'split', message: `400 ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
   return { kind: 'fatal', message: `unexpected HTTP ${status} from ${endpoint}: ${error}` };

@@ -168,7 +168,7 @@ export function createDeliverySink(
     stats.bytesRaw += rawBytes;
     stats.bytesWire += body.length;
     try {
-      return classifyReply(endpoint, await deps.client.post(endpoint, body, useGzip), size);
+      return classifyReply(endpoint, await deps.client.post(endpoint, body, useGzip), size, deps.clock.now());
     } catch (error) {
       return { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false };
     }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyReply, parseRetryAfter, type Classification } from '../../src/mixpanel/classify.js';
 import type { Endpoint } from '../../src/mixpanel/types.js';
 
+/** The time the replies arrive. */
+const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 const reply = (status: number, body: unknown, retryAfter: string | null = null) => ({ status, retryAfter, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 const CASES: Array<[string, Endpoint, ReturnType<typeof reply>, number, Classification]> = [
@@ -37,6 +39,7 @@ const CASES: Array<[string, Endpoint, ReturnType<typeof reply>, number, Classifi
   ['§6 413 with several records → split in half', '/import', reply(413, { error: 'request exceeds max limit of 10485760 bytes' }), 6, { kind: 'split', message: '413 request exceeds max limit of 10485760 bytes' }],
   ['§6 413 with one record → rejected', '/import', reply(413, { error: 'too large' }), 1, { kind: 'rejected', message: 'record too large for /import: too large' }],
   ['§6 429 → retry, rate limited, Retry-After in ms', '/import', reply(429, { error: 'Project exceeded rate limits.' }, '7'), 5, { kind: 'retry', message: '429 from /import', retryAfterMs: 7000, rateLimited: true }],
+  ['§6 429 with Retry-After as an HTTP date → the wait until then', '/import', reply(429, '', 'Mon, 30 Nov 2026 12:00:04 GMT'), 5, { kind: 'retry', message: '429 from /import', retryAfterMs: 4000, rateLimited: true }],
   ['§6 502 → retry, not rate limited', '/engage', reply(502, 'Bad Gateway'), 5, { kind: 'retry', message: '502 from /engage', retryAfterMs: null, rateLimited: false }],
   ['§6 503 → retry', '/groups', reply(503, ''), 5, { kind: 'retry', message: '503 from /groups', retryAfterMs: null, rateLimited: false }],
   ['408 → retry', '/import', reply(408, ''), 5, { kind: 'retry', message: '408 from /import', retryAfterMs: null, rateLimited: false }],
@@ -45,7 +48,7 @@ const CASES: Array<[string, Endpoint, ReturnType<typeof reply>, number, Classifi
 
 describe('classifyReply', () => {
   it.each(CASES)('%s', (_name, endpoint, answer, size, expected) => {
-    expect(classifyReply(endpoint, answer, size)).toEqual(expected);
+    expect(classifyReply(endpoint, answer, size, NOW)).toEqual(expected);
   });
 });
 
