@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { RUN_DEFAULTS, type ImportFlags } from '../config/run-config.js';
+import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
 import type { CliIo } from './io.js';
 import { runImportCommand } from './commands/import.js';
 import { runDiffCommand, type DiffFlags } from './commands/diff.js';
@@ -45,7 +46,7 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .option('--to <time>', 'only messages before this time (ISO-8601 or epoch ms)')
     .option('--types <list>', 'only these Segment call types, e.g. track,page')
     .option('--concurrency <n>', `requests in flight (default ${RUN_DEFAULTS.concurrency})`)
-    .option('--batch-size <n>', `records per request, 1..2000 (default ${RUN_DEFAULTS.batchSize})`)
+    .option('--batch-size <n>', `records per request, 1..${MAX_RECORDS_PER_REQUEST} (default ${RUN_DEFAULTS.batchSize})`)
     .option('--rate <events/s>', 'client-side ceiling on records per second (default none)')
     .option('--alias-delay <ms>', `wait after aliases are acknowledged before their users' records are sent (default ${RUN_DEFAULTS.aliasDelayMs})`)
     .option('--checkpoint <file>', 'resume journal: a re-run with the same file skips lines already settled')

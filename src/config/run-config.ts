@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { ImportAuth } from '../mixpanel/auth.js';
 import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.js';
+import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
 import { parseIso } from '../segment/time.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { MessageFilter } from '../pipeline/process-line.js';
@@ -9,7 +10,7 @@ import type { IdentityMode, Settings } from './settings-types.js';
 /** Run defaults (SPEC §1): the only place they live. */
 export const RUN_DEFAULTS = {
   concurrency: 10,
-  batchSize: 2000,
+  batchSize: MAX_RECORDS_PER_REQUEST,
   aliasDelayMs: 1000,
   maxRetries: 10,
   timeoutMs: 60_000,
@@ -126,7 +127,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
   // Checked in a dry run too, so a typo shows before the real run.
   const limits = {
     concurrency: int('concurrency', flags.concurrency, RUN_DEFAULTS.concurrency, 1, 256),
-    batchSize: int('batch-size', flags.batchSize, RUN_DEFAULTS.batchSize, 1, 2000),
+    batchSize: int('batch-size', flags.batchSize, RUN_DEFAULTS.batchSize, 1, MAX_RECORDS_PER_REQUEST),
     rate: flags.rate === undefined ? null : int('rate', flags.rate, 0, 1),
     aliasDelayMs: int('alias-delay', flags.aliasDelay, RUN_DEFAULTS.aliasDelayMs, 0),
     maxRetries: int('max-retries', flags.maxRetries, RUN_DEFAULTS.maxRetries, 0, 100),
