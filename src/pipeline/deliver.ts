@@ -133,7 +133,7 @@ export function createDeliverySink(
           if (stopping) {
             // Interrupted: no more retries. The outcome is unknown, so $add/$append updates may
             // have been applied: count them and leave the lines unsettled.
-            stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
+            countNonIdempotent(items);
             return;
           }
           if (!mayRetry(attempt, config.maxRetries)) {
@@ -185,9 +185,18 @@ export function createDeliverySink(
    * `attempted`: the batch had been sent; its `$add`/`$append` may or may not have been applied.
    */
   function abandon(items: Item[], attempted = false): void {
-    if (attempted) stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
-    const rejection = { reason: `not delivered: the run stopped (${fatal})`, unsent: true };
+    if (attempted) countNonIdempotent(items);
+    const rejection = { reason: stoppedReason(), unsent: true };
     for (const item of items) settleItem(item, rejection);
+  }
+
+  /** `$add`/`$append` updates that may or may not have been applied (sent, no answer). */
+  function countNonIdempotent(items: Item[]): void {
+    stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
+  }
+
+  function stoppedReason(): string {
+    return `not delivered: the run stopped (${fatal})`;
   }
 
   function releaseHeld(item: Item): void {
@@ -204,7 +213,7 @@ export function createDeliverySink(
     kind: 'records',
     accept({ line, settle }: MappedLine) {
       if (fatal !== null) {
-        settle({ kind: 'rejected', type: line.type, stage: 'mixpanel', reason: `not delivered: the run stopped (${fatal})`, unsent: true });
+        settle({ kind: 'rejected', type: line.type, stage: 'mixpanel', reason: stoppedReason(), unsent: true });
         throw new FatalDelivery(fatal);
       }
       const { type } = line;
