@@ -243,6 +243,31 @@ describe('/import strict validation', () => {
     expect(res.json).toEqual({ code: 200, num_records_imported: 5, status: 'OK' });
   });
 
+  /** An event whose JSON is exactly `bytes` long, its filler made of `unit` (1 or 2 JSON bytes per character). */
+  function eventOfSize(i: number, bytes: number, unit: 'a' | '"'): ReturnType<typeof ev> {
+    const room = bytes - Buffer.byteLength(JSON.stringify(ev(i, { filler: '' })));
+    const filler = unit === 'a' ? 'a'.repeat(room) : '"'.repeat(Math.floor(room / 2)) + 'a'.repeat(room % 2);
+    const event = ev(i, { filler });
+    expect(Buffer.byteLength(JSON.stringify(event))).toBe(bytes);
+    return event;
+  }
+
+  it.each([
+    ['1 byte under 1 MiB is accepted', 1024 * 1024 - 1, 'a', true],
+    ['exactly 1 MiB is rejected', 1024 * 1024, 'a', false],
+    ['1 MiB made of escaped quotes (half as many characters) is rejected', 1024 * 1024, '"', false],
+    ['1 byte under 1 MiB of escaped quotes is accepted', 1024 * 1024 - 1, '"', true],
+  ] as const)('event size limit: an event whose JSON is %s', async (_name, bytes, unit, accepted) => {
+    const server = await start();
+    const res = await post(server, IMPORT, [ev(0), eventOfSize(1, bytes, unit)]);
+    if (accepted) {
+      expect(res.json).toEqual({ code: 200, num_records_imported: 2, status: 'OK' });
+    } else {
+      expect(res.json.failed_records).toEqual([{ index: 1, insert_id: 'id-1', field: 'event', message: "'event' is invalid: event must be smaller than 1048576 bytes" }]);
+      expect(server.accepted.map((a) => a.record.properties.$insert_id)).toEqual(['id-0']);
+    }
+  });
+
   it('without strict=1 drops invalid events silently and answers 200', async () => {
     const server = await start();
     const res = await post(server, `/import?project_id=${P.id}`, [ev(0), ev(1, { $insert_id: 'x:y' })]);

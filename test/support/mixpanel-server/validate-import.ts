@@ -2,7 +2,7 @@
 import { MAX_RECORD_BYTES } from './defaults.js';
 import { isDeniedId } from './deny-list.js';
 import type { FailedRecord } from './replies.js';
-import { isBadString, isPlainObject, MAX_ENTRIES, valueProblem } from './validate-values.js';
+import { isBadString, isPlainObject, MAX_ENTRIES, stringBound, valueProblem, type SizeBound } from './validate-values.js';
 
 export interface ImportCheckContext {
   identity: 'original' | 'simplified';
@@ -59,14 +59,17 @@ function insertIdProblem(insertId: unknown): string | undefined {
   return undefined;
 }
 
-function propertiesProblem(props: Record<string, unknown>, ctx: ImportCheckContext): Problem | undefined {
+function propertiesProblem(props: Record<string, unknown>, ctx: ImportCheckContext, size: SizeBound): Problem | undefined {
   let count = 0;
   for (const key in props) {
     count++;
-    const field = `properties.${key}`;
-    if (isBadString(key, ctx.bodyHadBadBytes)) return [field, `${field} is invalid: string should be valid utf8`];
-    const problem = valueProblem(props[key], ctx.bodyHadBadBytes);
-    if (problem !== undefined) return [field, `${field} is invalid: ${problem}`];
+    size.bytes += stringBound(key) + 2;
+    if (isBadString(key, ctx.bodyHadBadBytes)) {
+      const field = `properties.${key}`;
+      return [field, `${field} is invalid: string should be valid utf8`];
+    }
+    const problem = valueProblem(props[key], ctx.bodyHadBadBytes, 0, size);
+    if (problem !== undefined) return [`properties.${key}`, `properties.${key} is invalid: ${problem}`];
   }
   if (count >= MAX_ENTRIES) return ['properties', `'properties' is invalid: must have fewer than ${MAX_ENTRIES} properties`];
   return undefined;
@@ -89,9 +92,11 @@ function eventProblem(item: unknown, ctx: ImportCheckContext): Problem | undefin
   if (distinct !== undefined) return ['properties.distinct_id', `'properties.distinct_id' is invalid: ${distinct}`];
   const insert = insertIdProblem(props.$insert_id);
   if (insert !== undefined) return ['$insert_id', `'$insert_id' is invalid: ${insert}`];
-  const nested = propertiesProblem(props, ctx);
+  // {"event":…,"properties":{…}}: the event name and the frame, then the properties' bound.
+  const size: SizeBound = { bytes: stringBound(item.event) + 32 };
+  const nested = propertiesProblem(props, ctx, size);
   if (nested !== undefined) return nested;
-  if (ctx.checkEventSize && Buffer.byteLength(JSON.stringify(item)) >= MAX_RECORD_BYTES) {
+  if (ctx.checkEventSize && size.bytes >= MAX_RECORD_BYTES && Buffer.byteLength(JSON.stringify(item)) >= MAX_RECORD_BYTES) {
     return ['event', `'event' is invalid: event must be smaller than ${MAX_RECORD_BYTES} bytes`];
   }
   return undefined;

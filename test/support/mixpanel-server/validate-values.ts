@@ -18,18 +18,40 @@ export function isBadString(value: string, bodyHadBadBytes: boolean): boolean {
   return !wellFormed || (bodyHadBadBytes && value.includes('\uFFFD'));
 }
 
-/** Returns the reason a property value is invalid, or undefined. `level` = containers above it. */
-export function valueProblem(value: unknown, bodyHadBadBytes: boolean, level = 0): string | undefined {
+/**
+ * An upper bound of a value's JSON size in bytes, added up while the validators walk it: a string
+ * is at most 6 bytes per UTF-16 unit (`\\uXXXX`) plus quotes, a number or literal at most 24 bytes,
+ * a key or element adds its separators. Only a bound at the size limit calls for the exact measure.
+ */
+export interface SizeBound {
+  bytes: number;
+}
+
+/** The bound of a string (a value or a key) in JSON. */
+export function stringBound(value: string): number {
+  return 6 * value.length + 2;
+}
+
+/**
+ * Returns the reason a property value is invalid, or undefined. `level` = containers above it.
+ * `size`, when given, grows by the value's size bound.
+ */
+export function valueProblem(value: unknown, bodyHadBadBytes: boolean, level = 0, size?: SizeBound): string | undefined {
   if (typeof value === 'string') {
+    if (size !== undefined) size.bytes += stringBound(value);
     return isBadString(value, bodyHadBadBytes) ? 'string should be valid utf8' : undefined;
   }
-  if (value === null || typeof value !== 'object') return undefined;
+  if (value === null || typeof value !== 'object') {
+    if (size !== undefined) size.bytes += 24;
+    return undefined;
+  }
   const depth = level + 1;
   if (depth > MAX_NESTING_DEPTH) return `nesting depth must not exceed ${MAX_NESTING_DEPTH}`;
   if (Array.isArray(value)) {
     if (value.length >= MAX_ENTRIES) return `list must have fewer than ${MAX_ENTRIES} elements`;
+    if (size !== undefined) size.bytes += 2 + value.length;
     for (const item of value) {
-      const problem = valueProblem(item, bodyHadBadBytes, depth);
+      const problem = valueProblem(item, bodyHadBadBytes, depth, size);
       if (problem !== undefined) return problem;
     }
     return undefined;
@@ -38,10 +60,12 @@ export function valueProblem(value: unknown, bodyHadBadBytes: boolean, level = 0
   let keys = 0;
   for (const key in record) {
     keys++;
+    if (size !== undefined) size.bytes += stringBound(key) + 2;
     if (isBadString(key, bodyHadBadBytes)) return 'string should be valid utf8';
-    const problem = valueProblem(record[key], bodyHadBadBytes, depth);
+    const problem = valueProblem(record[key], bodyHadBadBytes, depth, size);
     if (problem !== undefined) return problem;
   }
+  if (size !== undefined) size.bytes += 2;
   if (keys >= MAX_ENTRIES) return `object must have fewer than ${MAX_ENTRIES} keys`;
   return undefined;
 }
