@@ -52,11 +52,6 @@ export interface RoutedRecord {
   readonly idempotent: boolean;
 }
 
-/** A routed record as the sender holds it: its JSON as UTF-8 bytes, exactly as sent. */
-export interface WireRecord extends Omit<RoutedRecord, 'json'> {
-  readonly bytes: Uint8Array;
-}
-
 export function toRouted(item: MixpanelRecord): RoutedRecord {
   const { endpoint, json } = item;
   if (item.endpoint === '/import') {

@@ -1,5 +1,4 @@
-import type { WireRecord } from '../mixpanel/types.js';
-import type { ProcessedLine } from './process-line.js';
+import type { SegmentType } from '../segment/types.js';
 
 /** Cheap text test for lines that may be alias calls; the parsed type decides. */
 const MAY_BE_ALIAS = /"type"\s*:\s*"alias"/i;
@@ -9,6 +8,15 @@ export function mayBeAlias(text: string): boolean {
   return MAY_BE_ALIAS.test(text);
 }
 
+/** What the alias pass sees of a line it may keep. */
+export interface AliasLine {
+  readonly file: string;
+  readonly line: number;
+  readonly type: SegmentType | null;
+  /** The new ids its `$create_alias` records link (none for a line settled when mapped). */
+  readonly aliasFor: readonly string[];
+}
+
 /**
  * The first pass of a delivery in original mode (SPEC §6.1): alias calls are read, mapped and
  * sent before everything else, and their new ids are held until acknowledged + the alias delay.
@@ -16,19 +24,17 @@ export function mayBeAlias(text: string): boolean {
  * lines the main pass must skip.
  */
 export function aliasPassSelection(expect: (newId: string) => void): {
-  keep: (line: ProcessedLine<WireRecord>) => boolean;
+  keep: (line: AliasLine) => boolean;
   handled: (file: string, line: number) => boolean;
 } {
   const lines = new Map<string, Set<number>>();
   return {
     keep: (line) => {
       if (line.type !== 'alias') return false;
-      let set = lines.get(line.ref.file);
-      if (set === undefined) lines.set(line.ref.file, (set = new Set()));
-      set.add(line.ref.line);
-      if (line.kind === 'records') {
-        for (const record of line.records) if (record.aliasFor !== null) expect(record.aliasFor);
-      }
+      let set = lines.get(line.file);
+      if (set === undefined) lines.set(line.file, (set = new Set()));
+      set.add(line.line);
+      for (const newId of line.aliasFor) expect(newId);
       return true;
     },
     handled: (file, line) => lines.get(file)?.has(line) === true,

@@ -43,7 +43,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
   // On the bench archive the dry-run output is about 1.2 times the input, the records sent about
   // 0.6 times; both grow when needed.
   const output = setup.format ? new DryRunOutput(Math.ceil(block.bytes.length * 1.25), spare) : null;
-  const sent = setup.format ? null : new SentBlockBuilder(Math.ceil(block.bytes.length * 0.7), setup.keepText);
+  const sent = setup.format ? null : new SentBlockBuilder(Math.ceil(block.bytes.length * 0.7), setup.keepText, spare);
   splitBlock(
     block,
     (input) => {
@@ -71,7 +71,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
 /** Maps blocks, in this thread or in worker threads. Results come back in the order asked. */
 export interface BlockMapper {
   map(block: Block, selection: Selection): Promise<MappedBlock>;
-  /** Dry-run output bytes that have been written: their memory is used again for later blocks. */
+  /** Output bytes done with (dry-run output written, records settled): their memory is used again for later blocks. */
   recycle(bytes: Uint8Array): void;
   /** How many blocks may be in flight before the caller should consume results. */
   readonly depth: number;

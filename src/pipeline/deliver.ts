@@ -9,11 +9,12 @@ import type { MixpanelClient } from '../mixpanel/client.js';
 import type { Endpoint } from '../mixpanel/types.js';
 import type { Accounting } from './account.js';
 import type { AliasGate } from './alias-gate.js';
-import { Batcher, LineTicket, type Item, type Rejection } from './batcher.js';
+import { Batcher, LineTally, sliceBatch, type Batch, type RecordSource, type Rejection } from './batcher.js';
 import { AdaptivePace, SharedBackoff, type Clock } from './pacing.js';
 import type { DeliveryStats } from './report.js';
 import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
-import type { LineSink, MappedLine } from './run.js';
+import type { LineSink } from './run.js';
+import type { OutgoingBlock } from './wire-records.js';
 
 const gzip = promisify(gzipCallback);
 
@@ -34,6 +35,24 @@ export interface DeliverySink extends LineSink {
 
 const QUEUED_BATCHES = 2;
 
+/** A block's records on their way: where they live, and the tally that settles their lines. */
+class BlockInFlight implements RecordSource {
+  constructor(
+    readonly block: OutgoingBlock,
+    readonly tally: LineTally,
+  ) {}
+
+  endpoint(record: number): Endpoint {
+    return this.block.endpoint(record);
+  }
+
+  byteLength(record: number): number {
+    return this.block.byteLength(record);
+  }
+}
+
+type OutgoingBatch = Batch<BlockInFlight>;
+
 /** At most this many records wait for their aliases before reading pauses. */
 const MAX_HELD_RECORDS = 100_000;
 
@@ -50,7 +69,7 @@ export function createDeliverySink(
   gate: AliasGate | null,
 ): DeliverySink {
   const limit = pLimit(config.concurrency);
-  const batcher = new Batcher(config.batchSize);
+  const batcher = new Batcher<BlockInFlight>(config.batchSize);
   const backoff = new SharedBackoff(deps.clock);
   const pace = new AdaptivePace(config.rate, deps.clock);
   const running = new Set<Promise<void>>();
@@ -63,27 +82,40 @@ export function createDeliverySink(
   let heldWaiters: Array<() => void> = [];
 
   /** A batch in progress: encoding, waiting, sending, backing off. Only the HTTP exchange holds a slot. */
-  function dispatch(items: Item[]): void {
-    const task = sendBatch(items[0]!.record.endpoint, items);
+  function dispatch(batch: OutgoingBatch): void {
+    const task = sendBatch(batch);
     running.add(task);
     void task.finally(() => running.delete(task));
   }
 
-  function enqueue(item: Item): void {
-    for (const batch of batcher.add(item)) dispatch(batch);
+  function enqueue(source: BlockInFlight, record: number): void {
+    for (const batch of batcher.add(source, record)) dispatch(batch);
   }
 
-  function settleItem(item: Item, rejection: Rejection | null): void {
-    const endpoint = item.record.endpoint;
-    if (rejection === null) accounting.delivered(endpoint, 1);
-    else accounting.recordRejected(endpoint, 1);
-    if (gate !== null && item.record.aliasFor !== null) gate.acknowledged(item.record.aliasFor);
-    item.ticket.done(rejection);
+  /** Settle record k of a batch (its endpoint's accounting is the caller's). */
+  function settleRecord(batch: OutgoingBatch, k: number, rejection: Rejection | null): void {
+    const source = batch.sources[k]!;
+    const record = batch.records[k]!;
+    if (gate !== null) {
+      const newId = source.block.aliasFor(record);
+      if (newId !== null) gate.acknowledged(newId);
+    }
+    source.block.release();
+    source.tally.done(record, rejection);
   }
 
-  async function sendBatch(endpoint: Endpoint, items: Item[]): Promise<void> {
-    if (fatal !== null) return abandon(items);
-    const { memory, json } = jsonArray(items, bodies);
+  /** Settle every record of a batch the same way. */
+  function settleAll(batch: OutgoingBatch, rejection: Rejection | null): void {
+    const count = batch.records.length;
+    if (rejection === null) accounting.delivered(batch.endpoint, count);
+    else accounting.recordRejected(batch.endpoint, count);
+    for (let k = 0; k < count; k += 1) settleRecord(batch, k, rejection);
+  }
+
+  async function sendBatch(batch: OutgoingBatch): Promise<void> {
+    if (fatal !== null) return abandon(batch);
+    const { endpoint } = batch;
+    const { memory, json } = jsonArray(batch, bodies);
     const rawBytes = json.length;
     const useGzip = endpoint === '/import';
     let body: Buffer = json;
@@ -95,49 +127,53 @@ export function createDeliverySink(
       }
     }
     try {
-      return await attempts(endpoint, items, rawBytes, body, useGzip);
+      return await attempts(batch, rawBytes, body, useGzip);
     } finally {
       if (!useGzip) bodies.give(memory);
     }
   }
 
   /** Send one batch until it is settled: delivered, rejected, split, given up, or stopped. */
-  async function attempts(endpoint: Endpoint, items: Item[], rawBytes: number, body: Buffer, useGzip: boolean): Promise<void> {
+  async function attempts(batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean): Promise<void> {
+    const { endpoint } = batch;
+    const size = batch.records.length;
     for (let attempt = 1; ; attempt += 1) {
       await backoff.wait();
       // Every attempt counts against Mixpanel's limit, retries included.
-      await pace.take(items.length);
-      if (fatal !== null) return abandon(items, attempt > 1);
-      const outcome = await limit(() => exchange(endpoint, rawBytes, body, useGzip, items.length));
+      await pace.take(size);
+      if (fatal !== null) return abandon(batch, attempt > 1);
+      const outcome = await limit(() => exchange(endpoint, rawBytes, body, useGzip, size));
       switch (outcome.kind) {
         case 'delivered':
-          pace.recordAccepted(items.length);
-          for (const item of items) settleItem(item, null);
+          pace.recordAccepted(size);
+          settleAll(batch, null);
           return;
         case 'partial': {
           const failed = new Map(outcome.failed.map((f) => [f.index, f.message]));
-          pace.recordAccepted(items.length - failed.size);
-          items.forEach((item, index) => settleItem(item, failed.has(index) ? byMixpanel(failed.get(index)!) : null));
+          pace.recordAccepted(size - failed.size);
+          accounting.delivered(endpoint, size - failed.size);
+          accounting.recordRejected(endpoint, failed.size);
+          for (let k = 0; k < size; k += 1) settleRecord(batch, k, failed.has(k) ? byMixpanel(failed.get(k)!) : null);
           return;
         }
         case 'rejected':
-          for (const item of items) settleItem(item, byMixpanel(outcome.message));
+          settleAll(batch, byMixpanel(outcome.message));
           return;
         case 'split': {
-          const half = Math.ceil(items.length / 2);
-          await sendBatch(endpoint, items.slice(0, half));
-          await sendBatch(endpoint, items.slice(half));
+          const half = Math.ceil(size / 2);
+          await sendBatch(sliceBatch(batch, 0, half));
+          await sendBatch(sliceBatch(batch, half, size));
           return;
         }
         case 'retry':
           if (stopping) {
             // Interrupted: no more retries. The outcome is unknown, so $add/$append updates may
             // have been applied: count them and leave the lines unsettled.
-            countNonIdempotent(items);
+            countNonIdempotent(batch);
             return;
           }
           if (!mayRetry(attempt, config.maxRetries)) {
-            stopWith(`giving up after ${attempt} attempts: ${outcome.message}`, items);
+            stopWith(`giving up after ${attempt} attempts: ${outcome.message}`, batch);
             return;
           }
           stats.retries += 1;
@@ -155,7 +191,7 @@ export function createDeliverySink(
           continue;
         case 'fatal': {
           const credential = endpoint === '/import' ? ` using the ${describeAuth(config.auth)}` : ' (the project token in the records)';
-          stopWith(`${outcome.message}; check the credentials${credential}`, items);
+          stopWith(`${outcome.message}; check the credentials${credential}`, batch);
           return;
         }
       }
@@ -174,9 +210,9 @@ export function createDeliverySink(
     }
   }
 
-  function stopWith(message: string, items: Item[]): void {
+  function stopWith(message: string, batch: OutgoingBatch): void {
     if (fatal === null) fatal = message;
-    abandon(items, true);
+    abandon(batch, true);
   }
 
   /**
@@ -184,24 +220,23 @@ export function createDeliverySink(
    * read is accounted for; the checkpoint does not record them, so a re-run sends them.
    * `attempted`: the batch had been sent; its `$add`/`$append` may or may not have been applied.
    */
-  function abandon(items: Item[], attempted = false): void {
-    if (attempted) countNonIdempotent(items);
-    const rejection = { reason: stoppedReason(), unsent: true };
-    for (const item of items) settleItem(item, rejection);
+  function abandon(batch: OutgoingBatch, attempted = false): void {
+    if (attempted) countNonIdempotent(batch);
+    settleAll(batch, { reason: stoppedReason(), unsent: true });
   }
 
   /** `$add`/`$append` updates that may or may not have been applied (sent, no answer). */
-  function countNonIdempotent(items: Item[]): void {
-    stats.nonIdempotentInFlight += items.filter((i) => !i.record.idempotent).length;
+  function countNonIdempotent(batch: OutgoingBatch): void {
+    for (let k = 0; k < batch.records.length; k += 1) if (!batch.sources[k]!.block.idempotent(batch.records[k]!)) stats.nonIdempotentInFlight += 1;
   }
 
   function stoppedReason(): string {
     return `not delivered: the run stopped (${fatal})`;
   }
 
-  function releaseHeld(item: Item): void {
+  function releaseHeld(source: BlockInFlight, record: number): void {
     held -= 1;
-    if (!stopping) enqueue(item);
+    if (!stopping) enqueue(source, record);
     if (held < MAX_HELD_RECORDS && heldWaiters.length > 0) {
       const waiters = heldWaiters;
       heldWaiters = [];
@@ -211,27 +246,25 @@ export function createDeliverySink(
 
   return {
     kind: 'records',
-    accept({ line, settle }: MappedLine) {
+    accept(block, lines, settle) {
       if (fatal !== null) {
-        settle({ kind: 'rejected', type: line.type, stage: 'mixpanel', reason: stoppedReason(), unsent: true });
+        const rejection = { reason: stoppedReason(), unsent: true };
+        for (const line of lines) settle(line, rejection);
         throw new FatalDelivery(fatal);
       }
-      const { type } = line;
-      const ticket = new LineTicket(line.records.length, (rejection) =>
-        settle(
-          rejection === null
-            ? { kind: 'delivered', type }
-            : { kind: 'rejected', type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) },
-        ),
-      );
-      for (const record of line.records) {
-        const item: Item = { record, ticket };
-        const id = record.distinctId;
-        if (gate !== null && id !== null && gate.isHeld(id)) {
-          held += 1;
-          gate.whenFree(id, () => releaseHeld(item));
-        } else {
-          enqueue(item);
+      const source = new BlockInFlight(block, new LineTally(block.lineCount, (line) => block.firstRecord(line), settle));
+      for (const line of lines) {
+        const first = block.firstRecord(line);
+        const end = block.firstRecord(line + 1);
+        if (first === end) settle(line, null); // nothing to send: the tally would never settle it
+        for (let record = first; record < end; record += 1) {
+          const id = gate === null ? null : block.distinctId(record);
+          if (id !== null && gate!.isHeld(id)) {
+            held += 1;
+            gate!.whenFree(id, () => releaseHeld(source, record));
+          } else {
+            enqueue(source, record);
+          }
         }
       }
       if (stopping) return;
@@ -292,18 +325,18 @@ class BodyBuffers {
 }
 
 /** The request body: the records' JSON bytes as one JSON array, in memory from `bodies`. */
-function jsonArray(items: Item[], bodies: BodyBuffers): { memory: Buffer; json: Buffer } {
+function jsonArray(batch: OutgoingBatch, bodies: BodyBuffers): { memory: Buffer; json: Buffer } {
+  const { sources, records } = batch;
   // "[" + the records + a comma between each two + "]" (an empty list: "[]").
   let size = 1;
-  for (const item of items) size += item.record.bytes.length + 1;
+  for (let k = 0; k < records.length; k += 1) size += sources[k]!.byteLength(records[k]!) + 1;
   size = Math.max(size, 2);
   const memory = bodies.take(size);
   memory[0] = 0x5b; // [
   let at = 1;
-  for (const item of items) {
+  for (let k = 0; k < records.length; k += 1) {
     if (at > 1) memory[at++] = 0x2c; // ,
-    memory.set(item.record.bytes, at);
-    at += item.record.bytes.length;
+    at += sources[k]!.block.copyRecord(records[k]!, memory, at);
   }
   memory[at] = 0x5d; // ]
   return { memory, json: memory.subarray(0, size) };

@@ -1,27 +1,24 @@
 import type { Readable } from 'node:stream';
 import type { MappingOptions } from '../mapping/types.js';
-import type { WireRecord } from '../mixpanel/types.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import { Accounting } from './account.js';
+import type { AliasLine } from './alias-pass.js';
+import type { Rejection } from './batcher.js';
 import { createBlockMapper, type BlockMapper, type MappedBlock, type MapperSetup, type Selection } from './block-mapper.js';
-import type { WrittenBlock } from './dry-run-format.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
-import { badLine, type MessageFilter, type ProcessedLine } from './process-line.js';
+import { badLine, type MessageFilter } from './process-line.js';
 import { readBlocks, type FileSummary } from './read.js';
-import { unpackSentBlock } from './wire-records.js';
+import { OutgoingBlock } from './wire-records.js';
 
-/** A mapped line handed to a sink: its records and the ticket that settles the line. */
-export interface MappedLine {
-  readonly line: ProcessedLine<WireRecord> & { kind: 'records' };
-  /** Called once per line when all its records are settled (delivered, or rejected with a reason). */
-  readonly settle: (outcome: LineOutcome) => void;
-}
-
-/** Where mapped records go, line by line: the Mixpanel sender. */
+/** Where mapped records go, a block at a time: the Mixpanel sender. */
 export interface LineSink {
   readonly kind: 'records';
-  /** Take a line's records; the promise resolves when the sink has room for more (backpressure). */
-  accept(line: MappedLine): Promise<void> | void;
+  /**
+   * Take the records of the given lines (indexes) of a block. `settle` is called once per line,
+   * when all its records are settled: with null when all were delivered, else the rejection.
+   * The promise resolves when the sink has room for more (backpressure).
+   */
+  accept(block: OutgoingBlock, lines: readonly number[], settle: (line: number, rejection: Rejection | null) => void): Promise<void> | void;
   /** Send what is buffered and resolve once every accepted line has settled. */
   finish(): Promise<void>;
 }
@@ -60,7 +57,7 @@ export interface PipelineOptions {
    * The alias pass: only alias calls are mapped, and only those `keep` accepts are handled and
    * counted; the sink is not finished.
    */
-  readonly aliasPass?: { readonly keep: (line: ProcessedLine<WireRecord>) => boolean };
+  readonly aliasPass?: { readonly keep: (line: AliasLine) => boolean };
 }
 
 /** What the mappers need of a run's options; `format`: the sink takes formatted output (dry run). */
@@ -87,18 +84,8 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (done) pendingSettles.push(done);
   };
 
-  /** Settle the lines the mapper wrote as dry-run output (all delivered). */
-  const settleWritten = (file: string, written: WrittenBlock, from: number, to: number): void => {
-    for (let i = from; i < to; i += 1) {
-      const type = SEGMENT_TYPES[written.types[i]!]!;
-      accounting.read(type);
-      settle({ file, line: written.lines[i]!, messageId: null }, DELIVERED.get(type)!, '');
-    }
-  };
-
   const consume = async (file: string, { lines: settledLines, blanks, written, sent }: MappedBlock): Promise<void> => {
     for (const blank of blanks) options.onBlank?.(file, blank);
-    let writtenAt = 0;
     if (written !== null) {
       if (sink.kind !== 'formatted') throw new Error('formatted output for a sink that takes records');
       await sink.write(written.bytes);
@@ -106,38 +93,50 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       for (const [endpoint, count] of written.records) accounting.built(endpoint, count);
       for (const [warning, count] of written.warnings) accounting.warn(warning, count);
     }
-    const lines = sent === null ? settledLines : inLineOrder(settledLines, unpackSentBlock(file, sent));
-    for (const line of lines) {
-      if (aliasPass !== undefined && !aliasPass.keep(line)) continue;
-      if (written !== null) {
-        // Written lines before this one settle first: settling stays in input order.
-        const before = lowerBound(written.lines, line.ref.line, writtenAt);
-        settleWritten(file, written, writtenAt, before);
-        writtenAt = before;
-      }
+    // The alias pass sends only some of its lines' records: their memory is left to the collector.
+    const outgoing = sent === null ? null : new OutgoingBlock(file, sent, aliasPass === undefined ? (bytes) => mapper.recycle(bytes) : undefined);
+    /** Lines of `outgoing` to send. */
+    const toSend: number[] = [];
+    /** A written line (dry run) is delivered once written; an outgoing one is counted and queued. */
+    const takeWritten = (i: number): void => {
+      const type = SEGMENT_TYPES[written!.types[i]!]!;
+      accounting.read(type);
+      settle({ file, line: written!.lines[i]!, messageId: null }, DELIVERED.get(type)!, '');
+    };
+    const takeOutgoing = (i: number): void => {
+      const type = outgoing!.type(i);
+      if (aliasPass !== undefined && !aliasPass.keep({ file, line: outgoing!.lineNumber(i), type, aliasFor: aliasesOf(outgoing!, i) })) return;
+      accounting.read(type);
+      for (const warning of outgoing!.warnings(i)) accounting.warn(warning);
+      for (let r = outgoing!.firstRecord(i); r < outgoing!.firstRecord(i + 1); r += 1) accounting.built(outgoing!.endpoint(r));
+      toSend.push(i);
+    };
+    // The lines with records and the settled ones (skipped, rejected) are taken in input order.
+    const numbers = sent?.lines ?? written?.lines ?? NO_LINES;
+    const take = outgoing === null ? takeWritten : takeOutgoing;
+    let at = 0;
+    const takeUpTo = (line: number): void => {
+      for (; at < numbers.length && numbers[at]! < line; at += 1) take(at);
+    };
+    for (const line of settledLines) {
+      takeUpTo(line.ref.line);
+      if (aliasPass !== undefined && !aliasPass.keep({ file, line: line.ref.line, type: line.type, aliasFor: [] })) continue;
       accounting.read(line.type);
-      if (line.kind === 'settled') {
-        settle(line.ref, line.outcome, line.text);
-        continue;
-      }
-      for (const warning of line.warnings) accounting.warn(warning);
-      for (const record of line.records) accounting.built(record.endpoint);
+      settle(line.ref, line.outcome, line.text);
+    }
+    takeUpTo(Number.POSITIVE_INFINITY);
+    if (outgoing !== null && toSend.length > 0) {
       if (sink.kind !== 'records') throw new Error('records for a sink that takes formatted output');
-      let settled = false;
-      // The closure keeps only what settling needs: not the records, and the text only for --rejects.
-      const { ref, text } = line;
-      const room = sink.accept({
-        line,
-        settle: (outcome) => {
-          if (settled) return;
-          settled = true;
-          settle(ref, outcome, text);
-        },
+      const room = sink.accept(outgoing, toSend, (index, rejection) => {
+        const type = outgoing.type(index);
+        const outcome: LineOutcome =
+          rejection === null
+            ? DELIVERED.get(type)!
+            : { kind: 'rejected', type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) };
+        settle(outgoing.ref(index), outcome, outgoing.text(index));
       });
       if (room) await room;
-      if (options.stopped?.()) break;
     }
-    if (written !== null) settleWritten(file, written, writtenAt, written.lines.length);
     if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
   };
 
@@ -163,22 +162,14 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   await Promise.all(pendingSettles);
 }
 
-/** Two lists of lines, each in input order, as one. */
-function inLineOrder<A extends { ref: LineRef }, B extends { ref: LineRef }>(first: readonly A[], second: readonly B[]): Array<A | B> {
-  if (first.length === 0) return [...second];
-  const out: Array<A | B> = [];
-  let i = 0;
-  let j = 0;
-  while (i < first.length || j < second.length) {
-    if (j === second.length || (i < first.length && first[i]!.ref.line < second[j]!.ref.line)) out.push(first[i++]!);
-    else out.push(second[j++]!);
-  }
-  return out;
-}
+const NO_LINES = new Int32Array(0);
 
-/** The first index at or after `from` whose line number is not below `line`. */
-function lowerBound(lines: Int32Array, line: number, from: number): number {
-  let at = from;
-  while (at < lines.length && lines[at]! < line) at += 1;
-  return at;
+/** The new ids of a line's `$create_alias` records. */
+function aliasesOf(block: OutgoingBlock, line: number): string[] {
+  const ids: string[] = [];
+  for (let r = block.firstRecord(line); r < block.firstRecord(line + 1); r += 1) {
+    const id = block.aliasFor(r);
+    if (id !== null) ids.push(id);
+  }
+  return ids;
 }

@@ -1,5 +1,7 @@
-import type { Endpoint, RoutedRecord, WireRecord } from '../mixpanel/types.js';
+import { Buffer } from 'node:buffer';
+import type { Endpoint, RoutedRecord } from '../mixpanel/types.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
+import type { LineRef } from './outcomes.js';
 import type { ProcessedLine } from './process-line.js';
 import { Utf8Buffer } from './utf8-buffer.js';
 
@@ -45,9 +47,12 @@ export class SentBlockBuilder {
   private readonly aliases: Array<readonly [number, string]> = [];
   private readonly warnings: Array<readonly [number, readonly string[]]> = [];
 
-  /** `expectedBytes`: a first size for the JSON; it grows when the records need more. */
-  constructor(expectedBytes: number, keepText: boolean) {
-    this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024));
+  /**
+   * `expectedBytes`: a first size for the JSON; it grows when the records need more. `spare`: the
+   * memory of an earlier block whose records are settled (used when big enough).
+   */
+  constructor(expectedBytes: number, keepText: boolean, spare?: Uint8Array) {
+    this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024), spare);
     this.texts = keepText ? [] : null;
   }
 
@@ -91,26 +96,95 @@ export class SentBlockBuilder {
   }
 }
 
-/** The lines of a SentBlock as the sender takes them, in input order (in the sending thread). */
-export function unpackSentBlock(file: string, sent: SentBlock): Array<ProcessedLine<WireRecord> & { kind: 'records' }> {
-  const aliases = new Map(sent.aliases);
-  const warnings = new Map(sent.warnings);
-  const out: Array<ProcessedLine<WireRecord> & { kind: 'records' }> = [];
-  for (let i = 0; i < sent.lines.length; i += 1) {
-    const records: WireRecord[] = [];
-    for (let r = sent.firstRecord[i]!; r < sent.firstRecord[i + 1]!; r += 1) {
-      records.push({
-        endpoint: ENDPOINTS[sent.endpoints[r]!]!,
-        bytes: sent.bytes.subarray(r === 0 ? 0 : sent.ends[r - 1]!, sent.ends[r]!),
-        distinctId: sent.distinctIds[r]!,
-        aliasFor: aliases.get(r) ?? null,
-        idempotent: sent.idempotent[r] === 1,
-      });
-    }
-    const type: SegmentType = SEGMENT_TYPES[sent.types[i]!]!;
-    out.push({ kind: 'records', ref: { file, line: sent.lines[i]!, messageId: sent.messageIds[i]! }, type, records, warnings: warnings.get(i) ?? NO_WARNINGS, text: sent.texts?.[i] ?? '' });
+/**
+ * A SentBlock as the sending thread holds it: lines and records read by index from the packed
+ * arrays, with no object per line or per record (those would outlive young-generation
+ * collections while their batches are in flight, and fill the old generation).
+ * `reuse`, when given, gets the block's bytes back once every record has been released.
+ */
+export class OutgoingBlock {
+  private readonly bytes: Buffer;
+  private readonly aliases: Map<number, string>;
+  private readonly warningsOf: Map<number, readonly string[]>;
+  private unreleased: number;
+
+  constructor(
+    readonly file: string,
+    private readonly sent: SentBlock,
+    private readonly reuse?: (bytes: Uint8Array) => void,
+  ) {
+    this.bytes = Buffer.from(sent.bytes.buffer, sent.bytes.byteOffset, sent.bytes.byteLength);
+    this.aliases = new Map(sent.aliases);
+    this.warningsOf = new Map(sent.warnings);
+    this.unreleased = sent.ends.length;
   }
-  return out;
+
+  get lineCount(): number {
+    return this.sent.lines.length;
+  }
+
+  /** The 1-based line number of line `i` in its file. */
+  lineNumber(i: number): number {
+    return this.sent.lines[i]!;
+  }
+
+  type(i: number): SegmentType {
+    return SEGMENT_TYPES[this.sent.types[i]!]!;
+  }
+
+  ref(i: number): LineRef {
+    return { file: this.file, line: this.sent.lines[i]!, messageId: this.sent.messageIds[i]! };
+  }
+
+  /** The line's text when it was kept (--rejects), else ''. */
+  text(i: number): string {
+    return this.sent.texts?.[i] ?? '';
+  }
+
+  warnings(i: number): readonly string[] {
+    return this.warningsOf.get(i) ?? NO_WARNINGS;
+  }
+
+  /** Line `i`'s records are the indexes [firstRecord(i), firstRecord(i + 1)). */
+  firstRecord(i: number): number {
+    return this.sent.firstRecord[i]!;
+  }
+
+  endpoint(record: number): Endpoint {
+    return ENDPOINTS[this.sent.endpoints[record]!]!;
+  }
+
+  byteLength(record: number): number {
+    return this.sent.ends[record]! - this.start(record);
+  }
+
+  /** Copy the record's JSON into `target` at `at`; returns the bytes copied. */
+  copyRecord(record: number, target: Uint8Array, at: number): number {
+    return this.bytes.copy(target, at, this.start(record), this.sent.ends[record]!);
+  }
+
+  distinctId(record: number): string | null {
+    return this.sent.distinctIds[record]!;
+  }
+
+  /** For a `$create_alias` record: the new id it links. */
+  aliasFor(record: number): string | null {
+    return this.aliases.get(record) ?? null;
+  }
+
+  idempotent(record: number): boolean {
+    return this.sent.idempotent[record] === 1;
+  }
+
+  /** One record is settled: its bytes are not read again. After the last one, they are reused. */
+  release(): void {
+    this.unreleased -= 1;
+    if (this.unreleased === 0) this.reuse?.(this.sent.bytes);
+  }
+
+  private start(record: number): number {
+    return record === 0 ? 0 : this.sent.ends[record - 1]!;
+  }
 }
 
 const NO_WARNINGS: readonly string[] = [];

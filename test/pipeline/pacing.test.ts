@@ -1,9 +1,9 @@
 /** Shared backoff, client-side rate, alias gate and batching: the ordering and pacing rules of SPEC §6. */
 import { describe, expect, it } from 'vitest';
 import { AliasGate } from '../../src/pipeline/alias-gate.js';
-import { Batcher, LineTicket, type Item } from '../../src/pipeline/batcher.js';
+import { Batcher, LineTally, sliceBatch, type Batch, type RecordSource } from '../../src/pipeline/batcher.js';
 import { AdaptivePace, RateLimiter, SharedBackoff, type Clock } from '../../src/pipeline/pacing.js';
-import type { WireRecord } from '../../src/mixpanel/types.js';
+import type { Endpoint } from '../../src/mixpanel/types.js';
 
 /** A clock whose sleeps complete when time is advanced, in order. */
 function fakeClock(): Clock & { advance(ms: number): Promise<void>; slept: number[] } {
@@ -111,73 +111,125 @@ describe('AliasGate', () => {
   });
 });
 
-describe('Batcher', () => {
-  const item = (endpoint: WireRecord['endpoint'], json: string): Item => ({
-    record: { endpoint, bytes: Buffer.from(json), distinctId: null, aliasFor: null, idempotent: true },
-    ticket: new LineTicket(1, () => undefined),
-  });
-  const json = (i: Item): string => Buffer.from(i.record.bytes).toString('utf8');
+/** Records as a batch sees them: an endpoint and JSON text each, by index. */
+class Records implements RecordSource {
+  private readonly list: Array<{ endpoint: Endpoint; json: string }> = [];
 
+  add(endpoint: Endpoint, json: string): number {
+    this.list.push({ endpoint, json });
+    return this.list.length - 1;
+  }
+
+  endpoint(record: number): Endpoint {
+    return this.list[record]!.endpoint;
+  }
+
+  byteLength(record: number): number {
+    return Buffer.byteLength(this.list[record]!.json);
+  }
+
+  text(record: number): string {
+    return this.list[record]!.json;
+  }
+}
+
+/** A batch's records as their JSON texts, in order. */
+const texts = (batch: Batch<Records>): string[] => batch.records.map((record, k) => batch.sources[k]!.text(record));
+
+describe('Batcher', () => {
   it('§6 a batch is complete at --batch-size records, per endpoint', () => {
-    const batcher = new Batcher(3);
-    expect(batcher.add(item('/import', '{"e":1}'))).toEqual([]);
-    expect(batcher.add(item('/engage', '{"p":1}'))).toEqual([]);
-    expect(batcher.add(item('/import', '{"e":2}'))).toEqual([]);
-    const [full] = batcher.add(item('/import', '{"e":3}'));
-    expect(full!.map(json)).toEqual(['{"e":1}', '{"e":2}', '{"e":3}']);
-    expect(batcher.drain().map((b) => b.map(json))).toEqual([['{"p":1}']]);
+    const records = new Records();
+    const batcher = new Batcher<Records>(3);
+    const add = (endpoint: Endpoint, json: string) => batcher.add(records, records.add(endpoint, json));
+    expect(add('/import', '{"e":1}')).toEqual([]);
+    expect(add('/engage', '{"p":1}')).toEqual([]);
+    expect(add('/import', '{"e":2}')).toEqual([]);
+    const [full] = add('/import', '{"e":3}');
+    expect(full!.endpoint).toBe('/import');
+    expect(texts(full!)).toEqual(['{"e":1}', '{"e":2}', '{"e":3}']);
+    expect(batcher.drain().map((b) => [b.endpoint, texts(b)])).toEqual([['/engage', ['{"p":1}']]]);
+  });
+
+  it('§6 records from several sources keep their order and their source', () => {
+    const [first, second] = [new Records(), new Records()];
+    const batcher = new Batcher<Records>(2000);
+    batcher.add(first, first.add('/import', '{"from":"first","n":0}'));
+    batcher.add(second, second.add('/import', '{"from":"second","n":0}'));
+    batcher.add(first, first.add('/import', '{"from":"first","n":1}'));
+    const [batch] = batcher.drain();
+    expect(batch!.sources).toEqual([first, second, first]);
+    expect(batch!.records).toEqual([0, 0, 1]);
+    expect(texts(batch!)).toEqual(['{"from":"first","n":0}', '{"from":"second","n":0}', '{"from":"first","n":1}']);
+    // A 413 splits a batch in two halves that keep the same pairs.
+    expect(texts(sliceBatch(batch!, 0, 2))).toEqual(['{"from":"first","n":0}', '{"from":"second","n":0}']);
+    expect(texts(sliceBatch(batch!, 2, 3))).toEqual(['{"from":"first","n":1}']);
   });
 
   it('§6 a batch never passes 10 MB of JSON: the record that would cross it starts the next batch', () => {
-    const batcher = new Batcher(2000);
+    const records = new Records();
+    const batcher = new Batcher<Records>(2000);
     const big = `"${'x'.repeat(3 * 1024 * 1024)}"`;
-    expect(batcher.add(item('/import', big))).toEqual([]);
-    expect(batcher.add(item('/import', big))).toEqual([]);
-    expect(batcher.add(item('/import', big))).toEqual([]);
-    const completed = batcher.add(item('/import', big));
-    expect(completed.map((b) => b.length)).toEqual([3]);
-    expect(batcher.drain().map((b) => b.length)).toEqual([1]);
+    const add = () => batcher.add(records, records.add('/import', big));
+    expect(add()).toEqual([]);
+    expect(add()).toEqual([]);
+    expect(add()).toEqual([]);
+    expect(add().map((b) => b.records.length)).toEqual([3]);
+    expect(batcher.drain().map((b) => b.records.length)).toEqual([1]);
   });
-});
 
-describe('Batcher: sizes are UTF-8 bytes', () => {
   it('§6 the 10 MB limit counts bytes, not characters: 1 Mi "€" is 3 MiB', () => {
-    const batcher = new Batcher(2000);
-    const euros = (): Item => ({ record: { endpoint: '/import', bytes: Buffer.from(`"${'€'.repeat(1024 * 1024)}"`), distinctId: null, aliasFor: null, idempotent: true }, ticket: new LineTicket(1, () => undefined) });
-    expect(batcher.add(euros())).toEqual([]);
-    expect(batcher.add(euros())).toEqual([]);
-    expect(batcher.add(euros())).toEqual([]);
-    expect(batcher.add(euros()).map((b) => b.length)).toEqual([3]);
+    const records = new Records();
+    const batcher = new Batcher<Records>(2000);
+    const add = () => batcher.add(records, records.add('/import', `"${'€'.repeat(1024 * 1024)}"`));
+    expect(add()).toEqual([]);
+    expect(add()).toEqual([]);
+    expect(add()).toEqual([]);
+    expect(add().map((b) => b.records.length)).toEqual([3]);
   });
 });
 
-describe('LineTicket', () => {
+describe('LineTally', () => {
+  /** Three lines: line 0 has records 0–2, line 1 has record 3, line 2 has records 4–7. */
+  const FIRST_RECORDS = [0, 3, 4, 8];
+  const tally = (outcomes: Array<[number, string | null, boolean?]>) =>
+    new LineTally(3, (line) => FIRST_RECORDS[line]!, (line, rejection) => outcomes.push(rejection === null ? [line, null] : [line, rejection.reason, rejection.unsent]));
+
   it('§7 a line is delivered only when all its records are; the first real rejection names it', () => {
-    const outcomes: Array<string | null> = [];
-    const ticket = new LineTicket(3, (rejection) => outcomes.push(rejection?.reason ?? null));
-    ticket.done(null);
-    ticket.done({ reason: 'Mixpanel rejected the record: bad', unsent: false });
-    expect(outcomes).toEqual([]);
-    ticket.done(null);
-    expect(outcomes).toEqual(['Mixpanel rejected the record: bad']);
+    const outcomes: Array<[number, string | null, boolean?]> = [];
+    const lines = tally(outcomes);
+    lines.done(0, null);
+    lines.done(2, { reason: 'Mixpanel rejected the record: bad', unsent: false });
+    lines.done(3, null);
+    expect(outcomes).toEqual([[1, null]]);
+    lines.done(1, null);
+    expect(outcomes).toEqual([[1, null], [0, 'Mixpanel rejected the record: bad', false]]);
   });
 
   it('§7 a rejection by Mixpanel wins over an earlier "not delivered" one, and the first of two by Mixpanel names the line', () => {
-    const outcomes: Array<string | null> = [];
-    const ticket = new LineTicket(4, (rejection) => outcomes.push(rejection?.reason ?? null));
-    ticket.done({ reason: 'not delivered: the run stopped', unsent: true });
-    ticket.done({ reason: 'Mixpanel rejected the record: first', unsent: false });
-    ticket.done({ reason: 'Mixpanel rejected the record: second', unsent: false });
-    ticket.done(null);
-    expect(outcomes).toEqual(['Mixpanel rejected the record: first']);
+    const outcomes: Array<[number, string | null, boolean?]> = [];
+    const lines = tally(outcomes);
+    lines.done(7, { reason: 'not delivered: the run stopped', unsent: true });
+    lines.done(4, { reason: 'Mixpanel rejected the record: first', unsent: false });
+    lines.done(6, { reason: 'Mixpanel rejected the record: second', unsent: false });
+    lines.done(5, null);
+    expect(outcomes).toEqual([[2, 'Mixpanel rejected the record: first', false]]);
   });
 
   it('§7 a line whose only failure is "not delivered" keeps that reason (unsent)', () => {
-    const outcomes: Array<{ reason: string; unsent: boolean } | null> = [];
-    const ticket = new LineTicket(2, (rejection) => outcomes.push(rejection));
-    ticket.done(null);
-    ticket.done({ reason: 'not delivered: the run stopped', unsent: true });
-    expect(outcomes).toEqual([{ reason: 'not delivered: the run stopped', unsent: true }]);
+    const outcomes: Array<[number, string | null, boolean?]> = [];
+    const lines = tally(outcomes);
+    lines.done(3, { reason: 'not delivered: the run stopped', unsent: true });
+    expect(outcomes).toEqual([[1, 'not delivered: the run stopped', true]]);
+  });
+
+  it('§7 the records of one line do not settle another', () => {
+    const outcomes: Array<[number, string | null, boolean?]> = [];
+    const lines = tally(outcomes);
+    for (const record of [4, 5, 6, 0, 1]) lines.done(record, null);
+    expect(outcomes).toEqual([]);
+    lines.done(7, null);
+    lines.done(2, null);
+    expect(outcomes).toEqual([[2, null], [0, null]]);
   });
 });
 

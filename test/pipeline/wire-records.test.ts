@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoutedRecord } from '../../src/mixpanel/types.js';
 import type { ProcessedLine } from '../../src/pipeline/process-line.js';
-import { SentBlockBuilder, unpackSentBlock } from '../../src/pipeline/wire-records.js';
+import { OutgoingBlock, SentBlockBuilder } from '../../src/pipeline/wire-records.js';
 
 const record = (endpoint: RoutedRecord['endpoint'], json: string, extra: Partial<RoutedRecord> = {}): RoutedRecord => ({ endpoint, json, distinctId: null, aliasFor: null, idempotent: true, ...extra });
 
@@ -39,21 +39,56 @@ const LINES: Array<ProcessedLine & { kind: 'records' }> = [
   },
 ];
 
+/** What the sender reads back of a packed block, line by line, in the shape the lines were packed in. */
+function readBack(block: OutgoingBlock): Array<ProcessedLine & { kind: 'records' }> {
+  return Array.from({ length: block.lineCount }, (_, i) => {
+    const records: RoutedRecord[] = [];
+    for (let r = block.firstRecord(i); r < block.firstRecord(i + 1); r += 1) {
+      const json = Buffer.alloc(block.byteLength(r));
+      expect(block.copyRecord(r, json, 0)).toBe(json.length);
+      records.push({ endpoint: block.endpoint(r), json: json.toString('utf8'), distinctId: block.distinctId(r), aliasFor: block.aliasFor(r), idempotent: block.idempotent(r) });
+    }
+    return { kind: 'records' as const, ref: block.ref(i), type: block.type(i), records, warnings: block.warnings(i), text: block.text(i) };
+  });
+}
+
 describe('§6 records packed for the sender', () => {
   it.each([
     { name: 'with texts (--rejects)', keepText: true },
     { name: 'without texts', keepText: false },
-  ])('$name: every line and record unpacks to what was packed, bytes as UTF-8', ({ keepText }) => {
+  ])('$name: every line and record reads back as what was packed, bytes as UTF-8', ({ keepText }) => {
     const builder = new SentBlockBuilder(16, keepText); // small on purpose: the buffer must grow
     for (const line of LINES) builder.add(line);
     const { sent, transfer } = builder.take();
     expect(transfer.length).toBe(7);
-    const unpacked = unpackSentBlock('day-1.ndjson', sent);
-    expect(
-      unpacked.map((line) => ({
-        ...line,
-        records: line.records.map(({ bytes, ...rest }) => ({ ...rest, json: Buffer.from(bytes).toString('utf8') })),
-      })),
-    ).toEqual(LINES.map((line) => ({ ...line, text: keepText ? line.text : '' })));
+    const block = new OutgoingBlock('day-1.ndjson', sent);
+    expect(block.lineCount).toBe(LINES.length);
+    expect(LINES.map((_, i) => block.lineNumber(i))).toEqual([3, 7, 8]);
+    expect(readBack(block)).toEqual(LINES.map((line) => ({ ...line, text: keepText ? line.text : '' })));
+  });
+
+  it('copies a record into a body at the given offset, leaving the bytes around it alone', () => {
+    const builder = new SentBlockBuilder(16, false);
+    for (const line of LINES) builder.add(line);
+    const block = new OutgoingBlock('day-1.ndjson', builder.take().sent);
+    const body = Buffer.alloc(block.byteLength(3) + 2, '#');
+    block.copyRecord(3, body, 1);
+    expect(body.toString('utf8')).toBe(`#${LINES[2]!.records[0]!.json}#`);
+  });
+});
+
+describe('§6 the memory of a packed block', () => {
+  it('goes back for reuse once, when the last of its records is released, in whatever order', () => {
+    const builder = new SentBlockBuilder(16, false);
+    for (const line of LINES) builder.add(line);
+    const { sent } = builder.take();
+    const reused: Uint8Array[] = [];
+    const block = new OutgoingBlock('day-1.ndjson', sent, (bytes) => reused.push(bytes));
+    expect(block.firstRecord(block.lineCount)).toBe(4);
+    for (let k = 0; k < 3; k += 1) block.release();
+    expect(reused).toEqual([]);
+    block.release();
+    expect(reused).toHaveLength(1);
+    expect(reused[0]).toBe(sent.bytes);
   });
 });
