@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
+import { gunzip as gunzipCallback, gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
 import pLimit from 'p-limit';
 import type { DeliveryConfig } from '../config/run-config.js';
 import { describeAuth } from '../mixpanel/auth.js';
@@ -9,7 +9,7 @@ import type { MixpanelClient } from '../mixpanel/client.js';
 import type { Endpoint } from '../mixpanel/types.js';
 import type { Accounting } from './account.js';
 import type { AliasGate } from './alias-gate.js';
-import { Batcher, LineTally, sliceBatch, type Batch, type RecordSource, type Rejection } from './batcher.js';
+import { Batcher, BodyPool, LineTally, sliceBatch, type Batch, type RecordSource, type Rejection } from './batcher.js';
 import { AdaptivePace, SharedBackoff, type Clock } from './pacing.js';
 import type { DeliveryStats } from './report.js';
 import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
@@ -17,6 +17,7 @@ import type { LineSink } from './run.js';
 import type { OutgoingBlock } from './wire-records.js';
 
 const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
 
 export interface DeliveryDeps {
   readonly client: MixpanelClient;
@@ -49,6 +50,10 @@ class BlockInFlight implements RecordSource {
   byteLength(record: number): number {
     return this.block.byteLength(record);
   }
+
+  takeRecord(record: number, target: Buffer, at: number): void {
+    this.block.takeRecord(record, target, at);
+  }
 }
 
 type OutgoingBatch = Batch<BlockInFlight>;
@@ -69,11 +74,11 @@ export function createDeliverySink(
   gate: AliasGate | null,
 ): DeliverySink {
   const limit = pLimit(config.concurrency);
-  const batcher = new Batcher<BlockInFlight>(config.batchSize);
+  const bodies = new BodyPool();
+  const batcher = new Batcher<BlockInFlight>(config.batchSize, bodies);
   const backoff = new SharedBackoff(deps.clock);
   const pace = new AdaptivePace(config.rate, deps.clock);
   const running = new Set<Promise<void>>();
-  const bodies = new BodyBuffers();
   let fatal: string | null = null;
   let stopping = false;
   let held = 0;
@@ -100,7 +105,6 @@ export function createDeliverySink(
       const newId = source.block.aliasFor(record);
       if (newId !== null) gate.acknowledged(newId);
     }
-    source.block.release();
     source.tally.done(record, rejection);
   }
 
@@ -113,23 +117,24 @@ export function createDeliverySink(
   }
 
   async function sendBatch(batch: OutgoingBatch): Promise<void> {
-    if (fatal !== null) return abandon(batch);
-    const { endpoint } = batch;
-    const { memory, json } = jsonArray(batch, bodies);
-    const rawBytes = json.length;
-    const useGzip = endpoint === '/import';
+    if (fatal !== null) {
+      bodies.give(batch.memory);
+      return abandon(batch);
+    }
+    const { json } = batch;
+    const useGzip = batch.endpoint === '/import';
     let body: Buffer = json;
     if (useGzip) {
       try {
         body = await gzip(json, { level: zlibConstants.Z_BEST_SPEED });
       } finally {
-        bodies.give(memory);
+        bodies.give(batch.memory);
       }
     }
     try {
-      return await attempts(batch, rawBytes, body, useGzip);
+      return await attempts(batch, json.length, body, useGzip);
     } finally {
-      if (!useGzip) bodies.give(memory);
+      if (!useGzip) bodies.give(batch.memory);
     }
   }
 
@@ -160,9 +165,13 @@ export function createDeliverySink(
           settleAll(batch, byMixpanel(outcome.message));
           return;
         case 'split': {
+          // The halves are cut from the body as sent (a gzipped body's memory went back to the pool).
+          const json = useGzip ? await gunzip(body) : batch.json;
           const half = Math.ceil(size / 2);
-          await sendBatch(sliceBatch(batch, 0, half));
-          await sendBatch(sliceBatch(batch, half, size));
+          const first = sliceBatch(batch, 0, half, json, bodies);
+          const second = sliceBatch(batch, half, size, json, bodies);
+          await sendBatch(first);
+          await sendBatch(second);
           return;
         }
         case 'retry':
@@ -306,41 +315,6 @@ export function createDeliverySink(
 }
 
 export class FatalDelivery extends Error {}
-
-/**
- * Memory for request bodies, used again once a request is done with it: a new buffer per batch
- * would be garbage the sending thread frees late (tens of MB of RSS on a large import).
- */
-class BodyBuffers {
-  private readonly free: Buffer[] = [];
-
-  take(size: number): Buffer {
-    const index = this.free.findIndex((buffer) => buffer.length >= size);
-    return index === -1 ? Buffer.allocUnsafeSlow(Math.max(size, 2 * 1024 * 1024)) : this.free.splice(index, 1)[0]!;
-  }
-
-  give(memory: Buffer): void {
-    if (this.free.length < 8) this.free.push(memory);
-  }
-}
-
-/** The request body: the records' JSON bytes as one JSON array, in memory from `bodies`. */
-function jsonArray(batch: OutgoingBatch, bodies: BodyBuffers): { memory: Buffer; json: Buffer } {
-  const { sources, records } = batch;
-  // "[" + the records + a comma between each two + "]" (an empty list: "[]").
-  let size = 1;
-  for (let k = 0; k < records.length; k += 1) size += sources[k]!.byteLength(records[k]!) + 1;
-  size = Math.max(size, 2);
-  const memory = bodies.take(size);
-  memory[0] = 0x5b; // [
-  let at = 1;
-  for (let k = 0; k < records.length; k += 1) {
-    if (at > 1) memory[at++] = 0x2c; // ,
-    at += sources[k]!.block.copyRecord(records[k]!, memory, at);
-  }
-  memory[at] = 0x5d; // ]
-  return { memory, json: memory.subarray(0, size) };
-}
 
 function byMixpanel(message: string): Rejection {
   return { reason: `Mixpanel rejected the record: ${message}`, unsent: false };

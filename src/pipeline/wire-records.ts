@@ -106,6 +106,7 @@ export class OutgoingBlock {
   private readonly bytes: Buffer;
   private readonly aliases: Map<number, string>;
   private readonly warningsOf: Map<number, readonly string[]>;
+  /** Records not yet taken into a request body. */
   private unreleased: number;
 
   constructor(
@@ -176,8 +177,12 @@ export class OutgoingBlock {
     return this.sent.idempotent[record] === 1;
   }
 
-  /** One record is settled: its bytes are not read again. After the last one, they are reused. */
-  release(): void {
+  /**
+   * Copy the record's JSON into a request body, once: its bytes are not read again. Once every
+   * record has been taken, the block's bytes are reused.
+   */
+  takeRecord(record: number, target: Uint8Array, at: number): void {
+    this.copyRecord(record, target, at);
     this.unreleased -= 1;
     if (this.unreleased === 0) this.reuse?.(this.sent.bytes);
   }

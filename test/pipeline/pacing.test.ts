@@ -1,7 +1,7 @@
 /** Shared backoff, client-side rate, alias gate and batching: the ordering and pacing rules of SPEC §6. */
 import { describe, expect, it } from 'vitest';
 import { AliasGate } from '../../src/pipeline/alias-gate.js';
-import { Batcher, LineTally, sliceBatch, type Batch, type RecordSource } from '../../src/pipeline/batcher.js';
+import { Batcher, BodyPool, LineTally, sliceBatch, type Batch, type RecordSource } from '../../src/pipeline/batcher.js';
 import { AdaptivePace, RateLimiter, SharedBackoff, type Clock } from '../../src/pipeline/pacing.js';
 import type { Endpoint } from '../../src/mixpanel/types.js';
 
@@ -111,12 +111,14 @@ describe('AliasGate', () => {
   });
 });
 
-/** Records as a batch sees them: an endpoint and JSON text each, by index. */
+/** Records as a batch sees them: an endpoint and JSON text each, by index; counts how often each is taken. */
 class Records implements RecordSource {
   private readonly list: Array<{ endpoint: Endpoint; json: string }> = [];
+  readonly taken: number[] = [];
 
   add(endpoint: Endpoint, json: string): number {
     this.list.push({ endpoint, json });
+    this.taken.push(0);
     return this.list.length - 1;
   }
 
@@ -128,63 +130,89 @@ class Records implements RecordSource {
     return Buffer.byteLength(this.list[record]!.json);
   }
 
-  text(record: number): string {
-    return this.list[record]!.json;
+  takeRecord(record: number, target: Buffer, at: number): void {
+    this.taken[record]! += 1;
+    target.write(this.list[record]!.json, at, 'utf8');
   }
 }
 
-/** A batch's records as their JSON texts, in order. */
-const texts = (batch: Batch<Records>): string[] => batch.records.map((record, k) => batch.sources[k]!.text(record));
+const body = (batch: Batch): string => batch.json.toString('utf8');
 
 describe('Batcher', () => {
-  it('§6 a batch is complete at --batch-size records, per endpoint', () => {
+  it('§6 a batch is complete at --batch-size records, per endpoint; its body is the JSON array of its records', () => {
     const records = new Records();
-    const batcher = new Batcher<Records>(3);
+    const batcher = new Batcher<Records>(3, new BodyPool());
     const add = (endpoint: Endpoint, json: string) => batcher.add(records, records.add(endpoint, json));
     expect(add('/import', '{"e":1}')).toEqual([]);
-    expect(add('/engage', '{"p":1}')).toEqual([]);
+    expect(add('/engage', '{"p":"€"}')).toEqual([]);
     expect(add('/import', '{"e":2}')).toEqual([]);
     const [full] = add('/import', '{"e":3}');
     expect(full!.endpoint).toBe('/import');
-    expect(texts(full!)).toEqual(['{"e":1}', '{"e":2}', '{"e":3}']);
-    expect(batcher.drain().map((b) => [b.endpoint, texts(b)])).toEqual([['/engage', ['{"p":1}']]]);
+    expect(body(full!)).toBe('[{"e":1},{"e":2},{"e":3}]');
+    expect(full!.ends).toEqual([8, 16, 24]);
+    expect(batcher.drain().map((b) => [b.endpoint, body(b)])).toEqual([['/engage', '[{"p":"€"}]']]);
+    // Each record was copied into its body exactly once, when it was added.
+    expect(records.taken).toEqual([1, 1, 1, 1]);
   });
 
-  it('§6 records from several sources keep their order and their source', () => {
+  it('§6 records from several sources keep their order and their source; a 413 split cuts the body in two', () => {
     const [first, second] = [new Records(), new Records()];
-    const batcher = new Batcher<Records>(2000);
+    const pool = new BodyPool();
+    const batcher = new Batcher<Records>(2000, pool);
     batcher.add(first, first.add('/import', '{"from":"first","n":0}'));
     batcher.add(second, second.add('/import', '{"from":"second","n":0}'));
     batcher.add(first, first.add('/import', '{"from":"first","n":1}'));
     const [batch] = batcher.drain();
     expect(batch!.sources).toEqual([first, second, first]);
     expect(batch!.records).toEqual([0, 0, 1]);
-    expect(texts(batch!)).toEqual(['{"from":"first","n":0}', '{"from":"second","n":0}', '{"from":"first","n":1}']);
-    // A 413 splits a batch in two halves that keep the same pairs.
-    expect(texts(sliceBatch(batch!, 0, 2))).toEqual(['{"from":"first","n":0}', '{"from":"second","n":0}']);
-    expect(texts(sliceBatch(batch!, 2, 3))).toEqual(['{"from":"first","n":1}']);
+    expect(body(batch!)).toBe('[{"from":"first","n":0},{"from":"second","n":0},{"from":"first","n":1}]');
+    const json = Buffer.from(batch!.json); // as recovered from the gzipped body
+    const [left, right] = [sliceBatch(batch!, 0, 2, json, pool), sliceBatch(batch!, 2, 3, json, pool)];
+    expect(body(left)).toBe('[{"from":"first","n":0},{"from":"second","n":0}]');
+    expect(left.sources).toEqual([first, second]);
+    expect(body(right)).toBe('[{"from":"first","n":1}]');
+    expect(right.records).toEqual([1]);
+    // The halves can be split again.
+    expect(body(sliceBatch(left, 1, 2, left.json, pool))).toBe('[{"from":"second","n":0}]');
   });
 
   it('§6 a batch never passes 10 MB of JSON: the record that would cross it starts the next batch', () => {
     const records = new Records();
-    const batcher = new Batcher<Records>(2000);
+    const batcher = new Batcher<Records>(2000, new BodyPool());
     const big = `"${'x'.repeat(3 * 1024 * 1024)}"`;
     const add = () => batcher.add(records, records.add('/import', big));
     expect(add()).toEqual([]);
     expect(add()).toEqual([]);
     expect(add()).toEqual([]);
-    expect(add().map((b) => b.records.length)).toEqual([3]);
+    const [full] = add();
+    expect(full!.records.length).toBe(3);
+    expect(full!.json.length).toBe(3 * big.length + 4);
     expect(batcher.drain().map((b) => b.records.length)).toEqual([1]);
   });
 
   it('§6 the 10 MB limit counts bytes, not characters: 1 Mi "€" is 3 MiB', () => {
     const records = new Records();
-    const batcher = new Batcher<Records>(2000);
+    const batcher = new Batcher<Records>(2000, new BodyPool());
     const add = () => batcher.add(records, records.add('/import', `"${'€'.repeat(1024 * 1024)}"`));
     expect(add()).toEqual([]);
     expect(add()).toEqual([]);
     expect(add()).toEqual([]);
     expect(add().map((b) => b.records.length)).toEqual([3]);
+  });
+
+  it('a batch body grows past its first memory and reuses memory given back', () => {
+    const records = new Records();
+    const pool = new BodyPool();
+    const batcher = new Batcher<Records>(2000, pool);
+    const json = `{"v":"${'y'.repeat(600 * 1024)}"}`;
+    for (let i = 0; i < 5; i += 1) batcher.add(records, records.add('/engage', json));
+    const [batch] = batcher.drain();
+    expect(body(batch!)).toBe(`[${Array.from({ length: 5 }, () => json).join(',')}]`);
+    // The first 2 MiB went back to the pool when the body outgrew it; the grown memory follows.
+    expect(batch!.memory.length).toBeGreaterThanOrEqual(batch!.json.length);
+    pool.give(batch!.memory);
+    expect(pool.take(3 * 1024 * 1024)).toBe(batch!.memory);
+    expect(pool.take(10).length).toBe(2 * 1024 * 1024);
   });
 });
 

@@ -78,16 +78,18 @@ describe('§6 records packed for the sender', () => {
 });
 
 describe('§6 the memory of a packed block', () => {
-  it('goes back for reuse once, when the last of its records is released, in whatever order', () => {
+  it('goes back for reuse once, when the last of its records is taken into a body, in whatever order', () => {
     const builder = new SentBlockBuilder(16, false);
     for (const line of LINES) builder.add(line);
     const { sent } = builder.take();
     const reused: Uint8Array[] = [];
     const block = new OutgoingBlock('day-1.ndjson', sent, (bytes) => reused.push(bytes));
     expect(block.firstRecord(block.lineCount)).toBe(4);
-    for (let k = 0; k < 3; k += 1) block.release();
+    const body = Buffer.alloc(1024);
+    for (const record of [2, 0, 3]) block.takeRecord(record, body, 0);
     expect(reused).toEqual([]);
-    block.release();
+    block.takeRecord(1, body, 0);
+    expect(body.subarray(0, block.byteLength(1)).toString('utf8')).toBe(LINES[0]!.records[1]!.json);
     expect(reused).toHaveLength(1);
     expect(reused[0]).toBe(sent.bytes);
   });
