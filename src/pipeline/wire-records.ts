@@ -8,6 +8,46 @@ import { Utf8Buffer } from './utf8-buffer.js';
 const ENDPOINTS: readonly Endpoint[] = ['/import', '/engage', '/groups'];
 
 /**
+ * Strings (or nulls) as UTF-8 bytes back to back: string i ends at `ends[i]`, or, for a null,
+ * `ends[i]` is `-(end + 1)`. Read back one at a time (`packedString`), so the sending thread holds
+ * a buffer instead of a string object per line or record.
+ */
+export interface PackedStrings {
+  readonly bytes: Uint8Array;
+  readonly ends: Int32Array;
+}
+
+class StringPacker {
+  private readonly text = new Utf8Buffer(4 * 1024);
+  private readonly ends: number[] = [];
+
+  add(value: string | null): void {
+    if (value === null) {
+      this.ends.push(-this.text.length - 1);
+    } else {
+      this.text.write(value);
+      this.ends.push(this.text.length);
+    }
+  }
+
+  take(): PackedStrings {
+    return { bytes: this.text.written(), ends: Int32Array.from(this.ends) };
+  }
+}
+
+const endOf = (packed: PackedStrings, i: number): number => {
+  const end = packed.ends[i]!;
+  return end >= 0 ? end : -end - 1;
+};
+
+/** String `i` of packed strings, or null. */
+export function packedString(packed: PackedStrings, i: number): string | null {
+  if (packed.ends[i]! < 0) return null;
+  const start = i === 0 ? 0 : endOf(packed, i - 1);
+  return Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength).toString('utf8', start, packed.ends[i]!);
+}
+
+/**
  * A block's lines with records to send, packed where they were mapped: the records' JSON as UTF-8
  * bytes back to back, and the facts of each line and record in typed arrays. It crosses threads
  * as a few transferred buffers instead of an object per line and per record.
@@ -17,7 +57,7 @@ export interface SentBlock {
   /** Per line: its number (ascending), type (index into SEGMENT_TYPES), messageId, text (with keepText). */
   readonly lines: Int32Array;
   readonly types: Uint8Array;
-  readonly messageIds: Array<string | null>;
+  readonly messageIds: PackedStrings;
   readonly texts: string[] | null;
   /** Per line, plus one: the index of its first record. */
   readonly firstRecord: Int32Array;
@@ -25,7 +65,7 @@ export interface SentBlock {
   readonly ends: Int32Array;
   readonly endpoints: Uint8Array;
   readonly idempotent: Uint8Array;
-  readonly distinctIds: Array<string | null>;
+  readonly distinctIds: PackedStrings;
   /** [record index, new id] of the `$create_alias` records. */
   readonly aliases: Array<readonly [number, string]>;
   /** [line index, warnings] of the lines with warnings. */
@@ -37,13 +77,13 @@ export class SentBlockBuilder {
   private readonly json: Utf8Buffer;
   private readonly lines: number[] = [];
   private readonly types: number[] = [];
-  private readonly messageIds: Array<string | null> = [];
+  private readonly messageIds = new StringPacker();
   private readonly texts: string[] | null;
   private readonly firstRecord: number[] = [0];
   private readonly ends: number[] = [];
   private readonly endpoints: number[] = [];
   private readonly idempotent: number[] = [];
-  private readonly distinctIds: Array<string | null> = [];
+  private readonly distinctIds = new StringPacker();
   private readonly aliases: Array<readonly [number, string]> = [];
   private readonly warnings: Array<readonly [number, readonly string[]]> = [];
 
@@ -60,7 +100,7 @@ export class SentBlockBuilder {
     if (line.warnings.length > 0) this.warnings.push([this.lines.length, line.warnings]);
     this.lines.push(line.ref.line);
     this.types.push(SEGMENT_TYPES.indexOf(line.type));
-    this.messageIds.push(line.ref.messageId);
+    this.messageIds.add(line.ref.messageId);
     this.texts?.push(line.text);
     for (const record of line.records) this.addRecord(record);
     this.firstRecord.push(this.ends.length);
@@ -72,17 +112,19 @@ export class SentBlockBuilder {
       bytes: this.json.written(),
       lines: Int32Array.from(this.lines),
       types: Uint8Array.from(this.types),
-      messageIds: this.messageIds,
+      messageIds: this.messageIds.take(),
       texts: this.texts,
       firstRecord: Int32Array.from(this.firstRecord),
       ends: Int32Array.from(this.ends),
       endpoints: Uint8Array.from(this.endpoints),
       idempotent: Uint8Array.from(this.idempotent),
-      distinctIds: this.distinctIds,
+      distinctIds: this.distinctIds.take(),
       aliases: this.aliases,
       warnings: this.warnings,
     };
-    const transfer = [sent.bytes, sent.lines, sent.types, sent.firstRecord, sent.ends, sent.endpoints, sent.idempotent].map((array) => array.buffer as ArrayBuffer);
+    const { messageIds, distinctIds } = sent;
+    const arrays = [sent.bytes, sent.lines, sent.types, sent.firstRecord, sent.ends, sent.endpoints, sent.idempotent, messageIds.bytes, messageIds.ends, distinctIds.bytes, distinctIds.ends];
+    const transfer = arrays.map((array) => array.buffer as ArrayBuffer);
     return { sent, transfer };
   }
 
@@ -92,7 +134,7 @@ export class SentBlockBuilder {
     this.ends.push(this.json.length);
     this.endpoints.push(ENDPOINTS.indexOf(endpoint));
     this.idempotent.push(idempotent ? 1 : 0);
-    this.distinctIds.push(distinctId);
+    this.distinctIds.add(distinctId);
   }
 }
 
@@ -134,7 +176,7 @@ export class OutgoingBlock {
   }
 
   ref(i: number): LineRef {
-    return { file: this.file, line: this.sent.lines[i]!, messageId: this.sent.messageIds[i]! };
+    return { file: this.file, line: this.sent.lines[i]!, messageId: packedString(this.sent.messageIds, i) };
   }
 
   /** The line's text when it was kept (--rejects), else ''. */
@@ -165,7 +207,7 @@ export class OutgoingBlock {
   }
 
   distinctId(record: number): string | null {
-    return this.sent.distinctIds[record]!;
+    return packedString(this.sent.distinctIds, record);
   }
 
   /** For a `$create_alias` record: the new id it links. */

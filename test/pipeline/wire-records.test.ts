@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoutedRecord } from '../../src/mixpanel/types.js';
 import type { ProcessedLine } from '../../src/pipeline/process-line.js';
-import { OutgoingBlock, SentBlockBuilder } from '../../src/pipeline/wire-records.js';
+import { OutgoingBlock, packedString, SentBlockBuilder } from '../../src/pipeline/wire-records.js';
 
 const record = (endpoint: RoutedRecord['endpoint'], json: string, extra: Partial<RoutedRecord> = {}): RoutedRecord => ({ endpoint, json, distinctId: null, aliasFor: null, idempotent: true, ...extra });
 
@@ -25,13 +25,13 @@ const LINES: Array<ProcessedLine & { kind: 'records' }> = [
     kind: 'records',
     ref: { file: 'day-1.ndjson', line: 7, messageId: null },
     type: 'alias',
-    records: [record('/import', '{"event":"$create_alias","properties":{"alias":"user-new-7"}}', { distinctId: 'anon-7', aliasFor: 'user-new-7' })],
+    records: [record('/import', '{"event":"$create_alias","properties":{"alias":"user-new-7"}}', { distinctId: 'anon-7-ünïcode-😀', aliasFor: 'user-new-7' })],
     warnings: [],
     text: '{"type":"alias","line":7}',
   },
   {
     kind: 'records',
-    ref: { file: 'day-1.ndjson', line: 8, messageId: 'msg-group-8' },
+    ref: { file: 'day-1.ndjson', line: 8, messageId: 'msg-gröup-8-東京' },
     type: 'group',
     records: [record('/groups', '{"$group_key":"company","$group_id":"c-8","$set":{"name":"Ωmega"}}')],
     warnings: [],
@@ -60,7 +60,8 @@ describe('§6 records packed for the sender', () => {
     const builder = new SentBlockBuilder(16, keepText); // small on purpose: the buffer must grow
     for (const line of LINES) builder.add(line);
     const { sent, transfer } = builder.take();
-    expect(transfer.length).toBe(7);
+    expect(transfer.length).toBe(11);
+    expect(new Set(transfer).size).toBe(11);
     const block = new OutgoingBlock('day-1.ndjson', sent);
     expect(block.lineCount).toBe(LINES.length);
     expect(LINES.map((_, i) => block.lineNumber(i))).toEqual([3, 7, 8]);
@@ -92,5 +93,19 @@ describe('§6 the memory of a packed block', () => {
     expect(body.subarray(0, block.byteLength(1)).toString('utf8')).toBe(LINES[0]!.records[1]!.json);
     expect(reused).toHaveLength(1);
     expect(reused[0]).toBe(sent.bytes);
+  });
+});
+
+describe('§6 packed strings', () => {
+  it.each([
+    ['strings and nulls in any order, empty strings, non-ASCII', ['msg-1', null, '', 'Zürich-東京-😀', null, 'last']],
+    ['a null first', [null, 'after-null']],
+    ['only nulls', [null, null]],
+    ['none', []],
+  ] as const)('%s read back as written', (_name, values) => {
+    const builder = new SentBlockBuilder(16, false);
+    values.forEach((messageId, i) => builder.add({ kind: 'records', ref: { file: 'f', line: i + 1, messageId }, type: 'track', records: [], warnings: [], text: '' }));
+    const { sent } = builder.take();
+    expect(values.map((_, i) => packedString(sent.messageIds, i))).toEqual(values);
   });
 });
