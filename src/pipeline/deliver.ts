@@ -155,10 +155,16 @@ export function createDeliverySink(
           return;
         case 'partial': {
           const failed = new Map(outcome.failed.map((f) => [f.index, f.message]));
-          pace.recordAccepted(size - failed.size);
-          accounting.delivered(endpoint, size - failed.size);
-          accounting.recordRejected(endpoint, failed.size);
-          for (let k = 0; k < size; k += 1) settleRecord(batch, k, failed.has(k) ? byMixpanel(failed.get(k)!) : null);
+          // An index outside the batch (a malformed reply) rejects nothing.
+          let rejected = 0;
+          for (const index of failed.keys()) if (Number.isInteger(index) && index >= 0 && index < size) rejected += 1;
+          pace.recordAccepted(size - rejected);
+          accounting.delivered(endpoint, size - rejected);
+          accounting.recordRejected(endpoint, rejected);
+          for (let k = 0; k < size; k += 1) {
+            const message = failed.get(k);
+            settleRecord(batch, k, message === undefined ? null : byMixpanel(message));
+          }
           return;
         }
         case 'rejected':
