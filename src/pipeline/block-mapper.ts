@@ -71,7 +71,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
 /** Maps blocks, in this thread or in worker threads. Results come back in the order asked. */
 export interface BlockMapper {
   map(block: Block, selection: Selection): Promise<MappedBlock>;
-  /** Output bytes done with (dry-run output written, records settled): their memory is used again for later blocks. */
+  /** Output bytes done with (dry-run output written, records copied into request bodies): their memory is used again for later blocks. */
   recycle(bytes: Uint8Array): void;
   /** How many blocks may be in flight before the caller should consume results. */
   readonly depth: number;

@@ -89,7 +89,8 @@ export class SentBlockBuilder {
 
   /**
    * `expectedBytes`: a first size for the JSON; it grows when the records need more. `spare`: the
-   * memory of an earlier block whose records are settled (used when big enough).
+   * memory of an earlier block whose records have all been copied into request bodies (used when
+   * big enough).
    */
   constructor(expectedBytes: number, keepText: boolean, spare?: Uint8Array) {
     this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024), spare);
