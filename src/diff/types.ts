@@ -1,10 +1,10 @@
 import type { Json } from '../json.js';
+import type { Endpoint } from '../mixpanel/types.js';
+
+export { ENDPOINTS, type Endpoint } from '../mixpanel/types.js';
 
 /** Which of the two dry-run files a record came from. */
 export type Side = 'before' | 'after';
-
-export const ENDPOINTS = ['/import', '/engage', '/groups'] as const;
-export type Endpoint = (typeof ENDPOINTS)[number];
 
 /**
  * One dry-run record as the diff keeps it: the match key, what the summary groups it by, where

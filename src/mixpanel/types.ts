@@ -1,6 +1,8 @@
 import type { Json, JsonObject } from '../json.js';
 
-export type Endpoint = '/import' | '/engage' | '/groups';
+/** Mixpanel's ingestion endpoints, in the order used wherever they are numbered. */
+export const ENDPOINTS = ['/import', '/engage', '/groups'] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
 
 /** One event for POST /import. `properties` holds time (ms), distinct_id, $insert_id and token. */
 export interface ImportEvent {

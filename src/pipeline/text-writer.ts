@@ -42,11 +42,7 @@ export class TextWriter {
     const text = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    await this.send(text);
-  }
-
-  private async send(chunk: string | Uint8Array): Promise<void> {
-    if (this.stream.write(chunk)) return;
+    if (this.stream.write(text)) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done);

@@ -1,11 +1,9 @@
 import { Buffer } from 'node:buffer';
-import type { Endpoint, RoutedRecord } from '../mixpanel/types.js';
+import { ENDPOINTS, type Endpoint, type RoutedRecord } from '../mixpanel/types.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { LineRef } from './outcomes.js';
 import type { ProcessedLine } from './process-line.js';
 import { Utf8Buffer } from './utf8-buffer.js';
-
-const ENDPOINTS: readonly Endpoint[] = ['/import', '/engage', '/groups'];
 
 /**
  * Strings (or nulls) as UTF-8 bytes back to back: string i ends at `ends[i]`, or, for a null,
