@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MappingOptions } from '../mapping/types.js';
-import { mayBeAlias } from './alias-pass.js';
-import { DryRunOutput, type WrittenBlock } from './dry-run-format.js';
-import { processLine, type MessageFilter, type SettledLine } from './process-line.js';
-import { splitBlock, type Block } from './read.js';
-import { SentBlockBuilder, type SentBlock } from './wire-records.js';
+import type { WrittenBlock } from './dry-run-format.js';
+import type { MessageFilter, SettledLine } from './process-line.js';
+import type { Block } from './read.js';
+import type { SentBlock } from './wire-records.js';
 
 /** Which lines of a block are wanted: all, or only alias calls (the alias pass, SPEC §6.1). */
 export type Selection = 'all' | 'aliases';
@@ -31,41 +30,6 @@ export interface MappedBlock {
   readonly sent: SentBlock | null;
   /** The memory the block's results live in, to transfer rather than copy between threads. */
   readonly transfer: ArrayBuffer[];
-}
-
-/**
- * Split, decode, filter and map one block. Pure apart from JSON.parse; the same function runs in
- * the worker threads and, without them, in the main thread.
- */
-export function mapBlock(block: Block, setup: MapperSetup, selection: Selection, spare?: Uint8Array): MappedBlock {
-  const lines: SettledLine[] = [];
-  const blanks: number[] = [];
-  // On the bench archive the dry-run output is about 1.2 times the input, the records sent about
-  // 0.6 times; both grow when needed.
-  const output = setup.format ? new DryRunOutput(Math.ceil(block.bytes.length * 1.25), spare) : null;
-  const sent = setup.format ? null : new SentBlockBuilder(Math.ceil(block.bytes.length * 0.7), setup.keepText, spare);
-  splitBlock(
-    block,
-    (input) => {
-      if (selection === 'aliases' && (input.kind === 'bad' || !mayBeAlias(input.text))) return;
-      const line = processLine(input, setup.mapping, setup.filter);
-      if (selection === 'aliases' && line.type !== 'alias') return;
-      if (line.kind === 'settled') {
-        lines.push(line.outcome.kind === 'rejected' ? line : { ...line, text: '' });
-      } else if (output !== null) {
-        output.add(line.ref, line.type, line.records, line.warnings);
-      } else {
-        sent!.add(line);
-      }
-    },
-    (line) => blanks.push(line),
-  );
-  if (output !== null) {
-    const written = output.take();
-    return { lines, blanks, written, sent: null, transfer: [written.bytes, written.lines, written.types].map((array) => array.buffer as ArrayBuffer) };
-  }
-  const packed = sent!.take();
-  return { lines, blanks, written: null, sent: packed.sent, transfer: packed.transfer };
 }
 
 /** Maps blocks, in this thread or in worker threads. Results come back in the order asked. */
@@ -96,10 +60,18 @@ export function createBlockMapper(setup: MapperSetup, threads: number): BlockMap
   return workerMapper(setup, threads);
 }
 
+/**
+ * Mapping in this thread. The mapping code (and its user-agent parser) is loaded on first use,
+ * so a run whose workers map does not hold a copy of it in the main thread too.
+ */
 function inlineMapper(setup: MapperSetup): BlockMapper {
   const spares = new Spares();
+  let code: Promise<typeof import('./map-block.js')> | undefined;
   return {
-    map: async (block, selection) => mapBlock(block, setup, selection, spares.take()),
+    map: async (block, selection) => {
+      const { mapBlock } = await (code ??= import('./map-block.js'));
+      return mapBlock(block, setup, selection, spares.take());
+    },
     recycle: (bytes) => spares.give(bytes),
     depth: 1,
     close: async () => undefined,

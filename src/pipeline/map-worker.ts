@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { mapBlock, Spares, type MapperSetup, type WorkerReply, type WorkerRequest } from './block-mapper.js';
+import { Spares, type MapperSetup, type WorkerReply, type WorkerRequest } from './block-mapper.js';
+import { mapBlock } from './map-block.js';
 
 /** Worker-thread entry: map the blocks the main thread posts; its output goes back transferred. */
 const setup = workerData as MapperSetup;

@@ -3,6 +3,7 @@ import { mapMessage, type MappingOptions } from '../mapping/index.js';
 import { toRouted, type RoutedRecord } from '../mixpanel/types.js';
 import { readMessageId, readTime, readType } from '../segment/parse.js';
 import type { SegmentType } from '../segment/types.js';
+import { badLine, rejectedInput } from './input-rejection.js';
 import type { InputLine } from './read.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
 
@@ -53,11 +54,6 @@ export function processLine(input: InputLine, mapping: MappingOptions, filter: M
   return outcome;
 }
 
-/** A line the reader already found bad (over-long, invalid UTF-8, truncated gzip): rejected at input. */
-export function badLine(input: InputLine & { kind: 'bad' }): SettledLine {
-  return rejectedInput({ file: input.file, line: input.line, messageId: null }, input.reason, input.text);
-}
-
 function filterReason(message: JsonObject, type: SegmentType, filter: MessageFilter): string | null {
   if (filter.types !== null && !filter.types.has(type)) return 'filtered out by --types';
   if (filter.fromMs === null && filter.toMs === null) return null;
@@ -65,8 +61,4 @@ function filterReason(message: JsonObject, type: SegmentType, filter: MessageFil
   if (time === null) return null;
   if ((filter.fromMs !== null && time < filter.fromMs) || (filter.toMs !== null && time >= filter.toMs)) return 'outside the --from/--to window';
   return null;
-}
-
-function rejectedInput(ref: LineRef, reason: string, text: string): SettledLine {
-  return { kind: 'settled', ref, type: null, outcome: { kind: 'rejected', type: null, stage: 'input', reason }, text };
 }

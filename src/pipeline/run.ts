@@ -6,7 +6,8 @@ import type { AliasLine } from './alias-pass.js';
 import type { Rejection } from './batcher.js';
 import { createBlockMapper, type BlockMapper, type MappedBlock, type MapperSetup, type Selection } from './block-mapper.js';
 import type { LineOutcome, LineRef } from './outcomes.js';
-import { badLine, type MessageFilter } from './process-line.js';
+import { badLine } from './input-rejection.js';
+import type { MessageFilter } from './process-line.js';
 import { readBlocks, type FileSummary } from './read.js';
 import { OutgoingBlock } from './wire-records.js';
 

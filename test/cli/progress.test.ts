@@ -26,36 +26,36 @@ afterEach(() => {
 });
 
 describe('startProgress', () => {
-  it('§1 not a TTY (or CI set): one plain line every 5 s with live counts, on stderr', () => {
+  it('§1 not a TTY (or CI set): one plain line every 5 s with live counts, on stderr', async () => {
     vi.useFakeTimers();
     const err = stderr(false);
-    const progress = startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(1234, 1200), true, 'import');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(1234, 1200), true, 'import');
     expect(err.text()).toBe('');
     vi.advanceTimersByTime(5_000);
     progress.stop();
     expect(err.text()).toMatch(/^import: 1234 read, 1200 delivered, 0 skipped, 0 rejected, \d+ lines\/s\n$/);
   });
 
-  it('§1 a TTY without CI: an ora spinner with the live counts', () => {
+  it('§1 a TTY without CI: an ora spinner with the live counts', async () => {
     const err = stderr(true);
-    const progress = startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(77, 70), true, 'dry run');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(77, 70), true, 'dry run');
     progress.stop();
     expect(err.text()).toContain('dry run: 77 read, 70 mapped');
   });
 
-  it('§1 a TTY with CI set: plain lines, no spinner', () => {
+  it('§1 a TTY with CI set: plain lines, no spinner', async () => {
     vi.useFakeTimers();
     const err = stderr(true);
-    const progress = startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: { CI: 'true' }, now: () => 0 }, accountingWith(5, 5), true, 'import');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: { CI: 'true' }, now: () => 0 }, accountingWith(5, 5), true, 'import');
     vi.advanceTimersByTime(5_000);
     progress.stop();
     expect(err.text()).toMatch(/^import: 5 read, 5 delivered/);
   });
 
-  it('§1 --quiet / --no-progress: nothing at all', () => {
+  it('§1 --quiet / --no-progress: nothing at all', async () => {
     vi.useFakeTimers();
     const err = stderr(true);
-    const progress = startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(9, 9), false, 'import');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(9, 9), false, 'import');
     vi.advanceTimersByTime(20_000);
     progress.stop();
     expect(err.text()).toBe('');

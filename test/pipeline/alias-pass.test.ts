@@ -5,7 +5,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { mapBlock, type MapperSetup } from '../../src/pipeline/block-mapper.js';
+import type { MapperSetup } from '../../src/pipeline/block-mapper.js';
+import { mapBlock } from '../../src/pipeline/map-block.js';
 import { NO_FILTER } from '../../src/pipeline/process-line.js';
 import { options } from '../mapping/helpers.js';
 

@@ -47,7 +47,7 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
   const signals = io.signals ?? process;
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
-  const progress = startProgress(io, replay.accounting, config.progress, config.dryRun ? 'dry run' : 'import');
+  const progress = await startProgress(io, replay.accounting, config.progress, config.dryRun ? 'dry run' : 'import');
   try {
     const result = await replay.run();
     progress.stop();
