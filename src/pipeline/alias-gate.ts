@@ -19,6 +19,11 @@ export class AliasGate {
     this.pending.set(newId, (this.pending.get(newId) ?? 0) + 1);
   }
 
+  /** Whether any id is held at all (when none is, records need not be looked at). */
+  holdsAny(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Whether records about this id must still wait. */
   isHeld(distinctId: string | null): boolean {
     return distinctId !== null && this.pending.has(distinctId);

@@ -75,6 +75,7 @@ export function sliceBatch<S extends RecordSource>(batch: Batch<S>, from: number
 const OPEN = 0x5b; // [
 const COMMA = 0x2c;
 const CLOSE = 0x5d; // ]
+const NO_BATCHES: readonly never[] = [];
 
 interface OpenBatch<S extends RecordSource> {
   readonly sources: S[];
@@ -101,14 +102,15 @@ export class Batcher<S extends RecordSource> {
   ) {}
 
   /** Add a record; returns the batches it completed (usually none). */
-  add(source: S, record: number): Array<Batch<S>> {
+  add(source: S, record: number): ReadonlyArray<Batch<S>> {
     const endpoint = source.endpoint(record);
     const size = source.byteLength(record);
-    const completed: Array<Batch<S>> = [];
+    // Called once per record: no new array unless a batch is completed.
+    let completed: ReadonlyArray<Batch<S>> = NO_BATCHES;
     let open = this.open.get(endpoint);
     // With this record: a comma before it (unless first) and the closing bracket after it.
     if (open !== undefined && open.length + 1 + size + 1 > MAX_REQUEST_BYTES) {
-      completed.push(this.close(endpoint, open));
+      completed = [this.close(endpoint, open)];
       open = undefined;
     }
     if (open === undefined) {
@@ -129,7 +131,7 @@ export class Batcher<S extends RecordSource> {
     open.sources.push(source);
     open.records.push(record);
     open.ends.push(open.length);
-    if (open.records.length >= this.maxRecords) completed.push(this.close(endpoint, open));
+    if (open.records.length >= this.maxRecords) completed = [...completed, this.close(endpoint, open)];
     return completed;
   }
 

@@ -273,7 +273,7 @@ export function createDeliverySink(
         const end = block.firstRecord(line + 1);
         if (first === end) settle(line, null); // nothing to send: the tally would never settle it
         for (let record = first; record < end; record += 1) {
-          const id = gate === null ? null : block.distinctId(record);
+          const id = gate === null || !gate.holdsAny() ? null : block.distinctId(record);
           if (id !== null && gate!.isHeld(id)) {
             held += 1;
             gate!.whenFree(id, () => releaseHeld(source, record));

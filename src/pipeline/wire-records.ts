@@ -42,7 +42,12 @@ const endOf = (packed: PackedStrings, i: number): number => {
 export function packedString(packed: PackedStrings, i: number): string | null {
   if (packed.ends[i]! < 0) return null;
   const start = i === 0 ? 0 : endOf(packed, i - 1);
-  return Buffer.from(packed.bytes.buffer, packed.bytes.byteOffset, packed.bytes.byteLength).toString('utf8', start, packed.ends[i]!);
+  return asBuffer(packed.bytes).toString('utf8', start, packed.ends[i]!);
+}
+
+/** The bytes as a Buffer over the same memory (no copy; the same object when already one). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -145,6 +150,8 @@ export class SentBlockBuilder {
  */
 export class OutgoingBlock {
   private readonly bytes: Buffer;
+  private readonly messageIds: PackedStrings;
+  private readonly distinctIds: PackedStrings;
   private readonly aliases: Map<number, string>;
   private readonly warningsOf: Map<number, readonly string[]>;
   /** Records not yet taken into a request body. */
@@ -155,7 +162,10 @@ export class OutgoingBlock {
     private readonly sent: SentBlock,
     private readonly reuse?: (bytes: Uint8Array) => void,
   ) {
-    this.bytes = Buffer.from(sent.bytes.buffer, sent.bytes.byteOffset, sent.bytes.byteLength);
+    this.bytes = asBuffer(sent.bytes);
+    // Wrapped once here, not on every read.
+    this.messageIds = { bytes: asBuffer(sent.messageIds.bytes), ends: sent.messageIds.ends };
+    this.distinctIds = { bytes: asBuffer(sent.distinctIds.bytes), ends: sent.distinctIds.ends };
     this.aliases = new Map(sent.aliases);
     this.warningsOf = new Map(sent.warnings);
     this.unreleased = sent.ends.length;
@@ -175,7 +185,7 @@ export class OutgoingBlock {
   }
 
   ref(i: number): LineRef {
-    return { file: this.file, line: this.sent.lines[i]!, messageId: packedString(this.sent.messageIds, i) };
+    return { file: this.file, line: this.sent.lines[i]!, messageId: packedString(this.messageIds, i) };
   }
 
   /** The line's text when it was kept (--rejects), else ''. */
@@ -206,7 +216,7 @@ export class OutgoingBlock {
   }
 
   distinctId(record: number): string | null {
-    return packedString(this.sent.distinctIds, record);
+    return packedString(this.distinctIds, record);
   }
 
   /** For a `$create_alias` record: the new id it links. */

@@ -82,7 +82,9 @@ describe('AliasGate', () => {
   it('§6.1 records about an alias new id wait for its acknowledgement plus the alias delay; other ids pass', async () => {
     const clock = fakeClock();
     const gate = new AliasGate(1_000, clock);
+    expect(gate.holdsAny()).toBe(false);
     gate.expect('user-new-1');
+    expect(gate.holdsAny()).toBe(true);
     const released: string[] = [];
     expect(gate.isHeld('user-new-1')).toBe(true);
     expect(gate.isHeld('user-other-2')).toBe(false);
@@ -95,6 +97,7 @@ describe('AliasGate', () => {
     await clock.advance(1);
     expect(released).toEqual(['other', 'aliased']);
     expect(gate.isHeld('user-new-1')).toBe(false);
+    expect(gate.holdsAny()).toBe(false);
   });
 
   it('§6.1 an id aliased twice is held until both aliases are acknowledged', async () => {
