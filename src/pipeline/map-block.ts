@@ -1,4 +1,4 @@
-import { mayBeAlias } from './alias-pass.js';
+import { aliasCandidates } from './alias-pass.js';
 import type { MappedBlock, MapperSetup, Selection } from './block-mapper.js';
 import { DryRunOutput } from './dry-run-format.js';
 import { processLine, type SettledLine } from './process-line.js';
@@ -19,7 +19,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
   splitBlock(
     block,
     (input) => {
-      if (selection === 'aliases' && (input.kind === 'bad' || !mayBeAlias(input.text))) return;
+      if (selection === 'aliases' && input.kind === 'bad') return;
       const line = processLine(input, setup.mapping, setup.filter);
       if (selection === 'aliases' && line.type !== 'alias') return;
       if (line.kind === 'settled') {
@@ -31,6 +31,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
       }
     },
     (line) => blanks.push(line),
+    selection === 'aliases' ? linesHolding(aliasCandidates(block.bytes)) : undefined,
   );
   if (output !== null) {
     const written = output.take();
@@ -38,4 +39,13 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
   }
   const packed = sent!.take();
   return { lines, blanks, written: null, sent: packed.sent, transfer: packed.transfer };
+}
+
+/** For lines asked in ascending order: whether the line's byte range holds one of the offsets. */
+function linesHolding(offsets: readonly number[]): (from: number, to: number) => boolean {
+  let next = 0;
+  return (from, to) => {
+    while (next < offsets.length && offsets[next]! < from) next += 1;
+    return next < offsets.length && offsets[next]! < to;
+  };
 }

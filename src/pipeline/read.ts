@@ -265,7 +265,13 @@ class BlockCutter {
  * Split a block into its lines: BOM (line 1), CRLF, blank lines (reported, not emitted), invalid
  * UTF-8 (a bad line), and the lines to skip. Runs wherever the block is mapped.
  */
-export function splitBlock(block: Block, onLine: (line: InputLine) => void, onBlank: (line: number) => void): void {
+export function splitBlock(
+  block: Block,
+  onLine: (line: InputLine) => void,
+  onBlank: (line: number) => void,
+  /** Which non-blank lines to decode, by their byte range in the block (default: all). */
+  wanted?: (from: number, to: number) => boolean,
+): void {
   const { bytes, file, skip } = block;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let skipAt = 0;
@@ -285,6 +291,7 @@ export function splitBlock(block: Block, onLine: (line: InputLine) => void, onBl
       onBlank(line);
       continue;
     }
+    if (wanted !== undefined && !wanted(from, to)) continue;
     const bytesOfLine = buffer.subarray(from, to);
     const text = bytesOfLine.toString('utf8');
     if (!isUtf8(bytesOfLine)) onLine({ kind: 'bad', file, line, reason: 'line is not valid UTF-8', text });
