@@ -261,6 +261,9 @@ class BlockCutter {
   }
 }
 
+/** U+FFFD, what invalid UTF-8 decodes to. */
+const REPLACEMENT = '\uFFFD';
+
 /**
  * Split a block into its lines: BOM (line 1), CRLF, blank lines (reported, not emitted), invalid
  * UTF-8 (a bad line), and the lines to skip. Runs wherever the block is mapped.
@@ -292,9 +295,10 @@ export function splitBlock(
       continue;
     }
     if (wanted !== undefined && !wanted(from, to)) continue;
-    const bytesOfLine = buffer.subarray(from, to);
-    const text = bytesOfLine.toString('utf8');
-    if (!isUtf8(bytesOfLine)) onLine({ kind: 'bad', file, line, reason: 'line is not valid UTF-8', text });
+    const text = buffer.toString('utf8', from, to);
+    // Invalid UTF-8 decodes to U+FFFD, so only a line showing one needs the exact check (a
+    // one-byte string cannot hold it: the usual line costs no scan and no view of its bytes).
+    if (text.includes(REPLACEMENT) && !isUtf8(buffer.subarray(from, to))) onLine({ kind: 'bad', file, line, reason: 'line is not valid UTF-8', text });
     else onLine({ kind: 'line', file, line, text });
   }
 }

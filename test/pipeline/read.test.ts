@@ -152,6 +152,14 @@ describe('§2 readLines: one file, edge cases', () => {
       gzip: false,
     },
     {
+      name: '§2 a U+FFFD written as valid UTF-8 is a good line; an encoded surrogate (ED A0 80) is not',
+      file: 'replacement.ndjson',
+      content: Buffer.concat([utf8('{"r":"kept \uFFFD here"}\n{"r":"'), Buffer.from([0xed, 0xa0, 0x80]), utf8('"}\n{"r":"last"}\n')]),
+      expected: [ok(1, '{"r":"kept \uFFFD here"}'), bad(2, 'line is not valid UTF-8'), ok(3, '{"r":"last"}')],
+      lines: 3,
+      gzip: false,
+    },
+    {
       name: '§2 multi-byte UTF-8 characters are decoded intact',
       file: 'unicode.ndjson',
       content: utf8('{"name":"Zoë 東京 🚀"}\n'),
