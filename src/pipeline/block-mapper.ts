@@ -46,10 +46,12 @@ const WORKER_FILE = fileURLToPath(new URL('./map-worker.js', import.meta.url));
 
 /**
  * A worker's young generation (V8 grows it up to 48 MB by default). Measured on a 200k-message
- * dry run, 2 workers: RSS 211–217 MB by default, 160–172 MB at 12 MB, within the run-to-run
- * noise of this machine on time (6.1–7.2 s against 6.2–7.3 s).
+ * dry run, 2 workers: RSS 211–217 MB by default, 157–163 MB at 12 MB, 176–180 MB at 18 MB. 18 MB
+ * was faster than 12 MB in 5 of 7 interleaved pairs (41.1 s against 42.5 s in all), and on the
+ * 200k import by 40.8 s against 42.4 s over 4 pairs, for 20–35 MB more RSS there; 24 and 36 MB
+ * were no faster than 18 MB.
  */
-const WORKER_YOUNG_GENERATION_MB = 12;
+const WORKER_YOUNG_GENERATION_MB = 18;
 
 /**
  * `threads` workers split, parse and map while the main thread reads and sends; 0 maps inline.
