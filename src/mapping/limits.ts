@@ -4,8 +4,12 @@ import { MAX_NESTING_DEPTH, MAX_PROPERTIES, MAX_RECORD_BYTES } from '../mixpanel
 
 /** Why Mixpanel would refuse this event's properties, or null when they are within its limits. */
 export function checkEventProperties(properties: JsonObject, json: string): string | null {
-  const count = Object.keys(properties).length;
-  if (count >= MAX_PROPERTIES) return `event has ${count} properties: Mixpanel accepts fewer than ${MAX_PROPERTIES}`;
+  // A property takes at least 5 characters of JSON (`"":0,`), so n properties at least 5n + 1:
+  // a shorter record cannot reach the limit, and the (dictionary-mode) keys need not be listed.
+  if (json.length >= 5 * MAX_PROPERTIES + 1) {
+    const count = Object.keys(properties).length;
+    if (count >= MAX_PROPERTIES) return `event has ${count} properties: Mixpanel accepts fewer than ${MAX_PROPERTIES}`;
+  }
   return checkSize(json) ?? (isFlatEvent(json) ? null : checkShape(properties, 'properties', 0)) ?? checkUtf8(properties, json, 'properties');
 }
 
