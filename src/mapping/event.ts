@@ -102,5 +102,7 @@ function assign(to: JsonObject, from: JsonObject, except?: ReadonlySet<string>):
 }
 
 function reservedNameWarnings(properties: JsonObject): string[] {
-  return RESERVED_NAMES.filter((name) => name in properties).map((name) => `reserved property name "${name}"`);
+  const warnings: string[] = [];
+  for (const name of RESERVED_NAMES) if (name in properties) warnings.push(`reserved property name "${name}"`);
+  return warnings;
 }

@@ -15,6 +15,10 @@ const SPECIAL_TRAITS: ReadonlyMap<string, string> = new Map([
   ['avatar', '$avatar'],
 ]);
 
+/** The renamed special traits, in the order they are written around `$created` and `$name`. */
+const SPECIAL_BEFORE_NAME = [['email', '$email'], ['firstname', '$first_name'], ['lastname', '$last_name']] as const;
+const SPECIAL_AFTER_NAME = [['username', '$username'], ['phone', '$phone'], ['avatar', '$avatar']] as const;
+
 /** Keep the traits whose normalised key is in `allowed` (plus the special traits when asked). */
 export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, withSpecial: boolean): JsonObject {
   const out: JsonObject = {};
@@ -40,7 +44,7 @@ export function renameSpecialTraits(traits: JsonObject): JsonObject {
   }
   const created = presentOr(special.get('createdat'), special.get('created'));
   if (created !== undefined) out.$created = formatCreated(created);
-  for (const [segment, mixpanel] of [['email', '$email'], ['firstname', '$first_name'], ['lastname', '$last_name']] as const) {
+  for (const [segment, mixpanel] of SPECIAL_BEFORE_NAME) {
     const value = special.get(segment);
     if (value !== undefined && value !== null) out[mixpanel] = value;
   }
@@ -48,7 +52,7 @@ export function renameSpecialTraits(traits: JsonObject): JsonObject {
   const last = special.get('lastname');
   const name = presentOr(special.get('name'), typeof first === 'string' && typeof last === 'string' ? `${first} ${last}` : undefined);
   if (name !== undefined) out.$name = name;
-  for (const [segment, mixpanel] of [['username', '$username'], ['phone', '$phone'], ['avatar', '$avatar']] as const) {
+  for (const [segment, mixpanel] of SPECIAL_AFTER_NAME) {
     const value = special.get(segment);
     if (value !== undefined && value !== null) out[mixpanel] = value;
   }
