@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { SegmentType } from '../segment/types.js';
+import { asBuffer } from './as-buffer.js';
 
 /** The end of the key `"type"`: searching from its rare `y` is ~4 times faster than from `"`. */
 const TYPE_KEY_END = Buffer.from('ype"');
@@ -14,7 +15,7 @@ const QUOTE = 0x22;
  * (native substring search), so the other lines are never decoded.
  */
 export function aliasCandidates(bytes: Uint8Array): number[] {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buffer = asBuffer(bytes);
   const found: number[] = [];
   for (let at = buffer.indexOf(TYPE_KEY_END, 2); at !== -1; at = buffer.indexOf(TYPE_KEY_END, at + TYPE_KEY_END.length)) {
     if (buffer[at - 2] === QUOTE && buffer[at - 1] === 0x74 /* t */ && isAliasValue(buffer, at + TYPE_KEY_END.length)) found.push(at - 2);

@@ -155,9 +155,9 @@ export function createDeliverySink(
           return;
         case 'partial': {
           const failed = new Map(outcome.failed.map((f) => [f.index, f.message]));
-          // An index outside the batch (a malformed reply) rejects nothing.
+          // Only the batch's own indexes count: one outside it (a malformed reply) rejects nothing.
           let rejected = 0;
-          for (const index of failed.keys()) if (Number.isInteger(index) && index >= 0 && index < size) rejected += 1;
+          for (let k = 0; k < size; k += 1) if (failed.has(k)) rejected += 1;
           pace.recordAccepted(size - rejected);
           accounting.delivered(endpoint, size - rejected);
           accounting.recordRejected(endpoint, rejected);

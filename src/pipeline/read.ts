@@ -2,6 +2,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { asBuffer } from './as-buffer.js';
 
 /** Lines longer than this are rejected (and skipped without being held in memory). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -276,7 +277,7 @@ export function splitBlock(
   wanted?: (from: number, to: number) => boolean,
 ): void {
   const { bytes, file, skip } = block;
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buffer = asBuffer(bytes);
   let skipAt = 0;
   let line = block.firstLine - 1;
   for (let start = 0; start < buffer.length; ) {

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { ENDPOINTS, type Endpoint, type RoutedRecord } from '../mixpanel/types.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
+import { asBuffer } from './as-buffer.js';
 import type { LineRef } from './outcomes.js';
 import type { ProcessedLine } from './process-line.js';
 import { Utf8Buffer } from './utf8-buffer.js';
@@ -43,11 +44,6 @@ export function packedString(packed: PackedStrings, i: number): string | null {
   if (packed.ends[i]! < 0) return null;
   const start = i === 0 ? 0 : endOf(packed, i - 1);
   return asBuffer(packed.bytes).toString('utf8', start, packed.ends[i]!);
-}
-
-/** The bytes as a Buffer over the same memory (no copy; the same object when already one). */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**

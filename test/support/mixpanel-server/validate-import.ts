@@ -59,17 +59,20 @@ function insertIdProblem(insertId: unknown): string | undefined {
   return undefined;
 }
 
+/** `properties.<key>` is invalid: Mixpanel's field and message for it. */
+function propertyProblem(key: string, problem: string): Problem {
+  const field = `properties.${key}`;
+  return [field, `${field} is invalid: ${problem}`];
+}
+
 function propertiesProblem(props: Record<string, unknown>, ctx: ImportCheckContext, size: SizeBound): Problem | undefined {
   let count = 0;
   for (const key in props) {
     count++;
     size.bytes += stringBound(key) + 2;
-    if (isBadString(key, ctx.bodyHadBadBytes)) {
-      const field = `properties.${key}`;
-      return [field, `${field} is invalid: string should be valid utf8`];
-    }
+    if (isBadString(key, ctx.bodyHadBadBytes)) return propertyProblem(key, 'string should be valid utf8');
     const problem = valueProblem(props[key], ctx.bodyHadBadBytes, 0, size);
-    if (problem !== undefined) return [`properties.${key}`, `properties.${key} is invalid: ${problem}`];
+    if (problem !== undefined) return propertyProblem(key, problem);
   }
   if (count >= MAX_ENTRIES) return ['properties', `'properties' is invalid: must have fewer than ${MAX_ENTRIES} properties`];
   return undefined;
