@@ -68,15 +68,21 @@ export const ADAPTIVE = {
   /** … but never below this share of the best window of the run: 429s that are not about the
    *  rate (a proxy's, a flaky load balancer's) must not spiral the pace down to nothing. */
   floorOfPeak: 0.5,
-  /** Without 429s the pace grows by this share per second. */
+  /** Without 429s the pace grows by this share per second … */
   growthPerSecond: 0.05,
+  /** … up to this share of what was accepted over the window before the last 429 (the limit
+   *  Mixpanel showed), for `probeAfterMs` after that 429; then it grows past it again, in case
+   *  the limit rose. Fewer 429s: each one costs its batch a backoff of seconds (SPEC §6). */
+  ceilingShare: 0.97,
+  probeAfterMs: 10_000,
   minPerSecond: 100,
 } as const;
 
 /**
  * The run's shared pace (SPEC §6: "a 429 slows the whole run"): unlimited (or `--rate`) until
  * Mixpanel answers 429, then a ceiling just under the throughput it was accepting, growing again
- * while no 429 comes (multiplicative decrease, steady increase). `--rate` stays a hard cap.
+ * while no 429 comes (multiplicative decrease, steady increase) to just under the limit it showed,
+ * and past it only after a while without 429s. `--rate` stays a hard cap.
  */
 export class AdaptivePace {
   private bucket: RateLimiter | null;
@@ -85,6 +91,8 @@ export class AdaptivePace {
   private peakPerSecond = 0;
   private lastDecrease = -Infinity;
   private lastGrowth = 0;
+  /** Where growth stops until `probeAfterMs` after the last 429 (records per second). */
+  private ceiling = Infinity;
 
   constructor(
     private readonly cap: number | null,
@@ -113,7 +121,8 @@ export class AdaptivePace {
     const seconds = (now - Math.max(this.lastGrowth, this.lastDecrease)) / 1000;
     if (seconds <= 0) return;
     const grown = this.bucket.perSecond * (1 + ADAPTIVE.growthPerSecond * Math.min(seconds, 1));
-    this.bucket.perSecond = this.cap === null ? grown : Math.min(this.cap, grown);
+    const ceiling = now - this.lastDecrease < ADAPTIVE.probeAfterMs ? Math.max(this.ceiling, this.bucket.perSecond) : Infinity;
+    this.bucket.perSecond = Math.min(this.cap ?? Infinity, ceiling, grown);
     this.lastGrowth = now;
   }
 
@@ -127,6 +136,7 @@ export class AdaptivePace {
     if (recent === 0) return;
     this.lastDecrease = now;
     const measured = (recent / ADAPTIVE.windowMs) * 1000;
+    this.ceiling = ADAPTIVE.ceilingShare * measured;
     const lowered = ADAPTIVE.decreaseTo * Math.min(measured, this.bucket?.perSecond ?? measured);
     const next = Math.round(Math.max(ADAPTIVE.minPerSecond, ADAPTIVE.floorOfPeak * this.peakPerSecond, lowered));
     if (this.bucket === null) this.bucket = new RateLimiter(this.cap === null ? next : Math.min(this.cap, next), this.clock);

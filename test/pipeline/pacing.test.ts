@@ -303,6 +303,22 @@ describe('AdaptivePace', () => {
     expect(pace.perSecond).toBe(1_800);
   });
 
+  it('after a 429 the pace grows back to 97 % of what Mixpanel was accepting and stays there for 10 s, then probes past it', async () => {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(null, clock);
+    pace.recordAccepted(20_000);
+    pace.slowDown();
+    // 10,000/s accepted: the pace drops to 8,500 and may grow back to 9,700.
+    expect(pace.perSecond).toBe(8_500);
+    const seen: number[] = [];
+    for (let second = 1; second <= 11; second += 1) {
+      await clock.advance(1_000);
+      pace.recordAccepted(100);
+      seen.push(Math.round(pace.perSecond!));
+    }
+    expect(seen).toEqual([8_925, 9_371, 9_700, 9_700, 9_700, 9_700, 9_700, 9_700, 9_700, 10_185, 10_694]);
+  });
+
   it('429s that are not about the rate do not spiral the pace below half of the best 2-s window', async () => {
     const clock = fakeClock();
     const pace = new AdaptivePace(null, clock);
