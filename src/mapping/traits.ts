@@ -1,23 +1,17 @@
 import { isObject, type Json, type JsonObject } from '../json.js';
 import { normalizeKey } from '../segment/keys.js';
-import { formatProfileDate, isIsoDateTime, parseTime } from '../segment/time.js';
+import { formatProfileDate, isoDateTimeMs, parseTime } from '../segment/time.js';
 
-/** Segment special traits → Mixpanel reserved profile properties (SPEC §4.3). */
-const SPECIAL_TRAITS: ReadonlyMap<string, string> = new Map([
-  ['created', '$created'],
-  ['createdat', '$created'],
-  ['email', '$email'],
-  ['firstname', '$first_name'],
-  ['lastname', '$last_name'],
-  ['name', '$name'],
-  ['username', '$username'],
-  ['phone', '$phone'],
-  ['avatar', '$avatar'],
-]);
+/**
+ * Segment's special traits (SPEC §4.3), by normalised key, with their slots in the list
+ * renameSpecialTraits fills.
+ */
+const SLOT = { created: 0, createdat: 1, email: 2, firstname: 3, lastname: 4, name: 5, username: 6, phone: 7, avatar: 8 } as const;
+const SPECIAL_TRAITS: ReadonlyMap<string, number> = new Map(Object.entries(SLOT));
 
-/** The renamed special traits, in the order they are written around `$created` and `$name`. */
-const SPECIAL_BEFORE_NAME = [['email', '$email'], ['firstname', '$first_name'], ['lastname', '$last_name']] as const;
-const SPECIAL_AFTER_NAME = [['username', '$username'], ['phone', '$phone'], ['avatar', '$avatar']] as const;
+/** The special traits renamed to Mixpanel's reserved properties, in the order they are written around `$created` and `$name`. */
+const SPECIAL_BEFORE_NAME = [[SLOT.email, '$email'], [SLOT.firstname, '$first_name'], [SLOT.lastname, '$last_name']] as const;
+const SPECIAL_AFTER_NAME = [[SLOT.username, '$username'], [SLOT.phone, '$phone'], [SLOT.avatar, '$avatar']] as const;
 
 /** Keep the traits whose normalised key is in `allowed` (plus the special traits when asked). */
 export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, withSpecial: boolean): JsonObject {
@@ -36,24 +30,26 @@ export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, wit
  */
 export function renameSpecialTraits(traits: JsonObject): JsonObject {
   const out: JsonObject = {};
-  const special = new Map<string, Json>();
-  for (const [key, value] of Object.entries(traits)) {
-    const normalized = normalizeKey(key);
-    if (!SPECIAL_TRAITS.has(normalized)) out[key] = value;
-    else if (!special.has(normalized)) special.set(normalized, value);
+  // Each special trait's first value (undefined: not sent), by slot; allocated at the first one.
+  let special: Array<Json | undefined> | null = null;
+  for (const key of Object.keys(traits)) {
+    const slot = SPECIAL_TRAITS.get(normalizeKey(key));
+    if (slot === undefined) out[key] = traits[key]!;
+    else if ((special ??= new Array<Json | undefined>(SPECIAL_TRAITS.size))[slot] === undefined) special[slot] = traits[key]!;
   }
-  const created = presentOr(special.get('createdat'), special.get('created'));
+  if (special === null) return out;
+  const created = presentOr(special[SLOT.createdat], special[SLOT.created]);
   if (created !== undefined) out.$created = formatCreated(created);
-  for (const [segment, mixpanel] of SPECIAL_BEFORE_NAME) {
-    const value = special.get(segment);
+  for (const [slot, mixpanel] of SPECIAL_BEFORE_NAME) {
+    const value = special[slot];
     if (value !== undefined && value !== null) out[mixpanel] = value;
   }
-  const first = special.get('firstname');
-  const last = special.get('lastname');
-  const name = presentOr(special.get('name'), typeof first === 'string' && typeof last === 'string' ? `${first} ${last}` : undefined);
+  const first = special[SLOT.firstname];
+  const last = special[SLOT.lastname];
+  const name = presentOr(special[SLOT.name], typeof first === 'string' && typeof last === 'string' ? `${first} ${last}` : undefined);
   if (name !== undefined) out.$name = name;
-  for (const [segment, mixpanel] of SPECIAL_AFTER_NAME) {
-    const value = special.get(segment);
+  for (const [slot, mixpanel] of SPECIAL_AFTER_NAME) {
+    const value = special[slot];
     if (value !== undefined && value !== null) out[mixpanel] = value;
   }
   return out;
@@ -61,11 +57,14 @@ export function renameSpecialTraits(traits: JsonObject): JsonObject {
 
 /** Every ISO-8601 date-time string (at any depth) as `YYYY-MM-DDTHH:MM:SS` UTC, for profile and group updates. */
 export function normalizeProfileDates(value: Json): Json {
-  if (typeof value === 'string') return isIsoDateTime(value) ? formatProfileDate(parseTime(value) as number) : value;
+  if (typeof value === 'string') {
+    const ms = isoDateTimeMs(value);
+    return ms === null ? value : formatProfileDate(ms);
+  }
   if (Array.isArray(value)) return value.map(normalizeProfileDates);
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = normalizeProfileDates(inner);
+    for (const key of Object.keys(value)) out[key] = normalizeProfileDates(value[key]!);
     return out;
   }
   return value;

@@ -87,9 +87,9 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** True for strings that are an ISO-8601 date-time (a date with a time part). */
-export function isIsoDateTime(text: string): boolean {
-  return text.length >= 16 && text.length <= 40 && /^\d{4}-\d{2}-\d{2}[T ]\d/.test(text) && parseIso(text) !== null;
+/** The epoch ms of a string that is an ISO-8601 date-time (a date with a time part), else null. */
+export function isoDateTimeMs(text: string): number | null {
+  return text.length >= 16 && text.length <= 40 && /^\d{4}-\d{2}-\d{2}[T ]\d/.test(text) ? parseIso(text) : null;
 }
 
 /** Mixpanel's profile date format: `YYYY-MM-DDTHH:MM:SS` in UTC. */
