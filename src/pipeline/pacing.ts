@@ -56,6 +56,12 @@ export class RateLimiter {
       await this.clock.sleep(Math.max(1, Math.ceil(((needed - this.tokens) / this.perSecond) * 1000)));
     }
   }
+
+  /** Give up the allowance held, so what follows goes out at the pace from now on. */
+  empty(): void {
+    this.tokens = Math.min(this.tokens, 0);
+    this.last = this.clock.now();
+  }
 }
 
 /** How the run adapts its pace to Mixpanel's rate limit. */
@@ -141,5 +147,8 @@ export class AdaptivePace {
     const next = Math.round(Math.max(ADAPTIVE.minPerSecond, ADAPTIVE.floorOfPeak * this.peakPerSecond, lowered));
     if (this.bucket === null) this.bucket = new RateLimiter(this.cap === null ? next : Math.min(this.cap, next), this.clock);
     else this.bucket.perSecond = this.cap === null ? next : Math.min(this.cap, next);
+    // The 429 says Mixpanel's allowance is used up now: a second of credit on this side would only
+    // send a burst into the same limit.
+    this.bucket.empty();
   }
 }

@@ -277,6 +277,21 @@ describe('AdaptivePace', () => {
     expect(pace.perSecond).toBe(8_500);
   });
 
+  it('§6 after a 429 nothing goes out in a burst: the pace starts with no allowance in hand', async () => {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(null, clock);
+    pace.recordAccepted(20_000);
+    pace.slowDown();
+    expect(pace.perSecond).toBe(8_500);
+    let sent = false;
+    void Promise.resolve(pace.take(2_000)).then(() => (sent = true));
+    // 2,000 records at 8,500/s: 236 ms.
+    await clock.advance(235);
+    expect(sent).toBe(false);
+    await clock.advance(1);
+    expect(sent).toBe(true);
+  });
+
   it('a burst of 429s from requests already in flight lowers the pace once', async () => {
     const clock = fakeClock();
     const pace = new AdaptivePace(null, clock);
