@@ -34,8 +34,12 @@ export function renameSpecialTraits(traits: JsonObject): JsonObject {
   let special: Array<Json | undefined> | null = null;
   for (const key of Object.keys(traits)) {
     const slot = SPECIAL_TRAITS.get(normalizeKey(key));
-    if (slot === undefined) out[key] = traits[key]!;
-    else if ((special ??= new Array<Json | undefined>(SPECIAL_TRAITS.size))[slot] === undefined) special[slot] = traits[key]!;
+    if (slot === undefined) {
+      out[key] = traits[key]!;
+      continue;
+    }
+    special ??= new Array<Json | undefined>(SPECIAL_TRAITS.size);
+    if (special[slot] === undefined) special[slot] = traits[key]!;
   }
   if (special === null) return out;
   const created = presentOr(special[SLOT.createdat], special[SLOT.created]);
