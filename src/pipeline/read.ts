@@ -50,6 +50,8 @@ export interface ReadOptions {
   readonly onFile?: (summary: FileSummary) => void;
   /** Blank lines are not messages, but a resume journal still needs to know they were passed. */
   readonly onBlank?: (file: string, line: number) => void;
+  /** Aborted on an interrupt: stdin is let go even while it waits for input (a pipe may stay open and idle). */
+  readonly signal?: AbortSignal;
 }
 
 const NEWLINE = 0x0a;
@@ -76,7 +78,7 @@ export async function* readLines(files: readonly string[], options: ReadOptions 
 export async function* readBlocks(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadItem> {
   for (const file of files) {
     const path = file === '-' ? options.stdinPath : file;
-    if (path === undefined) yield* readOne(file, options.stdin ?? process.stdin, false, options);
+    if (path === undefined) yield* readOne(file, chunksUntil(options.stdin ?? process.stdin, options.signal), false, options);
     else yield* readOne(file, fileChunks(path), true, options);
   }
 }
@@ -97,6 +99,22 @@ async function* fileChunks(path: string): AsyncGenerator<Buffer> {
     }
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The stream's chunks until `signal` aborts; then the stream is destroyed, which ends a wait for
+ * input that might never come, and the chunks end there.
+ */
+async function* chunksUntil(stream: Readable, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  const stop = (): void => void stream.destroy();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    if (signal?.aborted !== true) for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    if (signal?.aborted !== true) throw error;
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
 }
 

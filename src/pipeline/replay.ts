@@ -43,6 +43,8 @@ export interface ReplayResult {
 export class Replay {
   readonly accounting = new Accounting();
   private interrupted = false;
+  /** Aborted on an interrupt: reading stdin (or spooling it) stops even while it waits for input. */
+  private readonly stopReading = new AbortController();
   /** The dry-run output failed: reading stops, and the run ends as fatal (not as interrupted). */
   private halted = false;
   private resumed = 0;
@@ -57,6 +59,7 @@ export class Replay {
   /** SIGINT/SIGTERM: stop reading, send nothing new, let in-flight requests finish. */
   interrupt(): void {
     this.interrupted = true;
+    this.stopReading.abort();
     this.sink?.stop();
   }
 
@@ -83,6 +86,7 @@ export class Replay {
         return this.deps.onSettle?.(ref, outcome, text);
       },
       stopped: () => this.interrupted || this.halted,
+      signal: this.stopReading.signal,
     };
     const mapper = createBlockMapper(mapperSetup(base, this.delivery === null), config.threads);
     let result: ReplayResult;
@@ -118,7 +122,12 @@ export class Replay {
       return this.result(inputs, http, writeError, clock.now() - startedAt);
     }
 
-    const spool = this.files.includes('-') && config.identity === 'original' ? await spoolStdin(this.deps.stdin) : null;
+    const spool = this.files.includes('-') && config.identity === 'original' ? await spoolStdin(this.deps.stdin, this.stopReading.signal) : null;
+    // Interrupted while stdin was being spooled: nothing was read and nothing sent.
+    if (this.interrupted) {
+      await spool?.remove();
+      return this.result(inputs, http, null, clock.now() - startedAt);
+    }
     const client = await createMixpanelClient({ origin: delivery.origin, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, dispatcher: this.deps.dispatcher });
     const gate = config.identity === 'original' ? new AliasGate(delivery.aliasDelayMs, clock) : null;
     const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random }, gate);

@@ -51,6 +51,8 @@ export interface PipelineOptions {
   readonly onBlank?: (file: string, line: number) => void;
   /** Checked between blocks: when it returns true, reading stops (SIGINT). */
   readonly stopped?: () => boolean;
+  /** Aborted with `stopped`, so that reading stdin stops even while it waits for input. */
+  readonly signal?: AbortSignal;
   readonly mapper?: BlockMapper;
   /** Keep each line's text until it settles (for --rejects); false lets it go once mapped. */
   readonly keepText?: boolean;
@@ -146,8 +148,9 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile });
+  const reader = readBlocks(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile, signal: options.signal });
   for await (const item of reader) {
+    if (options.stopped?.()) break;
     if (item.kind === 'bad') {
       // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
       if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, sent: null, transfer: [] }) });

@@ -2,12 +2,13 @@
  * Delivery end to end (SPEC §1, §6, §6.1, §7; issue 3): the built CLI in a child process, the
  * Mixpanel-compatible test server, real sockets on 127.0.0.1.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type AcceptedRecord, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
 import { generateMessages } from '../support/synth/index.js';
-import { ensureBuilt, jsonReport, readNdjson, runCli, tempDir, writeLines, type DryRecord, type Report } from './helpers.js';
+import { ensureBuilt, jsonReport, readNdjson, ROOT, runCli, tempDir, writeLines, type DryRecord, type Report } from './helpers.js';
 
 const TOKEN = DEFAULT_PROJECT.token;
 const SERVICE_ACCOUNT = `${DEFAULT_PROJECT.serviceAccount!.user}:${DEFAULT_PROJECT.serviceAccount!.secret}`;
@@ -322,4 +323,69 @@ describe('simplified ID merge (SPEC §5)', () => {
     const sent = mp.requests.filter((r) => r.endpoint === '/import').reduce((sum, r) => sum + r.records, 0);
     expect(sent).toBe(importRecords);
   });
+});
+
+describe('stopping a run fed through a pipe that stays open (SPEC §1: SIGINT/SIGTERM → exit 130)', () => {
+  /**
+   * Start the CLI on stdin, write `lines` without closing the pipe (as under `zcat … | mpx-replay
+   * import -` when the producer stalls), wait until `ready`, send `signal`; kill it after 15 s.
+   */
+  async function stopWhileWaiting(mp: MixpanelTestServer, extra: string[], signal: NodeJS.Signals, ready: () => boolean) {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mpx-replay.js'), 'import', '-', '--settings', settingsFile, '--api-host', mp.url, '--token', TOKEN, '--api-secret', DEFAULT_PROJECT.apiSecret, '--json', ...FAST, ...extra], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stdin.on('error', () => undefined);
+    child.stdin.write(`${[...generateMessages({ count: 10_000, seed: 17 })].join('\n')}\n`);
+    const started = Date.now();
+    while (!ready() && Date.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Let what was written be read, so the reader is left waiting on the pipe.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const signalledAt = Date.now();
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await closed;
+    clearTimeout(timer);
+    child.stdin.destroy();
+    return { code, ms: Date.now() - signalledAt, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+  }
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s while stdin is still being spooled (original mode reads it twice): exit 130 at once, "interrupted", nothing read or sent',
+    async (signal) => {
+      const mp = await server();
+      const result = await stopWhileWaiting(mp, [], signal, () => true);
+
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.ms).toBeLessThan(5_000);
+      const report = jsonReport(result.stdout);
+      expect({ status: report.status, exitCode: report.exitCode, read: report.messages.read }).toEqual({ status: 'interrupted', exitCode: 130, read: 0 });
+      expect(mp.requests.length).toBe(0);
+    },
+    60_000,
+  );
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s while reading stdin directly (simplified mode) waits for input: the requests finish, the counts add up, exit 130',
+    async (signal) => {
+      const mp = await server({ projects: [{ ...DEFAULT_PROJECT, identity: 'simplified' }] });
+      const result = await stopWhileWaiting(mp, ['--identity', 'simplified'], signal, () => mp.accepted.length > 0);
+
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.ms).toBeLessThan(5_000);
+      expect(result.stderr).toContain('stopping: finishing the requests in flight');
+      const report = jsonReport(result.stdout);
+      expect({ status: report.status, exitCode: report.exitCode }).toEqual({ status: 'interrupted', exitCode: 130 });
+      expect(report.messages.read).toBeGreaterThan(0);
+      expectEveryLineCounted(report);
+      const delivered = report.records.delivered;
+      expect((delivered['/import'] ?? 0) + (delivered['/engage'] ?? 0) + (delivered['/groups'] ?? 0)).toBe(mp.accepted.length);
+    },
+    60_000,
+  );
 });
