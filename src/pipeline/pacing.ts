@@ -145,8 +145,9 @@ export class AdaptivePace {
     this.ceiling = ADAPTIVE.ceilingShare * measured;
     const lowered = ADAPTIVE.decreaseTo * Math.min(measured, this.bucket?.perSecond ?? measured);
     const next = Math.round(Math.max(ADAPTIVE.minPerSecond, ADAPTIVE.floorOfPeak * this.peakPerSecond, lowered));
-    if (this.bucket === null) this.bucket = new RateLimiter(this.cap === null ? next : Math.min(this.cap, next), this.clock);
-    else this.bucket.perSecond = this.cap === null ? next : Math.min(this.cap, next);
+    const perSecond = Math.min(this.cap ?? Infinity, next);
+    if (this.bucket === null) this.bucket = new RateLimiter(perSecond, this.clock);
+    else this.bucket.perSecond = perSecond;
     // The 429 says Mixpanel's allowance is used up now: a second of credit on this side would only
     // send a burst into the same limit.
     this.bucket.empty();

@@ -2,13 +2,12 @@
  * Delivery end to end (SPEC §1, §6, §6.1, §7; issue 3): the built CLI in a child process, the
  * Mixpanel-compatible test server, real sockets on 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type AcceptedRecord, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
 import { generateMessages } from '../support/synth/index.js';
-import { ensureBuilt, jsonReport, readNdjson, ROOT, runCli, tempDir, writeLines, type DryRecord, type Report } from './helpers.js';
+import { ensureBuilt, jsonReport, readNdjson, runCli, startCli, tempDir, writeLines, type DryRecord, type Report } from './helpers.js';
 
 const TOKEN = DEFAULT_PROJECT.token;
 const SERVICE_ACCOUNT = `${DEFAULT_PROJECT.serviceAccount!.user}:${DEFAULT_PROJECT.serviceAccount!.secret}`;
@@ -327,19 +326,12 @@ describe('simplified ID merge (SPEC §5)', () => {
 
 describe('stopping a run fed through a pipe that stays open (SPEC §1: SIGINT/SIGTERM → exit 130)', () => {
   /**
-   * Start the CLI on stdin, write `lines` without closing the pipe (as under `zcat … | mpx-replay
-   * import -` when the producer stalls), wait until `ready`, send `signal`; kill it after 15 s.
+   * Start the CLI on stdin, write 10,000 messages without closing the pipe (as under `zcat … |
+   * mpx-replay import -` when the producer stalls), wait until `ready`, send `signal`; kill it
+   * after 15 s.
    */
   async function stopWhileWaiting(mp: MixpanelTestServer, extra: string[], signal: NodeJS.Signals, ready: () => boolean) {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mpx-replay.js'), 'import', '-', '--settings', settingsFile, '--api-host', mp.url, '--token', TOKEN, '--api-secret', DEFAULT_PROJECT.apiSecret, '--json', ...FAST, ...extra], {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const { child, done } = startCli(['import', '-', '--settings', settingsFile, '--api-host', mp.url, '--token', TOKEN, '--api-secret', DEFAULT_PROJECT.apiSecret, '--json', ...FAST, ...extra]);
     child.stdin.on('error', () => undefined);
     child.stdin.write(`${[...generateMessages({ count: 10_000, seed: 17 })].join('\n')}\n`);
     const started = Date.now();
@@ -349,10 +341,10 @@ describe('stopping a run fed through a pipe that stays open (SPEC §1: SIGINT/SI
     const signalledAt = Date.now();
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const code = await closed;
+    const result = await done;
     clearTimeout(timer);
     child.stdin.destroy();
-    return { code, ms: Date.now() - signalledAt, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+    return { ...result, ms: Date.now() - signalledAt };
   }
 
   it.each(['SIGINT', 'SIGTERM'] as const)(

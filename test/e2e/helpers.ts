@@ -2,7 +2,7 @@
  * End-to-end helpers: run the built CLI (`node bin/mpx-replay.js`) as a child process, write
  * temporary inputs, and read what the CLI wrote (dry-run records, --json report, rejects).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,33 +27,40 @@ export function ensureBuilt(): void {
 }
 
 /**
- * Run `node bin/mpx-replay.js <args>` with an environment free of Mixpanel credentials and CI
- * settings; kill it (and resolve with the signal) after `timeoutMs`.
+ * Start `node bin/mpx-replay.js <args>` with an environment free of Mixpanel credentials and CI
+ * settings. Its stdin is left open for the caller; `done` resolves when it has exited.
  */
-export function runCli(args: readonly string[], options: { timeoutMs?: number; stdin?: Buffer } = {}): Promise<CliResult> {
+export function startCli(args: readonly string[]): { child: ChildProcessWithoutNullStreams; done: Promise<CliResult> } {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (key === 'CI' || key.startsWith('MIXPANEL_') || key === 'MPX_SETTINGS') continue;
-      env[key] = value;
-    }
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === 'CI' || key.startsWith('MIXPANEL_') || key === 'MPX_SETTINGS') continue;
+    env[key] = value;
+  }
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started });
     });
-    child.stdin.end(options.stdin ?? Buffer.alloc(0));
   });
+  return { child, done };
+}
+
+/** Run the CLI to the end with `stdin` (default: empty); kill it (and resolve with the signal) after `timeoutMs`. */
+export async function runCli(args: readonly string[], options: { timeoutMs?: number; stdin?: Buffer } = {}): Promise<CliResult> {
+  const { child, done } = startCli(args);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  child.stdin.end(options.stdin ?? Buffer.alloc(0));
+  try {
+    return await done;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A temporary directory, removed by `cleanup()`. */

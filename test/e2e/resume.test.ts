@@ -11,17 +11,16 @@
  * The three 60 000-message scenarios and the dry run they are compared with run at the same
  * time (each against its own server), to keep the file well under a minute.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type AcceptedRecord, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
 import { generateMessages } from '../support/synth/index.js';
-import { ensureBuilt, jsonReport, readNdjson, ROOT, runCli, tempDir, writeLines, type CliResult, type DryRecord, type Report } from './helpers.js';
+import { ensureBuilt, jsonReport, readNdjson, ROOT, runCli, startCli as startCliProcess, tempDir, writeLines, type CliResult, type DryRecord, type Report } from './helpers.js';
 
 const TOKEN = DEFAULT_PROJECT.token;
-const BIN = join(ROOT, 'bin', 'mpx-replay.js');
 const DRY_RUN_TOKEN = '<token>';
 
 /** People on, with event and property increments, so `$add` profile updates exist. */
@@ -66,32 +65,12 @@ async function server(options: ServerOptions = {}): Promise<MixpanelTestServer> 
 }
 
 /** The CLI's environment: no Mixpanel credentials or CI settings from the outside. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key === 'CI' || key.startsWith('MIXPANEL_') || key === 'MPX_SETTINGS') continue;
-    env[key] = value;
-  }
-  return env;
-}
-
-/** Start the CLI and keep the child, so it can be signalled; `done` resolves when it closes. */
-function startCli(args: readonly string[]): { child: ChildProcessWithoutNullStreams; done: Promise<CliResult> } {
-  const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  child.stdin.end();
-  const done = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) =>
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started }),
-    );
-  });
-  return { child, done };
+/** Start the CLI with its stdin closed, killed at the end of the file's tests if still running. */
+function startCli(args: readonly string[]): ReturnType<typeof startCliProcess> {
+  const started = startCliProcess(args);
+  children.push(started.child);
+  started.child.stdin.end();
+  return started;
 }
 
 /** Wait until the server has accepted `count` records or the child has exited (then false). */

@@ -265,6 +265,16 @@ describe('LineTally', () => {
 });
 
 describe('AdaptivePace', () => {
+  /** An unlimited pace that met a 429 after 20,000 records in its 2-s window: 85 % of 10,000/s. */
+  function slowedAt10000PerSecond(): { clock: ReturnType<typeof fakeClock>; pace: AdaptivePace } {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(null, clock);
+    pace.recordAccepted(20_000);
+    pace.slowDown();
+    expect(pace.perSecond).toBe(8_500);
+    return { clock, pace };
+  }
+
   it('§6 unlimited until a 429; then just under what Mixpanel was accepting, for the whole run', async () => {
     const clock = fakeClock();
     const pace = new AdaptivePace(null, clock);
@@ -278,11 +288,7 @@ describe('AdaptivePace', () => {
   });
 
   it('§6 after a 429 nothing goes out in a burst: the pace starts with no allowance in hand', async () => {
-    const clock = fakeClock();
-    const pace = new AdaptivePace(null, clock);
-    pace.recordAccepted(20_000);
-    pace.slowDown();
-    expect(pace.perSecond).toBe(8_500);
+    const { clock, pace } = slowedAt10000PerSecond();
     let sent = false;
     void Promise.resolve(pace.take(2_000)).then(() => (sent = true));
     // 2,000 records at 8,500/s: 236 ms.
@@ -319,12 +325,8 @@ describe('AdaptivePace', () => {
   });
 
   it('after a 429 the pace grows back to 97 % of what Mixpanel was accepting and stays there for 10 s, then probes past it', async () => {
-    const clock = fakeClock();
-    const pace = new AdaptivePace(null, clock);
-    pace.recordAccepted(20_000);
-    pace.slowDown();
-    // 10,000/s accepted: the pace drops to 8,500 and may grow back to 9,700.
-    expect(pace.perSecond).toBe(8_500);
+    // 10,000/s accepted: the pace dropped to 8,500 and may grow back to 9,700.
+    const { clock, pace } = slowedAt10000PerSecond();
     const seen: number[] = [];
     for (let second = 1; second <= 11; second += 1) {
       await clock.advance(1_000);
@@ -335,11 +337,7 @@ describe('AdaptivePace', () => {
   });
 
   it('429s that are not about the rate do not spiral the pace below half of the best 2-s window', async () => {
-    const clock = fakeClock();
-    const pace = new AdaptivePace(null, clock);
-    pace.recordAccepted(20_000);
-    pace.slowDown();
-    expect(pace.perSecond).toBe(8_500);
+    const { clock, pace } = slowedAt10000PerSecond();
     await clock.advance(3_000);
     pace.recordAccepted(1_000);
     pace.slowDown();
