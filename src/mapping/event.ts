@@ -52,7 +52,9 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   const properties: JsonObject = Object.create(null) as JsonObject;
   assign(properties, core);
   assign(properties, superProperties(message.context, options.settings), SET_BY_MIXPANEL);
-  for (const key of Object.keys(message.properties)) {
+  // `for…in` over decoded JSON: every key is the object's own, and V8 reads each value through
+  // the key cache rather than a generic lookup (as in traits.ts and people.ts).
+  for (const key in message.properties) {
     const value = message.properties[key]!;
     // Folding only drops characters: a key shorter than every renamed one needs no lookup.
     const target = key.length < SHORTEST_RENAMED ? undefined : RENAMED_PROPERTIES.get(normalizeKey(key));
@@ -95,7 +97,7 @@ function superProperties(context: JsonObject, settings: Settings): JsonObject {
 
 /** Copy the non-null values of `from` into `to` (later layers win), leaving out the `except` keys. */
 function assign(to: JsonObject, from: JsonObject, except?: ReadonlySet<string>): void {
-  for (const key of Object.keys(from)) {
+  for (const key in from) {
     const value = from[key]!;
     if (value !== null && except?.has(key) !== true) to[key] = value;
   }

@@ -45,16 +45,24 @@ function toNumber(value: Json | undefined): number | null {
 
 /** Event names match `eventIncrements` case-insensitively (whole name; no punctuation folding). */
 function matchesEventName(names: readonly string[], event: string): boolean {
-  const lower = event.toLowerCase();
-  return names.some((name) => name.toLowerCase() === lower);
+  if (names.length === 0) return false;
+  let lowered = loweredNames.get(names);
+  if (lowered === undefined) {
+    lowered = new Set(names.map((name) => name.toLowerCase()));
+    loweredNames.set(names, lowered);
+  }
+  return lowered.has(event.toLowerCase());
 }
+
+/** The lower-cased names of each settings list, computed once per list. */
+const loweredNames = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 function propertyIncrements(properties: JsonObject, wanted: ReadonlySet<string>): JsonObject | null {
   if (wanted.size === 0) return null;
   const out: JsonObject = {};
   let found = false;
-  for (const [key, value] of Object.entries(properties)) {
-    const amount = wanted.has(normalizeKey(key)) ? toNumber(value) : null;
+  for (const key in properties) {
+    const amount = wanted.has(normalizeKey(key)) ? toNumber(properties[key]) : null;
     if (amount !== null) {
       out[key] = amount;
       found = true;

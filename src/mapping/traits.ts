@@ -32,7 +32,7 @@ export function renameSpecialTraits(traits: JsonObject): JsonObject {
   const out: JsonObject = {};
   // Each special trait's first value (undefined: not sent), by slot; allocated at the first one.
   let special: Array<Json | undefined> | null = null;
-  for (const key of Object.keys(traits)) {
+  for (const key in traits) {
     const slot = SPECIAL_TRAITS.get(normalizeKey(key));
     if (slot === undefined) {
       out[key] = traits[key]!;
@@ -68,7 +68,7 @@ export function normalizeProfileDates(value: Json): Json {
   if (Array.isArray(value)) return value.map(normalizeProfileDates);
   if (isObject(value)) {
     const out: JsonObject = {};
-    for (const key of Object.keys(value)) out[key] = normalizeProfileDates(value[key]!);
+    for (const key in value) out[key] = normalizeProfileDates(value[key]!);
     return out;
   }
   return value;

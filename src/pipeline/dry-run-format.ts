@@ -41,9 +41,8 @@ export class DryRunOutput {
     for (const warning of warnings) this.warnings.set(warning, (this.warnings.get(warning) ?? 0) + 1);
     const place = `,"file":${JSON.stringify(ref.file)},"line":${ref.line},"messageId":${JSON.stringify(ref.messageId)},"record":`;
     for (const record of records) {
-      this.output.write(`{"endpoint":"${record.endpoint}"${place}`);
-      this.output.write(record.json);
-      this.output.write('}\n');
+      // One write per record: each write is a call into the encoder.
+      this.output.write(`{"endpoint":"${record.endpoint}"${place}${record.json}}\n`);
       this.records.set(record.endpoint, (this.records.get(record.endpoint) ?? 0) + 1);
     }
   }
