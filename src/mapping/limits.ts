@@ -64,7 +64,8 @@ function checkShape(value: Json[] | JsonObject, path: string, depth: number): st
  * the serialised record tells cheaply whether the full search is needed.
  */
 function checkUtf8(value: Json, json: string, path: string): string | null {
-  if (!json.includes('\\ud') && !json.includes('\\uD')) return null;
+  // One scan for the usual record, which holds no `\u` escape at all.
+  if (!json.includes('\\u') || (!json.includes('\\ud') && !json.includes('\\uD'))) return null;
   return findLoneSurrogate(value, path);
 }
 

@@ -28,6 +28,9 @@ export class DryRunOutput {
   private readonly types: number[] = [];
   private readonly records = new Map<Endpoint, number>();
   private readonly warnings = new Map<string, number>();
+  /** The file of the lines added last, and its JSON (a block's lines share one file). */
+  private file: string | null = null;
+  private fileJson = '';
 
   /** `spare`: the memory of an earlier block's output, handed back once written (used when big enough). */
   constructor(expectedBytes: number, spare?: Uint8Array) {
@@ -39,7 +42,11 @@ export class DryRunOutput {
     this.lines.push(ref.line);
     this.types.push(SEGMENT_TYPES.indexOf(type));
     for (const warning of warnings) this.warnings.set(warning, (this.warnings.get(warning) ?? 0) + 1);
-    const place = `,"file":${JSON.stringify(ref.file)},"line":${ref.line},"messageId":${JSON.stringify(ref.messageId)},"record":`;
+    if (ref.file !== this.file) {
+      this.file = ref.file;
+      this.fileJson = JSON.stringify(ref.file);
+    }
+    const place = `,"file":${this.fileJson},"line":${ref.line},"messageId":${JSON.stringify(ref.messageId)},"record":`;
     for (const record of records) {
       // One write per record: each write is a call into the encoder.
       this.output.write(`{"endpoint":"${record.endpoint}"${place}${record.json}}\n`);

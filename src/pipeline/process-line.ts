@@ -36,8 +36,7 @@ export function processLine(input: InputLine, mapping: MappingOptions, filter: M
   }
   if (!isObject(value)) return rejectedInput(baseRef, `not a JSON object: found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, input.text);
 
-  const messageId = readMessageId(value);
-  const ref: LineRef = { ...baseRef, messageId };
+  const ref: LineRef = { file: input.file, line: input.line, messageId: readMessageId(value) };
   const type = readType(value);
   const filtered = type === null ? null : filterReason(value, type, filter);
   if (filtered !== null) return { kind: 'settled', ref, type, outcome: { kind: 'skipped', type, reason: filtered }, text: input.text };
