@@ -22,8 +22,8 @@ export function mapGroup(message: GroupMessage, options: MappingOptions): MapRes
   // The same traits go to every group key of the call.
   const $set: JsonObject = {};
   const $set_once: JsonObject = {};
-  for (const [trait, value] of Object.entries(message.traits)) {
-    (setOnce.has(normalizeKey(trait)) ? $set_once : $set)[trait] = normalizeProfileDates(value);
+  for (const trait in message.traits) {
+    (setOnce.has(normalizeKey(trait)) ? $set_once : $set)[trait] = normalizeProfileDates(message.traits[trait]!);
   }
   for (const [groupKey, groupId] of groupKeys(message, settings.groupIdentifierTraits)) {
     const base = { $token: options.token, $group_key: groupKey, $group_id: groupId };

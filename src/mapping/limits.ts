@@ -25,7 +25,7 @@ function isFlatEvent(json: string): boolean {
 export function checkUpdate(update: JsonObject, json: string): string | null {
   const tooBig = checkSize(json);
   if (tooBig !== null) return tooBig;
-  for (const operation of Object.keys(update)) {
+  for (const operation in update) {
     const value = update[operation]!;
     const reason = value !== null && typeof value === 'object' ? checkShape(value, operation, 0) : null;
     if (reason !== null) return reason;

@@ -16,9 +16,9 @@ const SPECIAL_AFTER_NAME = [[SLOT.username, '$username'], [SLOT.phone, '$phone']
 /** Keep the traits whose normalised key is in `allowed` (plus the special traits when asked). */
 export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, withSpecial: boolean): JsonObject {
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(traits)) {
+  for (const key in traits) {
     const normalized = normalizeKey(key);
-    if (allowed.has(normalized) || (withSpecial && SPECIAL_TRAITS.has(normalized))) out[key] = value;
+    if (allowed.has(normalized) || (withSpecial && SPECIAL_TRAITS.has(normalized))) out[key] = traits[key]!;
   }
   return out;
 }
