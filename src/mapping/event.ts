@@ -52,8 +52,8 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   const properties: JsonObject = Object.create(null) as JsonObject;
   assign(properties, core);
   assign(properties, superProperties(message.context, options.settings), SET_BY_MIXPANEL);
-  // `for…in` over decoded JSON: every key is the object's own, and V8 reads each value through
-  // the key cache rather than a generic lookup (as in traits.ts and people.ts).
+  // `for…in` over decoded JSON (here and in the mapping's other key loops): every key is the
+  // object's own, and V8 reads each value through the key cache rather than a generic lookup.
   for (const key in message.properties) {
     const value = message.properties[key]!;
     // Folding only drops characters: a key shorter than every renamed one needs no lookup.
