@@ -35,8 +35,8 @@ function instructions(messages, passes, file) {
 
 /** The child: cut the first `messages` lines into blocks as the reader does, map them `passes` times. */
 async function mapPasses(messages, passes, file) {
-  const { mapBlock } = await import(`${ROOT}dist/src/pipeline/map-block.js`);
-  const { NO_FILTER } = await import(`${ROOT}dist/src/pipeline/process-line.js`);
+  const { mapBlock } = await import(`${ROOT}dist/src/mapper/map-block.js`);
+  const { NO_FILTER } = await import(`${ROOT}dist/src/config/filter.js`);
   const { parseSettings } = await import(`${ROOT}dist/src/config/settings.js`);
   const parsed = parseSettings(JSON.parse(readFileSync(`${ROOT}fixtures/settings.json`, 'utf8')));
   const setup = {

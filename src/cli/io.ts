@@ -11,5 +11,3 @@ export interface CliIo {
   readonly signals?: EventEmitter;
   readonly now?: () => number;
 }
-
-export class UsageError extends Error {}

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
-import { EXIT } from '../pipeline/report.js';
-import { UsageError, type CliIo } from './io.js';
+import { type CliIo } from './io.js';
 import { buildProgram } from './program.js';
+import { EXIT, UsageError } from '../errors.js';
 
 /** Run the CLI and return the exit code. The only place errors become exit codes. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

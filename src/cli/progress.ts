@@ -1,4 +1,4 @@
-import type { Accounting } from '../pipeline/account.js';
+import type { Accounting } from '../run/accounting.js';
 import type { CliIo } from './io.js';
 
 const PLAIN_EVERY_MS = 5_000;

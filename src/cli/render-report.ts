@@ -1,4 +1,4 @@
-import type { Report } from '../pipeline/report.js';
+import type { Report } from '../run/report.js';
 
 /** The human report for stderr: short, aligned, counts first, then reasons with example lines. */
 export function renderReport(report: Report): string {

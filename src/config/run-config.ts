@@ -4,8 +4,8 @@ import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.j
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
 import { parseIso } from '../segment/time.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
-import type { MessageFilter } from '../pipeline/process-line.js';
 import type { IdentityMode, Settings } from './settings-types.js';
+import type { MessageFilter } from './filter.js';
 
 /** Run defaults (SPEC §1): the only place they live. */
 export const RUN_DEFAULTS = {

@@ -1,4 +1,4 @@
-import { isObject } from '../json.js';
+import { isObject } from '../lib/json.js';
 import type { Settings } from './settings-types.js';
 
 /** Defaults for every key (SPEC §3): the only place they live. */

@@ -1,4 +1,4 @@
-import { isObject, type Json, type JsonObject } from '../json.js';
+import { isObject, type Json, type JsonObject } from '../lib/json.js';
 import type { Change, Endpoint } from './types.js';
 
 /** Mixpanel profile operations, in the order a record's name is looked for. */

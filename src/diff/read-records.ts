@@ -1,15 +1,13 @@
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { isObject, type JsonObject } from '../json.js';
-import { readLines } from '../pipeline/read.js';
+import { isObject, type JsonObject } from '../lib/json.js';
+import { readLines } from '../input/read.js';
 import { recordName } from './compare.js';
 import { ENDPOINTS, type Endpoint, type Entry } from './types.js';
+import { DiffInputError } from '../errors.js';
 
 /** What a dry-run line must look like (SPEC §8), quoted in every bad-input message. */
 export const DRY_RUN_SHAPE = '{"endpoint":"/import"|"/engage"|"/groups","file":…,"line":n,"messageId":id-or-null,"record":{…}}';
-
-/** The diff input is unreadable or not a dry-run output: exit 2, the message says where. */
-export class DiffInputError extends Error {}
 
 export interface DryRecord {
   readonly endpoint: Endpoint;

@@ -1,4 +1,4 @@
-import type { Json } from '../json.js';
+import type { Json } from '../lib/json.js';
 import type { ChangedListing, DiffResult, NameCounts, OnlyListing, RecordKey } from './tally.js';
 import { endpointOrder } from './tally.js';
 import type { Change, Counts } from './types.js';

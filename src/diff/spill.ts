@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readLines } from '../pipeline/read.js';
-import { TextWriter } from '../pipeline/text-writer.js';
+import { readLines } from '../input/read.js';
+import { TextWriter } from '../lib/text-writer.js';
 import type { Entry, Side } from './types.js';
 
 /** Hash partitions per side; the final join holds one `before` partition in memory at a time. */

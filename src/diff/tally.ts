@@ -1,4 +1,4 @@
-import type { JsonObject } from '../json.js';
+import type { JsonObject } from '../lib/json.js';
 import { compareRecords } from './compare.js';
 import { parseDryRecord } from './read-records.js';
 import { zeroCounts, type Change, type Counts, type Endpoint, type Entry, type Side } from './types.js';

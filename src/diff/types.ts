@@ -1,4 +1,4 @@
-import type { Json } from '../json.js';
+import type { Json } from '../lib/json.js';
 import type { Endpoint } from '../mixpanel/types.js';
 
 export { ENDPOINTS, type Endpoint } from '../mixpanel/types.js';

@@ -1,12 +1,12 @@
-import type { JsonObject } from '../json.js';
+import type { JsonObject } from '../lib/json.js';
 import { MAX_FUTURE_MS, MIN_EVENT_TIME_MS } from '../mixpanel/limits.js';
 import { parseMessage } from '../segment/parse.js';
 import type { SegmentMessage } from '../segment/types.js';
-import { mapAlias } from './alias.js';
-import { mapGroup } from './group.js';
-import { mapIdentify } from './identify.js';
-import { mapPage } from './page.js';
-import { mapTrack } from './track.js';
+import { mapAlias } from './classic/alias.js';
+import { mapGroup } from './classic/group.js';
+import { mapIdentify } from './classic/identify.js';
+import { mapPage } from './classic/page.js';
+import { mapTrack } from './classic/track.js';
 import type { MapResult, MappingOptions } from './types.js';
 
 export type { MapResult, MappingOptions } from './types.js';

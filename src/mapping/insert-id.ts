@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Json } from '../json.js';
+import type { Json } from '../lib/json.js';
 import { isPlaceholderId } from '../segment/ids.js';
 import type { SegmentMessage } from '../segment/types.js';
 

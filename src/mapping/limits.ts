@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { Json, JsonObject } from '../json.js';
+import type { Json, JsonObject } from '../lib/json.js';
 import { MAX_NESTING_DEPTH, MAX_PROPERTIES, MAX_RECORD_BYTES } from '../mixpanel/limits.js';
 
 /** Why Mixpanel would refuse this event's properties, or null when they are within its limits. */

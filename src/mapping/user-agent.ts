@@ -1,5 +1,5 @@
 import { UAParser } from 'ua-parser-js';
-import { boundedMemo } from '../memo.js';
+import { boundedMemo } from '../lib/memo.js';
 
 export interface Browser {
   readonly $browser?: string;

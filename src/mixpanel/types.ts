@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../json.js';
+import type { Json, JsonObject } from '../lib/json.js';
 
 /** Mixpanel's ingestion endpoints, in the order used wherever they are numbered. */
 export const ENDPOINTS = ['/import', '/engage', '/groups'] as const;

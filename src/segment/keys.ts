@@ -1,5 +1,5 @@
-import type { Json, JsonObject } from '../json.js';
-import { boundedMemo } from '../memo.js';
+import type { Json, JsonObject } from '../lib/json.js';
+import { boundedMemo } from '../lib/memo.js';
 
 /**
  * Segment's key matching (obj-case): case- and punctuation-insensitive, so `firstName`,

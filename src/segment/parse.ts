@@ -1,4 +1,4 @@
-import { isObject, objectOrEmpty, type Json, type JsonObject } from '../json.js';
+import { isObject, objectOrEmpty, type Json, type JsonObject } from '../lib/json.js';
 import { readId } from './ids.js';
 import { parseTime } from './time.js';
 import { SEGMENT_TYPES, type SegmentMessage, type SegmentType } from './types.js';

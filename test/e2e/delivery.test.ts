@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type AcceptedRecord, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
 import { generateMessages } from '../support/synth/index.js';
-import { ensureBuilt, jsonReport, readNdjson, runCli, startCli, tempDir, writeLines, type DryRecord, type Report } from './helpers.js';
+import { ensureBuilt, jsonReport, readNdjson, runCli, startCli, tempDir, writeLines, type DryRecord, type Report } from '../support/cli.js';
 
 const TOKEN = DEFAULT_PROJECT.token;
 const SERVICE_ACCOUNT = `${DEFAULT_PROJECT.serviceAccount!.user}:${DEFAULT_PROJECT.serviceAccount!.secret}`;

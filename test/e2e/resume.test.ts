@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type AcceptedRecord, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
 import { generateMessages } from '../support/synth/index.js';
-import { ensureBuilt, jsonReport, readNdjson, ROOT, runCli, startCli as startCliProcess, tempDir, writeLines, type CliResult, type DryRecord, type Report } from './helpers.js';
+import { ensureBuilt, jsonReport, readNdjson, ROOT, runCli, startCli as startCliProcess, tempDir, writeLines, type CliResult, type DryRecord, type Report } from '../support/cli.js';
 
 const TOKEN = DEFAULT_PROJECT.token;
 const DRY_RUN_TOKEN = '<token>';

@@ -7,7 +7,7 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMain } from '../helpers/run-main.js';
+import { runMain } from '../support/run-main.js';
 
 const RUN_START = Date.UTC(2026, 10, 30, 12);
 

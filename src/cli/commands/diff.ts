@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
-import { checkReadable, DiffInputError } from '../../diff/read-records.js';
+import { checkReadable } from '../../diff/read-records.js';
 import { diffFiles, type DiffOptions } from '../../diff/diff-files.js';
 import { ANSI_COLOUR, NO_COLOUR, renderHuman, renderJson } from '../../diff/render.js';
 import type { CliIo } from '../io.js';
-import { UsageError } from '../io.js';
+import { DiffInputError, UsageError } from '../../errors.js';
 
 export interface DiffFlags {
   readonly json?: boolean;

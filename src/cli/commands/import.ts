@@ -2,17 +2,18 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseSettings } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
-import { expandInputs, InputError } from '../../pipeline/inputs.js';
-import { formatReject, redact } from '../../pipeline/rejects.js';
-import { systemClock } from '../../pipeline/pacing.js';
-import { Checkpoint, CheckpointError, checkpointScope } from '../../pipeline/checkpoint.js';
-import { Replay } from '../../pipeline/replay.js';
-import { buildReport, EXIT, type Report } from '../../pipeline/report.js';
-import { TextWriter } from '../../pipeline/text-writer.js';
+import { expandInputs } from '../../input/expand.js';
+import { formatReject } from '../../run/rejects-file.js';
+import { Checkpoint, checkpointScope } from '../../run/checkpoint.js';
+import { Replay } from '../../run/replay.js';
+import { buildReport, type Report } from '../../run/report.js';
+import { TextWriter } from '../../lib/text-writer.js';
 import type { CliIo } from '../io.js';
-import { UsageError } from '../io.js';
 import { startProgress } from '../progress.js';
 import { renderReport } from '../render-report.js';
+import { CheckpointError, EXIT, InputError, UsageError } from '../../errors.js';
+import { systemClock } from '../../lib/clock.js';
+import { redact } from '../../lib/redact.js';
 
 /** `mpx-replay import <inputs…>`: resolve the configuration, run the replay, report, exit code. */
 export async function runImportCommand(inputs: string[], flags: ImportFlags, io: CliIo): Promise<number> {

@@ -1,0 +1,228 @@
+import { Buffer } from 'node:buffer';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback, constants as zlibConstants } from 'node:zlib';
+import type { LimitFunction } from 'p-limit';
+import type { DeliveryConfig } from '../config/run-config.js';
+import type { Clock } from '../lib/clock.js';
+import { describeAuth } from '../mixpanel/auth.js';
+import { classifyReply, type Classification } from '../mixpanel/classify.js';
+import type { MixpanelClient } from '../mixpanel/client.js';
+import type { Endpoint } from '../mixpanel/types.js';
+import type { AliasGate } from './alias-gate.js';
+import { sliceBatch, type Batch, type BodyPool, type Rejection } from './batcher.js';
+import type { InFlightBlock } from './in-flight-block.js';
+import type { AdaptivePace, SharedBackoff } from './pacing.js';
+import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
+import type { DeliveryState } from './state.js';
+import type { DeliveryStats } from './stats.js';
+
+const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
+
+export type OutgoingBatch = Batch<InFlightBlock>;
+
+/** The record counts the sender keeps (the run's accounting). */
+export interface RecordCounts {
+  delivered(endpoint: Endpoint, count: number): void;
+  recordRejected(endpoint: Endpoint, count: number): void;
+}
+
+/** Everything one batch's send loop works with; shared by all batches of a delivery. */
+export interface SendContext {
+  readonly config: DeliveryConfig & { readonly backoff: BackoffPolicy };
+  readonly counts: RecordCounts;
+  readonly stats: DeliveryStats;
+  readonly client: MixpanelClient;
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** The connections: only the HTTP exchange holds a slot. */
+  readonly limit: LimitFunction;
+  readonly pace: AdaptivePace;
+  readonly backoff: SharedBackoff;
+  readonly bodies: BodyPool;
+  readonly gate: AliasGate | null;
+  readonly state: DeliveryState;
+}
+
+/** What the loop does after an outcome: try the batch again, or it is settled (or left, on a stop). */
+type Next = 'again' | 'done';
+
+/** Encode one batch (gzip for /import) and send it until it is settled. */
+export async function sendBatch(ctx: SendContext, batch: OutgoingBatch): Promise<void> {
+  if (ctx.state.fatal !== null) {
+    ctx.bodies.give(batch.memory);
+    return abandon(ctx, batch, false);
+  }
+  const useGzip = batch.endpoint === '/import';
+  let body: Buffer = batch.json;
+  if (useGzip) {
+    try {
+      body = await gzip(batch.json, { level: zlibConstants.Z_BEST_SPEED });
+    } finally {
+      ctx.bodies.give(batch.memory);
+    }
+  }
+  try {
+    await attempts(ctx, batch, batch.json.length, body, useGzip);
+  } finally {
+    if (!useGzip) ctx.bodies.give(batch.memory);
+  }
+}
+
+/**
+ * The send loop: wait for the shared backoff and the pace, exchange, act on the outcome. After a
+ * stop, a batch goes out once (what is mapped is not left half sent) but is never retried.
+ */
+async function attempts(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean): Promise<void> {
+  const size = batch.records.length;
+  for (let attempt = 1; ; attempt += 1) {
+    await ctx.state.unlessStopped(ctx.backoff.wait());
+    // Every attempt counts against Mixpanel's limit, retries included.
+    await ctx.state.unlessStopped(ctx.pace.take(size));
+    if (ctx.state.fatal !== null) return abandon(ctx, batch, attempt > 1);
+    if (attempt > 1 && ctx.state.stopping) return leaveUnsettled(ctx, batch);
+    const outcome = await ctx.limit(() => exchange(ctx, batch.endpoint, rawBytes, body, useGzip, size));
+    const next = await onOutcome(ctx, batch, outcome, attempt, body, useGzip);
+    if (next === 'done') return;
+  }
+}
+
+function onOutcome(ctx: SendContext, batch: OutgoingBatch, outcome: Classification, attempt: number, body: Buffer, useGzip: boolean): Next | Promise<Next> {
+  switch (outcome.kind) {
+    case 'delivered':
+      return onDelivered(ctx, batch);
+    case 'partial':
+      return onPartial(ctx, batch, outcome.failed);
+    case 'rejected':
+      settleAll(ctx, batch, byMixpanel(outcome.message));
+      return 'done';
+    case 'split':
+      return onSplit(ctx, batch, body, useGzip);
+    case 'retry':
+      return onRetry(ctx, batch, outcome, attempt);
+    case 'fatal':
+      return onFatal(ctx, batch, outcome.message);
+  }
+}
+
+function onDelivered(ctx: SendContext, batch: OutgoingBatch): Next {
+  ctx.pace.recordAccepted(batch.records.length);
+  settleAll(ctx, batch, null);
+  return 'done';
+}
+
+/** A strict /import 400: the listed records are rejected, the others were ingested. */
+function onPartial(ctx: SendContext, batch: OutgoingBatch, failures: ReadonlyArray<{ readonly index: number; readonly message: string }>): Next {
+  const size = batch.records.length;
+  const failed = new Map(failures.map((f) => [f.index, f.message]));
+  // Only the batch's own indexes count: one outside it (a malformed reply) rejects nothing.
+  let rejected = 0;
+  for (let k = 0; k < size; k += 1) if (failed.has(k)) rejected += 1;
+  ctx.pace.recordAccepted(size - rejected);
+  ctx.counts.delivered(batch.endpoint, size - rejected);
+  ctx.counts.recordRejected(batch.endpoint, rejected);
+  for (let k = 0; k < size; k += 1) {
+    const message = failed.get(k);
+    settleRecord(ctx, batch, k, message === undefined ? null : byMixpanel(message));
+  }
+  return 'done';
+}
+
+/** Too large: the halves, cut from the body as sent (a gzipped body's memory went back to the pool). */
+async function onSplit(ctx: SendContext, batch: OutgoingBatch, body: Buffer, useGzip: boolean): Promise<Next> {
+  const json = useGzip ? await gunzip(body) : batch.json;
+  const half = Math.ceil(batch.records.length / 2);
+  const first = sliceBatch(batch, 0, half, json, ctx.bodies);
+  const second = sliceBatch(batch, half, batch.records.length, json, ctx.bodies);
+  await sendBatch(ctx, first);
+  await sendBatch(ctx, second);
+  return 'done';
+}
+
+async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classification & { kind: 'retry' }, attempt: number): Promise<Next> {
+  if (ctx.state.stopping) {
+    leaveUnsettled(ctx, batch);
+    return 'done';
+  }
+  if (!mayRetry(attempt, ctx.config.maxRetries)) {
+    stopWith(ctx, `giving up after ${attempt} attempts: ${outcome.message}`, batch);
+    return 'done';
+  }
+  ctx.stats.retries += 1;
+  if (outcome.rateLimited) ctx.stats.status429 += 1;
+  // A 429 slows the whole run down (shared pace; a Retry-After pauses everyone); every retried
+  // batch waits its own exponential backoff before trying again.
+  if (outcome.rateLimited) ctx.pace.slowDown();
+  if (outcome.retryAfterMs !== null) ctx.backoff.pause(outcome.retryAfterMs);
+  const delay = retryDelay(attempt, ctx.config.backoff, outcome.retryAfterMs, ctx.random());
+  await ctx.state.backingOff(ctx.state.unlessStopped(ctx.clock.sleep(delay)));
+  return 'again';
+}
+
+function onFatal(ctx: SendContext, batch: OutgoingBatch, message: string): Next {
+  const credential = batch.endpoint === '/import' ? ` using the ${describeAuth(ctx.config.auth)}` : ' (the project token in the records)';
+  stopWith(ctx, `${message}; check the credentials${credential}`, batch);
+  return 'done';
+}
+
+/** One HTTP exchange, classified; a network failure or timeout is a retry. */
+async function exchange(ctx: SendContext, endpoint: Endpoint, rawBytes: number, body: Buffer, useGzip: boolean, size: number): Promise<Classification> {
+  ctx.stats.requests += 1;
+  ctx.stats.bytesRaw += rawBytes;
+  ctx.stats.bytesWire += body.length;
+  try {
+    return classifyReply(endpoint, await ctx.client.post(endpoint, body, useGzip), size, ctx.clock.now());
+  } catch (error) {
+    return { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false };
+  }
+}
+
+/** Settle record k of a batch (its endpoint's counts are the caller's). */
+function settleRecord(ctx: SendContext, batch: OutgoingBatch, k: number, rejection: Rejection | null): void {
+  const source = batch.sources[k]!;
+  const record = batch.records[k]!;
+  if (ctx.gate !== null) {
+    const newId = source.block.aliasFor(record);
+    if (newId !== null) ctx.gate.acknowledged(newId);
+  }
+  source.tally.done(record, rejection);
+}
+
+/** Settle every record of a batch the same way. */
+function settleAll(ctx: SendContext, batch: OutgoingBatch, rejection: Rejection | null): void {
+  const count = batch.records.length;
+  if (rejection === null) ctx.counts.delivered(batch.endpoint, count);
+  else ctx.counts.recordRejected(batch.endpoint, count);
+  for (let k = 0; k < count; k += 1) settleRecord(ctx, batch, k, rejection);
+}
+
+function stopWith(ctx: SendContext, message: string, batch: OutgoingBatch): void {
+  ctx.state.fatal ??= message;
+  abandon(ctx, batch, true);
+}
+
+/**
+ * After a fatal error, records not delivered are settled as rejected ("unsent") so every line
+ * read is accounted for; the checkpoint does not record them, so a re-run sends them.
+ * `attempted`: the batch had been sent; its `$add`/`$append` may or may not have been applied.
+ */
+export function abandon(ctx: SendContext, batch: OutgoingBatch, attempted: boolean): void {
+  if (attempted) countNonIdempotent(ctx, batch);
+  settleAll(ctx, batch, { reason: ctx.state.stoppedReason(), unsent: true });
+}
+
+/**
+ * Interrupted after a reply that asked for a retry: the outcome is unknown, so `$add`/`$append`
+ * updates may have been applied. They are counted and the lines are left unsettled.
+ */
+function leaveUnsettled(ctx: SendContext, batch: OutgoingBatch): void {
+  countNonIdempotent(ctx, batch);
+}
+
+function countNonIdempotent(ctx: SendContext, batch: OutgoingBatch): void {
+  for (let k = 0; k < batch.records.length; k += 1) if (!batch.sources[k]!.block.idempotent(batch.records[k]!)) ctx.stats.nonIdempotentInFlight += 1;
+}
+
+function byMixpanel(message: string): Rejection {
+  return { reason: `Mixpanel rejected the record: ${message}`, unsent: false };
+}

@@ -1,0 +1,179 @@
+import pLimit from 'p-limit';
+import type { DeliveryConfig } from '../config/run-config.js';
+import { FatalDelivery } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import type { MixpanelClient } from '../mixpanel/client.js';
+import type { AliasGate } from './alias-gate.js';
+import { Batcher, BodyPool, type Rejection } from './batcher.js';
+import { InFlightBlock } from './in-flight-block.js';
+import { LineTally } from './line-tally.js';
+import type { OutgoingBlock } from './outgoing-block.js';
+import { AdaptivePace, SharedBackoff } from './pacing.js';
+import type { BackoffPolicy } from './retry-policy.js';
+import { abandon, sendBatch, type OutgoingBatch, type RecordCounts, type SendContext } from './send-batch.js';
+import { DeliveryState } from './state.js';
+import type { DeliveryStats } from './stats.js';
+
+/** Where mapped records go, a block at a time: the Mixpanel sender. */
+export interface LineSink {
+  readonly kind: 'records';
+  /**
+   * Take the records of the given lines (indexes) of a block. `settle` is called once per line,
+   * when all its records are settled: with null when all were delivered, else the rejection.
+   * The promise resolves when the sink has room for more (backpressure).
+   */
+  accept(block: OutgoingBlock, lines: readonly number[], settle: (line: number, rejection: Rejection | null) => void): Promise<void> | void;
+  /** Send what is buffered and resolve once every accepted line has settled. */
+  finish(): Promise<void>;
+}
+
+export interface DeliveryDeps {
+  readonly client: MixpanelClient;
+  readonly clock: Clock;
+  readonly random: () => number;
+}
+
+export interface DeliverySink extends LineSink {
+  /** Send the partly filled batches now, without waiting for them (end of the alias pass). */
+  flushOpen(): void;
+  /** Stop (SIGINT): reading stops; what is mapped is sent once, without retries; nothing waits for aliases. */
+  stop(): void;
+  /** The fatal error that stopped delivery, if any (exit 3). */
+  readonly fatal: string | null;
+}
+
+/** Two batches beyond the connections keep every connection busy; more only holds memory. */
+const QUEUED_BATCHES = 2;
+
+/** At most this many records wait for their aliases before reading pauses. */
+const MAX_HELD_RECORDS = 100_000;
+
+/**
+ * The sender: batches per endpoint, `concurrency` requests in flight, alias ordering through the
+ * gate, and backpressure on the reader. One batch's sending is send-batch.ts; what a reply means
+ * is classify.ts; how long to wait is retry-policy.ts.
+ */
+export function createDeliverySink(
+  config: DeliveryConfig & { readonly backoff: BackoffPolicy },
+  counts: RecordCounts,
+  stats: DeliveryStats,
+  deps: DeliveryDeps,
+  gate: AliasGate | null,
+): DeliverySink {
+  const bodies = new BodyPool();
+  const state = new DeliveryState();
+  const ctx: SendContext = {
+    config,
+    counts,
+    stats,
+    ...deps,
+    limit: pLimit(config.concurrency),
+    pace: new AdaptivePace(config.rate, deps.clock),
+    backoff: new SharedBackoff(deps.clock),
+    bodies,
+    gate,
+    state,
+  };
+  const batcher = new Batcher<InFlightBlock>(config.batchSize, bodies);
+  const running = new Set<Promise<void>>();
+  const held = new HeldRecords();
+
+  /** A batch in progress: encoding, waiting, sending, backing off. */
+  const dispatch = (batch: OutgoingBatch): void => {
+    const task = sendBatch(ctx, batch);
+    running.add(task);
+    void task.finally(() => running.delete(task));
+  };
+  const enqueue = (source: InFlightBlock, record: number): void => {
+    for (const batch of batcher.add(source, record)) dispatch(batch);
+  };
+  const drain = (): void => {
+    for (const batch of batcher.drain()) dispatch(batch);
+  };
+  /** Room for more: held records below the cap, and batches in progress within the queue. */
+  const room = (): Promise<void> | void => {
+    if (held.count >= MAX_HELD_RECORDS) return held.belowCap();
+    // Batches waiting out a backoff (seconds, after a 429) leave room for as many new ones, up
+    // to the connections: new batches keep going at the shared pace meanwhile, and reading
+    // ahead stays bounded.
+    if (running.size >= config.concurrency + QUEUED_BATCHES + Math.min(state.waitingOut, config.concurrency)) return Promise.race(running).then(() => undefined);
+  };
+
+  return {
+    kind: 'records',
+    accept(block, lines, settle) {
+      if (state.fatal !== null) {
+        const rejection = { reason: state.stoppedReason(), unsent: true };
+        for (const line of lines) settle(line, rejection);
+        throw new FatalDelivery(state.fatal);
+      }
+      const source = new InFlightBlock(block, new LineTally(block.lineCount, (line) => block.firstRecord(line), settle));
+      for (const line of lines) {
+        const first = block.firstRecord(line);
+        const end = block.firstRecord(line + 1);
+        if (first === end) settle(line, null); // nothing to send: the tally would never settle it
+        for (let record = first; record < end; record += 1) {
+          const id = gate === null || !gate.holdsAny() ? null : block.distinctId(record);
+          if (id !== null && gate!.isHeld(id)) {
+            held.count += 1;
+            gate!.whenFree(id, () =>
+              held.release(() => {
+                if (!state.stopping) enqueue(source, record);
+              }),
+            );
+          } else {
+            enqueue(source, record);
+          }
+        }
+      }
+      if (state.stopping) return;
+      return room();
+    },
+    flushOpen: drain,
+    stop() {
+      state.stop();
+    },
+    async finish() {
+      while (!state.stopping && state.fatal === null && (held.count > 0 || running.size > 0)) {
+        drain();
+        await Promise.race([...running, deps.clock.sleep(50)]);
+      }
+      // Also when interrupted: what is already mapped goes out once (no retries), so a line is
+      // not left half delivered; records still waiting for an alias stay unsent.
+      if (state.fatal === null) drain();
+      while (running.size > 0) await Promise.allSettled([...running]);
+      if (state.fatal !== null) {
+        for (const batch of batcher.drain()) abandon(ctx, batch, false);
+        gate?.releaseAll();
+        while (running.size > 0) await Promise.allSettled([...running]);
+        for (const batch of batcher.drain()) abandon(ctx, batch, false);
+      }
+      await deps.client.close();
+      if (state.fatal !== null) throw new FatalDelivery(state.fatal);
+    },
+    get fatal() {
+      return state.fatal;
+    },
+  };
+}
+
+/** Records waiting for their alias's acknowledgement, and the reader waiting for them to drop below the cap. */
+class HeldRecords {
+  count = 0;
+  private waiters: Array<() => void> = [];
+
+  /** A held record is free: `send` it, and wake the reader once below the cap. */
+  release(send: () => void): void {
+    this.count -= 1;
+    send();
+    if (this.count < MAX_HELD_RECORDS && this.waiters.length > 0) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  belowCap(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}

@@ -1,0 +1,253 @@
+import { Buffer } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { asBuffer } from '../lib/as-buffer.js';
+import { splitBlock } from './split-lines.js';
+import type { Block, FileSummary, InputLine, ReadItem } from './types.js';
+
+/** Lines longer than this are rejected (and skipped without being held in memory). */
+export const MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+/** Blocks are cut at a line end once this many bytes are held (one read of a file is 1 MiB). */
+const BLOCK_BYTES = 256 * 1024;
+
+export interface ReadOptions {
+  readonly stdin?: Readable;
+  /** Read "-" from this file instead of stdin (stdin spooled for a two-pass delivery). */
+  readonly stdinPath?: string;
+  /** Lines of a file to leave out (already settled in an earlier run); they are not emitted. */
+  readonly skip?: (file: string, line: number) => boolean;
+  readonly onFile?: (summary: FileSummary) => void;
+  /** Blank lines are not messages, but a resume journal still needs to know they were passed. */
+  readonly onBlank?: (file: string, line: number) => void;
+  /** Aborted on an interrupt: stdin is let go even while it waits for input (a pipe may stay open and idle). */
+  readonly signal?: AbortSignal;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * Stream NDJSON lines from files (plain or gzip, detected by magic bytes) or stdin ("-"), in
+ * batches (one per block). Memory stays bounded by the block size and the longest line.
+ */
+export async function* readLines(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<InputLine[]> {
+  for await (const item of readBlocks(files, options)) {
+    if (item.kind === 'bad') {
+      yield [item];
+      continue;
+    }
+    const lines: InputLine[] = [];
+    splitBlock(item, (line) => lines.push(line), (line) => options.onBlank?.(item.file, line));
+    if (lines.length > 0) yield lines;
+  }
+}
+
+/** Stream the inputs as blocks of whole lines, numbered, with the lines to skip marked. */
+export async function* readBlocks(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadItem> {
+  for (const file of files) {
+    const path = file === '-' ? options.stdinPath : file;
+    if (path === undefined) {
+      // The CLI passes its stdin in (only cli/ touches the process).
+      if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
+      yield* readOne(file, chunksUntil(options.stdin, options.signal), false, options);
+    } else yield* readOne(file, fileChunks(path), true, options);
+  }
+}
+
+/**
+ * A file's bytes, read into one buffer used again for every read: the chunks are borrowed until
+ * the next read. (A read stream's fresh 1 MiB per read is garbage the main thread, which allocates
+ * little else, frees late: tens of MB of RSS.)
+ */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafeSlow(1 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The stream's chunks until `signal` aborts; then the stream is destroyed, which ends a wait for
+ * input that might never come, and the chunks end there.
+ */
+async function* chunksUntil(stream: Readable, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  const stop = (): void => void stream.destroy();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    if (signal?.aborted !== true) for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    if (signal?.aborted !== true) throw error;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+/** `borrowed`: each chunk of `source` is only valid until the next one is read. */
+async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, options: ReadOptions): AsyncGenerator<ReadItem> {
+  const cutter = new BlockCutter(file, options.skip);
+  const decoded = decompress(source, borrowed);
+  let truncated: string | null = null;
+  try {
+    for await (const chunk of decoded.chunks) yield* cutter.push(chunk, borrowed && !decoded.gzip);
+  } catch (error) {
+    if (!decoded.gzip) throw error;
+    truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
+  }
+  yield* cutter.end(truncated !== null);
+  options.onFile?.({ file, lines: cutter.lineNumber, gzip: decoded.gzip, truncated });
+}
+
+/** Peek at the first chunk: gzip magic bytes (1f 8b) switch on decompression. */
+function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks: AsyncGenerator<Buffer>; gzip: boolean } {
+  const state = { gzip: false };
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let head: Buffer = Buffer.alloc(0);
+    while (head.length < 2) {
+      const next = await iterator.next();
+      if (next.done) break;
+      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+    }
+    if (head.length === 0) return;
+    async function* raw(): AsyncGenerator<Buffer> {
+      yield head;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    }
+    if (head[0] !== 0x1f || head[1] !== 0x8b) {
+      yield* raw();
+      return;
+    }
+    state.gzip = true;
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    const feeding = (async () => {
+      // gunzip may read its input after write() returns: a borrowed chunk is copied first.
+      for await (const chunk of raw()) if (!gunzip.write(borrowed ? Buffer.from(chunk) : chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
+      gunzip.end();
+    })();
+    feeding.catch((error: Error) => gunzip.destroy(error));
+    yield* gunzip as AsyncIterable<Buffer>;
+  }
+  return {
+    chunks: chunks(),
+    get gzip() {
+      return state.gzip;
+    },
+  };
+}
+
+/**
+ * Cuts decoded bytes into blocks at line ends, numbering lines as it goes. Only counts newlines;
+ * splitting and decoding the lines is `splitBlock`'s job. A line over the limit is dropped as its
+ * bytes arrive and reported as a bad line.
+ */
+class BlockCutter {
+  lineNumber = 0;
+  completeLines = 0;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Offset in the held bytes just past the last newline, 0 when none is held. */
+  private cut = 0;
+  /** Bytes of the over-long line being dropped, or null. */
+  private overlong: number | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly skip?: (file: string, line: number) => boolean,
+  ) {}
+
+  /** `borrowed`: the chunk's memory is reused after this call, so what is held of it is copied. */
+  *push(chunk: Buffer, borrowed: boolean): Generator<ReadItem> {
+    if (this.overlong !== null) {
+      const end = chunk.indexOf(NEWLINE);
+      if (end === -1) {
+        this.overlong += chunk.length;
+        return;
+      }
+      yield* this.overlongLine(this.overlong + end, true);
+      chunk = chunk.subarray(end + 1);
+    }
+    if (chunk.length === 0) return;
+    const last = chunk.lastIndexOf(NEWLINE);
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (last !== -1) this.cut = this.heldBytes - chunk.length + last + 1;
+    if (this.heldBytes - this.cut > MAX_LINE_BYTES) {
+      // The line being held is already too long: emit what precedes it, drop the rest as it comes.
+      const partial = this.heldBytes - this.cut;
+      yield* this.emit(this.take(this.cut), 0);
+      this.held = [];
+      this.heldBytes = 0;
+      this.overlong = partial;
+      return;
+    }
+    if (this.cut >= BLOCK_BYTES) yield* this.emit(this.take(this.cut), 0);
+    const newest = this.held.length - 1;
+    if (borrowed && newest >= 0 && this.held[newest]!.buffer === chunk.buffer) this.held[newest] = Buffer.from(this.held[newest]!);
+  }
+
+  /** The end of the input: the held lines, and the unterminated last one (rejected after a truncated gzip). */
+  *end(truncated: boolean): Generator<ReadItem> {
+    if (this.overlong !== null) {
+      yield* this.overlongLine(this.overlong, false);
+      return;
+    }
+    const complete = this.take(this.cut);
+    const rest = this.take(this.heldBytes);
+    if (!truncated) {
+      yield* this.emit(Buffer.concat([complete, rest]), rest.length > 0 ? 1 : 0);
+      return;
+    }
+    yield* this.emit(complete, 0);
+    if (rest.length === 0) return;
+    this.lineNumber += 1;
+    if (this.skip?.(this.file, this.lineNumber)) return;
+    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text: rest.toString('utf8') };
+  }
+
+  /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred). */
+  private take(bytes: number): Buffer {
+    const out = Buffer.allocUnsafeSlow(bytes);
+    let filled = 0;
+    while (filled < bytes) {
+      const head = this.held[0]!;
+      const used = Math.min(head.length, bytes - filled);
+      head.copy(out, filled, 0, used);
+      filled += used;
+      if (used === head.length) this.held.shift();
+      else this.held[0] = head.subarray(used);
+    }
+    this.heldBytes -= bytes;
+    this.cut = Math.max(0, this.cut - bytes);
+    return out;
+  }
+
+  /** A block of whole lines (plus `unterminated` lines without a final newline). */
+  private *emit(bytes: Buffer, unterminated: 0 | 1): Generator<ReadItem> {
+    if (bytes.length === 0) return;
+    const firstLine = this.lineNumber + 1;
+    let lines = unterminated;
+    for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines += 1;
+    this.lineNumber += lines;
+    this.completeLines += lines - unterminated;
+    const skip: number[] = [];
+    if (this.skip !== undefined) for (let line = firstLine; line <= this.lineNumber; line += 1) if (this.skip(this.file, line)) skip.push(line);
+    if (skip.length === lines) return;
+    yield { kind: 'block', file: this.file, firstLine, skip, bytes };
+  }
+
+  private *overlongLine(size: number, complete: boolean): Generator<ReadItem> {
+    this.overlong = null;
+    this.lineNumber += 1;
+    if (complete) this.completeLines += 1;
+    if (this.skip?.(this.file, this.lineNumber)) return;
+    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: `line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, text: '' };
+  }
+}

@@ -1,0 +1,92 @@
+import { Buffer } from 'node:buffer';
+import { ENDPOINTS, type Endpoint, type RoutedRecord } from '../mixpanel/types.js';
+import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
+import { asBuffer } from '../lib/as-buffer.js';
+import type { LineRef } from '../outcomes.js';
+import { Utf8Buffer } from '../lib/utf8-buffer.js';
+import type { PackedStrings, ProcessedLine, SentBlock } from './protocol.js';
+
+class StringPacker {
+  private readonly text = new Utf8Buffer(4 * 1024);
+  private readonly ends: number[] = [];
+
+  add(value: string | null): void {
+    if (value === null) {
+      this.ends.push(-this.text.length - 1);
+    } else {
+      this.text.write(value);
+      this.ends.push(this.text.length);
+    }
+  }
+
+  take(): PackedStrings {
+    return { bytes: this.text.written(), ends: Int32Array.from(this.ends) };
+  }
+}
+
+/** Packs the lines of one block into a SentBlock (in the mapping thread). */
+export class SentBlockBuilder {
+  private readonly json: Utf8Buffer;
+  private readonly lines: number[] = [];
+  private readonly types: number[] = [];
+  private readonly messageIds = new StringPacker();
+  private readonly texts: string[] | null;
+  private readonly firstRecord: number[] = [0];
+  private readonly ends: number[] = [];
+  private readonly endpoints: number[] = [];
+  private readonly idempotent: number[] = [];
+  private readonly distinctIds = new StringPacker();
+  private readonly aliases: Array<readonly [number, string]> = [];
+  private readonly warnings: Array<readonly [number, readonly string[]]> = [];
+
+  /**
+   * `expectedBytes`: a first size for the JSON; it grows when the records need more. `spare`: the
+   * memory of an earlier block whose records have all been copied into request bodies (used when
+   * big enough).
+   */
+  constructor(expectedBytes: number, keepText: boolean, spare?: Uint8Array) {
+    this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024), spare);
+    this.texts = keepText ? [] : null;
+  }
+
+  add(line: ProcessedLine & { kind: 'records' }): void {
+    if (line.warnings.length > 0) this.warnings.push([this.lines.length, line.warnings]);
+    this.lines.push(line.ref.line);
+    this.types.push(SEGMENT_TYPES.indexOf(line.type));
+    this.messageIds.add(line.ref.messageId);
+    this.texts?.push(line.text);
+    for (const record of line.records) this.addRecord(record);
+    this.firstRecord.push(this.ends.length);
+  }
+
+  /** The packed block, and the memory to transfer with it. */
+  take(): { sent: SentBlock; transfer: ArrayBuffer[] } {
+    const sent: SentBlock = {
+      bytes: this.json.written(),
+      lines: Int32Array.from(this.lines),
+      types: Uint8Array.from(this.types),
+      messageIds: this.messageIds.take(),
+      texts: this.texts,
+      firstRecord: Int32Array.from(this.firstRecord),
+      ends: Int32Array.from(this.ends),
+      endpoints: Uint8Array.from(this.endpoints),
+      idempotent: Uint8Array.from(this.idempotent),
+      distinctIds: this.distinctIds.take(),
+      aliases: this.aliases,
+      warnings: this.warnings,
+    };
+    const { messageIds, distinctIds } = sent;
+    const arrays = [sent.bytes, sent.lines, sent.types, sent.firstRecord, sent.ends, sent.endpoints, sent.idempotent, messageIds.bytes, messageIds.ends, distinctIds.bytes, distinctIds.ends];
+    const transfer = arrays.map((array) => array.buffer as ArrayBuffer);
+    return { sent, transfer };
+  }
+
+  private addRecord({ endpoint, json, distinctId, aliasFor, idempotent }: RoutedRecord): void {
+    this.json.write(json);
+    if (aliasFor !== null) this.aliases.push([this.ends.length, aliasFor]);
+    this.ends.push(this.json.length);
+    this.endpoints.push(ENDPOINTS.indexOf(endpoint));
+    this.idempotent.push(idempotent ? 1 : 0);
+    this.distinctIds.add(distinctId);
+  }
+}

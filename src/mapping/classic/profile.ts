@@ -1,0 +1,37 @@
+import type { JsonObject } from '../../lib/json.js';
+import type { EngageUpdate, GroupUpdate, MixpanelRecord } from '../../mixpanel/types.js';
+import type { SegmentMessage } from '../../segment/types.js';
+import { checkUpdate } from '../limits.js';
+import type { MappingOptions } from '../types.js';
+
+/**
+ * The fields every /engage update carries (SPEC §4.8): $token, $distinct_id, $time (message
+ * time, ms), $ip (a string; "0" when absent so Mixpanel does not geolocate the replay machine)
+ * and `$ignore_time: true` when `context.active === false`.
+ */
+export function profileUpdate(message: SegmentMessage, distinctId: string, options: MappingOptions, operation: JsonObject): EngageUpdate {
+  const ip = message.context.ip;
+  return {
+    $token: options.token,
+    $distinct_id: distinctId,
+    $time: message.timeMs,
+    $ip: ip === undefined || ip === null || ip === '' || ip === 0 ? '0' : String(ip),
+    ...(message.context.active === false && { $ignore_time: true as const }),
+    ...operation,
+  };
+}
+
+/** Serialise and limit-check profile or group updates; the first failure rejects the message. */
+export function routeUpdates(
+  endpoint: '/engage' | '/groups',
+  updates: ReadonlyArray<EngageUpdate | GroupUpdate>,
+): { records: MixpanelRecord[] } | { reason: string } {
+  const records: MixpanelRecord[] = [];
+  for (const update of updates) {
+    const json = JSON.stringify(update);
+    const reason = checkUpdate(update as JsonObject, json);
+    if (reason !== null) return { reason: `${endpoint} update: ${reason}` };
+    records.push(endpoint === '/engage' ? { endpoint, record: update as EngageUpdate, json } : { endpoint, record: update as GroupUpdate, json });
+  }
+  return { records };
+}

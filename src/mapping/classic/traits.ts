@@ -1,0 +1,88 @@
+import { isObject, type Json, type JsonObject } from '../../lib/json.js';
+import { normalizeKey } from '../../segment/keys.js';
+import { formatProfileDate, isoDateTimeMs, parseTime } from '../../segment/time.js';
+
+/**
+ * Segment's special traits (SPEC §4.3), by normalised key, with their slots in the list
+ * renameSpecialTraits fills.
+ */
+const SLOT = { created: 0, createdat: 1, email: 2, firstname: 3, lastname: 4, name: 5, username: 6, phone: 7, avatar: 8 } as const;
+const SPECIAL_TRAITS: ReadonlyMap<string, number> = new Map(Object.entries(SLOT));
+
+/** The special traits renamed to Mixpanel's reserved properties, in the order they are written around `$created` and `$name`. */
+const SPECIAL_BEFORE_NAME = [[SLOT.email, '$email'], [SLOT.firstname, '$first_name'], [SLOT.lastname, '$last_name']] as const;
+const SPECIAL_AFTER_NAME = [[SLOT.username, '$username'], [SLOT.phone, '$phone'], [SLOT.avatar, '$avatar']] as const;
+
+/** Keep the traits whose normalised key is in `allowed` (plus the special traits when asked). */
+export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, withSpecial: boolean): JsonObject {
+  const out: JsonObject = {};
+  for (const key in traits) {
+    const normalized = normalizeKey(key);
+    if (allowed.has(normalized) || (withSpecial && SPECIAL_TRAITS.has(normalized))) out[key] = traits[key]!;
+  }
+  return out;
+}
+
+/**
+ * Rename special traits to Mixpanel's names; the Segment spellings are removed. The first
+ * spelling of a trait wins, `createdAt` wins over `created`, and `$name` falls back to
+ * "firstName lastName" when both exist. `$created` is formatted `YYYY-MM-DDTHH:MM:SS`.
+ */
+export function renameSpecialTraits(traits: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  // Each special trait's first value (undefined: not sent), by slot; allocated at the first one.
+  let special: Array<Json | undefined> | null = null;
+  for (const key in traits) {
+    const slot = SPECIAL_TRAITS.get(normalizeKey(key));
+    if (slot === undefined) {
+      out[key] = traits[key]!;
+      continue;
+    }
+    special ??= new Array<Json | undefined>(SPECIAL_TRAITS.size);
+    if (special[slot] === undefined) special[slot] = traits[key]!;
+  }
+  if (special === null) return out;
+  const created = presentOr(special[SLOT.createdat], special[SLOT.created]);
+  if (created !== undefined) out.$created = formatCreated(created);
+  for (const [slot, mixpanel] of SPECIAL_BEFORE_NAME) {
+    const value = special[slot];
+    if (value !== undefined && value !== null) out[mixpanel] = value;
+  }
+  const first = special[SLOT.firstname];
+  const last = special[SLOT.lastname];
+  const name = presentOr(special[SLOT.name], typeof first === 'string' && typeof last === 'string' ? `${first} ${last}` : undefined);
+  if (name !== undefined) out.$name = name;
+  for (const [slot, mixpanel] of SPECIAL_AFTER_NAME) {
+    const value = special[slot];
+    if (value !== undefined && value !== null) out[mixpanel] = value;
+  }
+  return out;
+}
+
+/** Every ISO-8601 date-time string (at any depth) as `YYYY-MM-DDTHH:MM:SS` UTC, for profile and group updates. */
+export function normalizeProfileDates(value: Json): Json {
+  if (typeof value === 'string') {
+    const ms = isoDateTimeMs(value);
+    return ms === null ? value : formatProfileDate(ms);
+  }
+  if (Array.isArray(value)) return value.map(normalizeProfileDates);
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const key in value) out[key] = normalizeProfileDates(value[key]!);
+    return out;
+  }
+  return value;
+}
+
+// --- internal ---
+
+function presentOr(value: Json | undefined, fallback: Json | undefined): Json | undefined {
+  return value !== undefined && value !== null ? value : fallback;
+}
+
+/** `$created` from an ISO string or epoch number; a value that does not parse is kept as sent. */
+function formatCreated(value: Json): Json {
+  if (typeof value !== 'string' && typeof value !== 'number') return value;
+  const ms = parseTime(value);
+  return ms === null ? value : formatProfileDate(ms);
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { CheckpointError } from '../errors.js';
+
+/** What must match for a checkpoint to be reused: settings, identity mode and filters, hashed. */
+export interface CheckpointScope {
+  readonly fingerprint: string;
+  readonly describe: string;
+}
+
+/** Per input file: its identity (size + hash of its head) and the settled lines. */
+interface FileJournal {
+  size: number;
+  head: string;
+  /** Every line up to here is settled. */
+  through: number;
+  /** Settled lines above `through`. */
+  extra: number[];
+}
+
+interface Journal {
+  version: 1;
+  scope: string;
+  scopeDescription: string;
+  files: Record<string, FileJournal>;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * The resume journal (SPEC §7): settled lines per input file, written atomically (write +
+ * rename) after every change, one write at a time, so a crash loses at most the records in flight.
+ */
+export class Checkpoint {
+  private readonly settled = new Map<string, { through: number; extra: Set<number> }>();
+  private writing: Promise<void> | null = null;
+  private dirty = false;
+
+  private constructor(
+    private readonly path: string,
+    private readonly journal: Journal,
+  ) {
+    for (const [file, entry] of Object.entries(journal.files)) this.settled.set(file, { through: entry.through, extra: new Set(entry.extra) });
+  }
+
+  /** Open or create the journal for these inputs; refuse one from another scope or changed files unless forced. */
+  static async open(path: string, scope: CheckpointScope, files: readonly string[], force: boolean): Promise<Checkpoint> {
+    const previous = await readJournal(path);
+    const journal: Journal = { version: 1, scope: scope.fingerprint, scopeDescription: scope.describe, files: {} };
+    if (previous !== null && previous.scope !== scope.fingerprint && !force) {
+      throw new CheckpointError(`checkpoint ${path} was written by a run with other settings (${previous.scopeDescription}); this run: ${scope.describe}. Use --force to reuse it anyway, or another --checkpoint file`);
+    }
+    for (const file of files) {
+      if (file === '-') throw new CheckpointError('--checkpoint cannot be used with stdin (-): its lines cannot be matched on a re-run');
+      const identity = await fileIdentity(file);
+      const before = previous?.files[file];
+      if (before !== undefined && (before.size !== identity.size || before.head !== identity.head)) {
+        if (!force) throw new CheckpointError(`input ${file} changed since checkpoint ${path} was written (size or content differs); use --force to start that file over`);
+        journal.files[file] = { ...identity, through: 0, extra: [] };
+      } else {
+        journal.files[file] = before ?? { ...identity, through: 0, extra: [] };
+      }
+    }
+    const checkpoint = new Checkpoint(path, journal);
+    // Written at once: a path that cannot be written is refused before anything is sent.
+    checkpoint.dirty = true;
+    await checkpoint.flush();
+    return checkpoint;
+  }
+
+  /** Whether the line was settled by an earlier run. */
+  isSettled(file: string, line: number): boolean {
+    const entry = this.settled.get(file);
+    return entry !== undefined && (line <= entry.through || entry.extra.has(line));
+  }
+
+  /** Record a settled line (delivered, skipped, rejected or blank) and schedule a write (not awaited). */
+  settle(file: string, line: number): void {
+    let entry = this.settled.get(file);
+    if (entry === undefined) this.settled.set(file, (entry = { through: 0, extra: new Set() }));
+    if (line === entry.through + 1) {
+      entry.through = line;
+      while (entry.extra.delete(entry.through + 1)) entry.through += 1;
+    } else if (line > entry.through) {
+      entry.extra.add(line);
+    }
+    this.dirty = true;
+    this.writing ??= this.writeLoop();
+  }
+
+  /** Wait until everything settled so far is on disk; fails if a write failed. */
+  async flush(): Promise<void> {
+    if (this.dirty) this.writing ??= this.writeLoop();
+    while (this.writing !== null) await this.writing;
+    if (this.failure !== null) throw new CheckpointError(`checkpoint ${this.path} could not be written (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message}); a re-run cannot resume from it`);
+  }
+
+  /** The first write failure: the run goes on (nothing is lost but resumability); flush reports it. */
+  private failure: Error | null = null;
+
+  private async writeLoop(): Promise<void> {
+    try {
+      await this.writeWhileDirty();
+    } catch (error) {
+      this.failure ??= error as Error;
+    }
+    this.writing = null;
+  }
+
+  private async writeWhileDirty(): Promise<void> {
+    while (this.dirty && this.failure === null) {
+      this.dirty = false;
+      for (const [file, entry] of this.settled) {
+        const journalEntry = this.journal.files[file];
+        if (journalEntry === undefined) continue;
+        journalEntry.through = entry.through;
+        journalEntry.extra = [...entry.extra].sort((a, b) => a - b);
+      }
+      const temporary = `${this.path}.tmp`;
+      await writeFile(temporary, JSON.stringify(this.journal));
+      const handle = await open(temporary, 'r');
+      await handle.sync();
+      await handle.close();
+      await rename(temporary, this.path);
+    }
+  }
+}
+
+/**
+ * Fingerprint of a run's scope: what decides how lines are mapped or which are skipped
+ * (settings, identity mode, --types/--from/--to). Credentials are not part of it.
+ */
+export function checkpointScope(settings: object, identity: string, filter: { types: readonly string[] | null; fromMs: number | null; toMs: number | null }): CheckpointScope {
+  const settingsHash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
+  const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}`;
+  return { fingerprint: createHash('sha256').update(describe).digest('hex').slice(0, 16), describe };
+}
+
+async function readJournal(path: string): Promise<Journal | null> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw new CheckpointError(`checkpoint ${path}: cannot read it (${error.code ?? error.message})`);
+  });
+  if (text === null) return null;
+  try {
+    const journal = JSON.parse(text) as Journal;
+    if (journal.version !== 1 || typeof journal.files !== 'object') throw new Error('not a version 1 journal');
+    return journal;
+  } catch (error) {
+    throw new CheckpointError(`checkpoint ${path} is not a mpx-replay checkpoint (${(error as Error).message})`);
+  }
+}
+
+async function fileIdentity(file: string): Promise<{ size: number; head: string }> {
+  const { size } = await stat(file);
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    await handle.read(buffer, 0, buffer.length, 0);
+    return { size, head: createHash('sha256').update(buffer).digest('hex').slice(0, 32) };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,169 @@
+import type { Readable } from 'node:stream';
+import type { MappingOptions } from '../mapping/types.js';
+import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
+import { Accounting } from './accounting.js';
+import type { AliasLine } from '../delivery/alias-pass.js';
+import type { Rejection } from '../delivery/batcher.js';
+import { createBlockMapper } from '../mapper/pool.js';
+import type { LineOutcome, LineRef } from '../outcomes.js';
+import { badLine } from '../mapper/input-rejection.js';
+import { readBlocks } from '../input/read.js';
+import type { MessageFilter } from '../config/filter.js';
+import type { BlockMapper, MappedBlock, MapperSetup, Selection } from '../mapper/protocol.js';
+import { OutgoingBlock } from '../delivery/outgoing-block.js';
+import type { LineSink } from '../delivery/sink.js';
+import type { FileSummary } from '../input/types.js';
+
+/** Where records formatted by the mapper go: the dry-run writer. Its lines count as delivered. */
+export interface FormattedSink {
+  readonly kind: 'formatted';
+  /** One block's output; the promise resolves when the bytes are written (backpressure, and they may be reused). */
+  write(bytes: Uint8Array): Promise<void>;
+  finish(): Promise<void>;
+}
+
+export type RecordSink = LineSink | FormattedSink;
+
+/** Called for every settled line (reports, rejects file, checkpoint). */
+export type SettleListener = (ref: LineRef, outcome: LineOutcome, text: string) => void | Promise<void>;
+
+export interface PipelineOptions {
+  readonly files: readonly string[];
+  readonly mapping: MappingOptions;
+  readonly filter: MessageFilter;
+  readonly sink: RecordSink;
+  readonly accounting: Accounting;
+  readonly onSettle: SettleListener;
+  readonly stdin?: Readable;
+  readonly stdinPath?: string;
+  readonly skip?: (file: string, line: number) => boolean;
+  readonly onFile?: (summary: FileSummary) => void;
+  readonly onBlank?: (file: string, line: number) => void;
+  /** Checked between blocks: when it returns true, reading stops (SIGINT). */
+  readonly stopped?: () => boolean;
+  /** Aborted with `stopped`, so that reading stdin stops even while it waits for input. */
+  readonly signal?: AbortSignal;
+  readonly mapper?: BlockMapper;
+  /** Keep each line's text until it settles (for --rejects); false lets it go once mapped. */
+  readonly keepText?: boolean;
+  /**
+   * The alias pass: only alias calls are mapped, and only those `keep` accepts are handled and
+   * counted; the sink is not finished.
+   */
+  readonly aliasPass?: { readonly keep: (line: AliasLine) => boolean };
+}
+
+/** What the mappers need of a run's options; `format`: the sink takes formatted output (dry run). */
+export function mapperSetup(options: Pick<PipelineOptions, 'mapping' | 'filter' | 'keepText'>, format: boolean): MapperSetup {
+  return { mapping: options.mapping, filter: options.filter, keepText: options.keepText !== false, format };
+}
+
+/** The outcome of a line whose records were all delivered, one shared object per type. */
+const DELIVERED = new Map<SegmentType, LineOutcome>(SEGMENT_TYPES.map((type) => [type, Object.freeze({ kind: 'delivered', type })]));
+
+/**
+ * read → map → sink, accounting for every line. The reader cuts the input into blocks of whole
+ * lines; the mapper (worker threads, `depth` blocks ahead, or inline) splits, parses and maps them;
+ * this loop only moves results along, in input order, and awaits the sink's backpressure.
+ */
+export async function runPipeline(options: PipelineOptions): Promise<void> {
+  const { accounting, onSettle, sink, aliasPass } = options;
+  const mapper = options.mapper ?? createBlockMapper(mapperSetup(options, sink.kind === 'formatted'), 0);
+  const selection: Selection = aliasPass === undefined ? 'all' : 'aliases';
+  const pendingSettles: Array<Promise<void>> = [];
+  const settle = (ref: LineRef, outcome: LineOutcome, text: string): void => {
+    accounting.settle(ref, outcome);
+    const done = onSettle(ref, outcome, text);
+    if (done) pendingSettles.push(done);
+  };
+
+  const consume = async (file: string, { lines: settledLines, blanks, written, sent }: MappedBlock): Promise<void> => {
+    for (const blank of blanks) options.onBlank?.(file, blank);
+    if (written !== null) {
+      if (sink.kind !== 'formatted') throw new Error('formatted output for a sink that takes records');
+      await sink.write(written.bytes);
+      mapper.recycle(written.bytes);
+      for (const [endpoint, count] of written.records) accounting.built(endpoint, count);
+      for (const [warning, count] of written.warnings) accounting.warn(warning, count);
+    }
+    // The alias pass sends only some of its lines' records: their memory is left to the collector.
+    const outgoing = sent === null ? null : new OutgoingBlock(file, sent, aliasPass === undefined ? (bytes) => mapper.recycle(bytes) : undefined);
+    /** Lines of `outgoing` to send. */
+    const toSend: number[] = [];
+    /** A written line (dry run) is delivered once written; an outgoing one is counted and queued. */
+    const takeWritten = (i: number): void => {
+      const type = SEGMENT_TYPES[written!.types[i]!]!;
+      accounting.read(type);
+      settle({ file, line: written!.lines[i]!, messageId: null }, DELIVERED.get(type)!, '');
+    };
+    const takeOutgoing = (i: number): void => {
+      const type = outgoing!.type(i);
+      if (aliasPass !== undefined && !aliasPass.keep({ file, line: outgoing!.lineNumber(i), type, aliasFor: aliasesOf(outgoing!, i) })) return;
+      accounting.read(type);
+      for (const warning of outgoing!.warnings(i)) accounting.warn(warning);
+      for (let r = outgoing!.firstRecord(i); r < outgoing!.firstRecord(i + 1); r += 1) accounting.built(outgoing!.endpoint(r));
+      toSend.push(i);
+    };
+    // The lines with records and the settled ones (skipped, rejected) are taken in input order.
+    const numbers = sent?.lines ?? written?.lines ?? NO_LINES;
+    const take = outgoing === null ? takeWritten : takeOutgoing;
+    let at = 0;
+    const takeUpTo = (line: number): void => {
+      for (; at < numbers.length && numbers[at]! < line; at += 1) take(at);
+    };
+    for (const line of settledLines) {
+      takeUpTo(line.ref.line);
+      if (aliasPass !== undefined && !aliasPass.keep({ file, line: line.ref.line, type: line.type, aliasFor: [] })) continue;
+      accounting.read(line.type);
+      settle(line.ref, line.outcome, line.text);
+    }
+    takeUpTo(Number.POSITIVE_INFINITY);
+    if (outgoing !== null && toSend.length > 0) {
+      if (sink.kind !== 'records') throw new Error('records for a sink that takes formatted output');
+      const room = sink.accept(outgoing, toSend, (index, rejection) => {
+        const type = outgoing.type(index);
+        const outcome: LineOutcome =
+          rejection === null
+            ? DELIVERED.get(type)!
+            : { kind: 'rejected', type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) };
+        settle(outgoing.ref(index), outcome, outgoing.text(index));
+      });
+      if (room) await room;
+    }
+    if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
+  };
+
+  const ahead: Array<{ file: string; mapped: Promise<MappedBlock> }> = [];
+  const next = async (): Promise<void> => {
+    const { file, mapped } = ahead.shift()!;
+    await consume(file, await mapped);
+  };
+  const reader = readBlocks(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile, signal: options.signal });
+  for await (const item of reader) {
+    if (options.stopped?.()) break;
+    if (item.kind === 'bad') {
+      // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
+      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, sent: null, transfer: [] }) });
+    } else {
+      ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
+    }
+    if (ahead.length >= mapper.depth) await next();
+    if (options.stopped?.()) break;
+  }
+  // Interrupted: blocks mapped ahead but not yet handed on are dropped (not counted as read).
+  while (ahead.length > 0 && !options.stopped?.()) await next();
+  if (aliasPass === undefined) await sink.finish();
+  await Promise.all(pendingSettles);
+}
+
+const NO_LINES = new Int32Array(0);
+
+/** The new ids of a line's `$create_alias` records. */
+function aliasesOf(block: OutgoingBlock, line: number): string[] {
+  const ids: string[] = [];
+  for (let r = block.firstRecord(line); r < block.firstRecord(line + 1); r += 1) {
+    const id = block.aliasFor(r);
+    if (id !== null) ids.push(id);
+  }
+  return ids;
+}

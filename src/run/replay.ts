@@ -1,0 +1,177 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { DRY_RUN_TOKEN, type RunConfig } from '../config/run-config.js';
+import { createMixpanelClient } from '../mixpanel/client.js';
+import { Accounting } from './accounting.js';
+import { AliasGate } from '../delivery/alias-gate.js';
+import { aliasPassSelection } from '../delivery/alias-pass.js';
+import { createDeliverySink, type DeliverySink } from '../delivery/sink.js';
+import { dryRunSink } from './dry-run-sink.js';
+import { mapperSetup, runPipeline, type PipelineOptions, type SettleListener } from './pipeline.js';
+import { spoolStdin } from '../input/spool.js';
+import { TextWriter } from '../lib/text-writer.js';
+import type { Checkpoint } from './checkpoint.js';
+import { createBlockMapper } from '../mapper/pool.js';
+import { FatalDelivery } from '../errors.js';
+import { type Clock, systemClock } from '../lib/clock.js';
+import { type DeliveryStats, NO_DELIVERY } from '../delivery/stats.js';
+import type { FileSummary } from '../input/types.js';
+
+export interface ReplayDeps {
+  readonly stdin: Readable;
+  /** Dry-run records go here. */
+  readonly output: Writable | null;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly dispatcher?: Dispatcher;
+  readonly onSettle?: SettleListener;
+  /** Resume journal: settled lines are skipped, and every line settled now is recorded. */
+  readonly checkpoint?: Checkpoint;
+}
+
+export interface ReplayResult {
+  readonly accounting: Accounting;
+  readonly inputs: FileSummary[];
+  readonly http: DeliveryStats;
+  readonly fatal: string | null;
+  readonly interrupted: boolean;
+  readonly wallMs: number;
+  /** Lines skipped because an earlier run (checkpoint) had settled them. */
+  readonly resumed: number;
+}
+
+/** One run of the pipeline: a dry run, or a delivery with its alias pass first. */
+export class Replay {
+  readonly accounting = new Accounting();
+  private interrupted = false;
+  /** Aborted on an interrupt: reading stdin (or spooling it) stops even while it waits for input. */
+  private readonly stopReading = new AbortController();
+  /** The dry-run output failed: reading stops, and the run ends as fatal (not as interrupted). */
+  private halted = false;
+  private resumed = 0;
+  private sink: DeliverySink | null = null;
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly files: readonly string[],
+    private readonly deps: ReplayDeps,
+  ) {}
+
+  /** SIGINT/SIGTERM: stop reading, send nothing new, let in-flight requests finish. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.stopReading.abort();
+    this.sink?.stop();
+  }
+
+  async run(): Promise<ReplayResult> {
+    const clock = this.deps.clock ?? systemClock;
+    const startedAt = clock.now();
+    const inputs: FileSummary[] = [];
+    const http: DeliveryStats = { ...NO_DELIVERY };
+    const { config } = this;
+    const checkpoint = this.deps.checkpoint;
+    const base: Omit<PipelineOptions, 'sink'> = {
+      files: this.files,
+      mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
+      filter: config.filter,
+      keepText: config.rejects !== null,
+      accounting: this.accounting,
+      stdin: this.deps.stdin,
+      ...(checkpoint && {
+        skip: (file: string, line: number) => checkpoint.isSettled(file, line),
+        onBlank: (file: string, line: number) => checkpoint.settle(file, line),
+      }),
+      onSettle: (ref, outcome, text) => {
+        if (!(outcome.kind === 'rejected' && outcome.unsent)) checkpoint?.settle(ref.file, ref.line);
+        return this.deps.onSettle?.(ref, outcome, text);
+      },
+      stopped: () => this.interrupted || this.halted,
+      signal: this.stopReading.signal,
+    };
+    const mapper = createBlockMapper(mapperSetup(base, this.delivery === null), config.threads);
+    let result: ReplayResult;
+    try {
+      result = await this.runWith({ ...base, mapper }, inputs, http, clock, startedAt);
+    } finally {
+      await mapper.close();
+    }
+    const journalError = await checkpoint?.flush().then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    return journalError ? { ...result, fatal: result.fatal ?? journalError } : result;
+  }
+
+  private async runWith(base: Omit<PipelineOptions, 'sink'>, inputs: FileSummary[], http: DeliveryStats, clock: Clock, startedAt: number): Promise<ReplayResult> {
+    const { config } = this;
+    let fatal: string | null = null;
+    const delivery = this.delivery;
+    if (delivery === null) {
+      // The reader of the records went away (`… | head`): stop as on an interrupt. Any other
+      // write error (a full disk, --out in a missing folder) stops the run as fatal.
+      let writeError: string | null = null;
+      const writer = new TextWriter(this.deps.output!, (error) => {
+        if (error.code === 'EPIPE') {
+          this.interrupt();
+        } else {
+          writeError = `cannot write the dry-run records: ${error.message}`;
+          this.halted = true;
+        }
+      });
+      await runPipeline({ ...base, skip: this.counted(base.skip), sink: dryRunSink(writer), onFile: (f) => inputs.push(f) });
+      return this.result(inputs, http, writeError, clock.now() - startedAt);
+    }
+
+    const spool = this.files.includes('-') && config.identity === 'original' ? await spoolStdin(this.deps.stdin, this.stopReading.signal) : null;
+    // Interrupted while stdin was being spooled: nothing was read and nothing sent.
+    if (this.interrupted) {
+      await spool?.remove();
+      return this.result(inputs, http, null, clock.now() - startedAt);
+    }
+    const client = await createMixpanelClient({ origin: delivery.origin, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, dispatcher: this.deps.dispatcher });
+    const gate = config.identity === 'original' ? new AliasGate(delivery.aliasDelayMs, clock) : null;
+    const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random }, gate);
+    this.sink = sink;
+    if (this.interrupted) sink.stop();
+    try {
+      let aliasLine = (_file: string, _line: number): boolean => false;
+      if (gate !== null) {
+        const aliases = aliasPassSelection((id) => gate.expect(id));
+        await runPipeline({ ...base, stdinPath: spool?.path, sink, aliasPass: aliases });
+        sink.flushOpen();
+        aliasLine = aliases.handled;
+      }
+      const resumedOrAlias = this.counted(base.skip);
+      const skip = (file: string, line: number): boolean => aliasLine(file, line) || resumedOrAlias?.(file, line) === true;
+      await runPipeline({ ...base, stdinPath: spool?.path, skip, sink, onFile: (f) => inputs.push(f) });
+    } catch (error) {
+      if (!(error instanceof FatalDelivery)) throw error;
+      fatal = error.message;
+      sink.stop();
+      await sink.finish().catch(() => undefined);
+    } finally {
+      await spool?.remove();
+    }
+    return this.result(inputs, http, fatal ?? sink.fatal, clock.now() - startedAt);
+  }
+
+  /** What to deliver with; null for a dry run (asked for, or without delivery settings). */
+  private get delivery(): RunConfig['delivery'] {
+    return this.config.dryRun ? null : this.config.delivery;
+  }
+
+  /** The main pass's skip test, counting the lines an earlier run had settled. */
+  private counted(skip: ((file: string, line: number) => boolean) | undefined): ((file: string, line: number) => boolean) | undefined {
+    if (skip === undefined) return undefined;
+    return (file, line) => {
+      const settled = skip(file, line);
+      if (settled) this.resumed += 1;
+      return settled;
+    };
+  }
+
+  private result(inputs: FileSummary[], http: DeliveryStats, fatal: string | null, wallMs: number): ReplayResult {
+    return { accounting: this.accounting, inputs, http, fatal, interrupted: this.interrupted, wallMs, resumed: this.resumed };
+  }
+}

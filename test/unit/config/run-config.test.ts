@@ -1,0 +1,79 @@
+/** SPEC §1: flags > environment > settings file, regions, auth kinds, loopback-only http. */
+import { describe, expect, it } from 'vitest';
+import { resolveRunConfig, type ImportFlags, type RunConfig } from '../../../src/config/run-config.js';
+import { DEFAULT_SETTINGS } from '../../../src/config/settings.js';
+import type { Settings } from '../../../src/config/settings-types.js';
+
+function resolve(flags: ImportFlags, env: Record<string, string> = {}, settings: Partial<Settings> = {}): RunConfig {
+  const result = resolveRunConfig(['events.ndjson'], flags, env, { ...DEFAULT_SETTINGS, ...settings });
+  if ('errors' in result) throw new Error(result.errors.join('; '));
+  return result.config;
+}
+
+function errorsOf(flags: ImportFlags, env: Record<string, string> = {}, settings: Partial<Settings> = {}): string[] {
+  const result = resolveRunConfig(['events.ndjson'], flags, env, { ...DEFAULT_SETTINGS, ...settings });
+  return 'errors' in result ? result.errors : [];
+}
+
+describe('resolveRunConfig: precedence flags > env > settings file', () => {
+  it.each([
+    ['the flag wins over env and settings', { token: 'token-from-flag' }, { MIXPANEL_TOKEN: 'token-from-env' }, { token: 'token-from-settings' }, 'token-from-flag'],
+    ['env wins over settings', {}, { MIXPANEL_TOKEN: 'token-from-env' }, { token: 'token-from-settings' }, 'token-from-env'],
+    ['settings are the last resort', {}, {}, { token: 'token-from-settings' }, 'token-from-settings'],
+  ] as const)('§1 token: %s', (_name, flags, env, settings, expected) => {
+    expect(resolve({ ...flags }, { ...env }, { ...settings }).token).toBe(expected);
+  });
+
+  it.each([
+    ['--api-secret flag', { token: 't-1', apiSecret: 'secret-flag' }, {}, {}, { kind: 'api-secret', secret: 'secret-flag' }],
+    ['MIXPANEL_API_SECRET env', { token: 't-1' }, { MIXPANEL_API_SECRET: 'secret-env' }, {}, { kind: 'api-secret', secret: 'secret-env' }],
+    ['apiKey in settings', { token: 't-1' }, {}, { apiSecret: 'secret-settings' }, { kind: 'api-secret', secret: 'secret-settings' }],
+    ['service account over an API secret', { token: 't-1', serviceAccount: 'sa-user:sa-secret', projectId: '42', apiSecret: 'secret-flag' }, {}, {}, { kind: 'service-account', user: 'sa-user', secret: 'sa-secret', projectId: '42' }],
+    ['service account from env', { token: 't-1' }, { MIXPANEL_SERVICE_ACCOUNT: 'env-user:env-secret', MIXPANEL_PROJECT_ID: '77' }, {}, { kind: 'service-account', user: 'env-user', secret: 'env-secret', projectId: '77' }],
+    ['the token alone when nothing else is given', { token: 't-only' }, {}, {}, { kind: 'token', token: 't-only' }],
+  ] as const)('§6 /import auth: %s', (_name, flags, env, settings, expected) => {
+    expect(resolve({ ...flags }, { ...env }, { ...settings }).delivery?.auth).toEqual(expected);
+  });
+});
+
+describe('resolveRunConfig: hosts', () => {
+  it.each([
+    ['us by default', {}, {}, {}, 'https://api.mixpanel.com'],
+    ['--region eu', { region: 'eu' }, {}, {}, 'https://api-eu.mixpanel.com'],
+    ['--region in', { region: 'in' }, {}, {}, 'https://api-in.mixpanel.com'],
+    ['MIXPANEL_REGION env', {}, { MIXPANEL_REGION: 'eu' }, {}, 'https://api-eu.mixpanel.com'],
+    ['enableEuropeanUnionEndpoint in settings', {}, {}, { enableEuropeanUnionEndpoint: true }, 'https://api-eu.mixpanel.com'],
+    ['--region wins over the settings key', { region: 'in' }, {}, { enableEuropeanUnionEndpoint: true }, 'https://api-in.mixpanel.com'],
+    ['--api-host over the region (https anywhere)', { apiHost: 'https://proxy.example.com:8443/x', region: 'eu' }, {}, {}, 'https://proxy.example.com:8443'],
+    ['plain http to 127.0.0.1', { apiHost: 'http://127.0.0.1:3777' }, {}, {}, 'http://127.0.0.1:3777'],
+    ['plain http to localhost', { apiHost: 'http://localhost:3777' }, {}, {}, 'http://localhost:3777'],
+  ] as const)('§6 the base URL: %s', (_name, flags, env, settings, expected) => {
+    expect(resolve({ token: 't-1', ...flags }, { ...env }, { ...settings }).delivery?.origin).toBe(expected);
+  });
+
+  it.each([
+    ['plain http to a LAN address', 'http://192.168.1.20:3777'],
+    ['plain http to a public host', 'http://api.mixpanel.com'],
+    ['another scheme', 'ftp://127.0.0.1'],
+  ])('§1 --api-host refuses %s (credentials never over plain http off loopback)', (_name, apiHost) => {
+    expect(errorsOf({ token: 't-1', apiHost }).join('\n')).toMatch(/--api-host/);
+  });
+});
+
+describe('resolveRunConfig: usage errors name the flag and what was expected', () => {
+  it.each([
+    ['--service-account without a colon', { token: 't', serviceAccount: 'no-colon', projectId: '1' }, '--service-account: expected user:secret'],
+    ['--service-account without --project-id', { token: 't', serviceAccount: 'u:s' }, '--service-account needs --project-id'],
+    ['no token for a real run', {}, 'no project token'],
+    ['--out without --dry-run', { token: 't', out: 'x.ndjson' }, '--out is for --dry-run output'],
+    ['--from after --to', { token: 't', from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, '--from must be before --to'],
+    ['--concurrency 0', { token: 't', concurrency: '0' }, '--concurrency "0": expected an integer from 1 to 256'],
+  ] as const)('%s', (_name, flags, expected) => {
+    expect(errorsOf({ ...flags }).join('\n')).toContain(expected);
+  });
+
+  it('the secrets of the run are collected for redaction (token, API secret, service-account secret)', () => {
+    const config = resolve({ token: 'token-abcd', serviceAccount: 'user:sa-secret-xyz', projectId: '9' }, { MIXPANEL_API_SECRET: 'api-secret-123' });
+    expect([...config.secrets].sort()).toEqual(['api-secret-123', 'sa-secret-xyz', 'token-abcd']);
+  });
+});

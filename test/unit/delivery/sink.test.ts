@@ -1,0 +1,127 @@
+/**
+ * SPEC §6 and §7, the sender on its own: a packed block goes in, requests go to a client that
+ * answers what each case needs, and every line settles once with the right outcome, while the
+ * record counts add up. (The end-to-end tests cover the same paths against the real test server.)
+ */
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { DeliveryConfig } from '../../../src/config/run-config.js';
+import type { Reply } from '../../../src/mixpanel/classify.js';
+import type { MixpanelClient } from '../../../src/mixpanel/client.js';
+import type { Endpoint, RoutedRecord } from '../../../src/mixpanel/types.js';
+import { Accounting } from '../../../src/run/accounting.js';
+import { AliasGate } from '../../../src/delivery/alias-gate.js';
+import { createDeliverySink } from '../../../src/delivery/sink.js';
+import { SentBlockBuilder } from '../../../src/mapper/packed-block.js';
+import { systemClock } from '../../../src/lib/clock.js';
+import { OutgoingBlock } from '../../../src/delivery/outgoing-block.js';
+import { NO_DELIVERY } from '../../../src/delivery/stats.js';
+
+const CONFIG: DeliveryConfig = {
+  origin: 'http://127.0.0.1:1',
+  auth: { kind: 'api-secret', secret: 'secret-for-tests' },
+  concurrency: 2,
+  batchSize: 2000,
+  rate: null,
+  aliasDelayMs: 0,
+  maxRetries: 0,
+  timeoutMs: 1_000,
+  backoff: { baseMs: 1, maxMs: 1 },
+};
+
+/** A block of `count` lines of one /import event each, `{"n":i}`, on lines 1…count. */
+function importBlock(count: number): OutgoingBlock {
+  const builder = new SentBlockBuilder(16, false);
+  for (let i = 0; i < count; i += 1) {
+    const record: RoutedRecord = { endpoint: '/import', json: `{"n":${i}}`, distinctId: `user-${i}`, aliasFor: null, idempotent: true };
+    builder.add({ kind: 'records', ref: { file: 'day.ndjson', line: i + 1, messageId: `m-${i}` }, type: 'track', records: [record], warnings: [], text: '' });
+  }
+  return new OutgoingBlock('day.ndjson', builder.take().sent);
+}
+
+/** A client that records each request's records and answers with `reply(records)`. */
+function fakeClient(reply: (records: unknown[]) => Reply): MixpanelClient & { requests: unknown[][] } {
+  const requests: unknown[][] = [];
+  return {
+    requests,
+    async post(_endpoint: Endpoint, body, gzip) {
+      const records = JSON.parse((gzip ? gunzipSync(body) : body).toString('utf8')) as unknown[];
+      requests.push(records);
+      return reply(records);
+    },
+    async close() {},
+  };
+}
+
+async function deliver(block: OutgoingBlock, client: MixpanelClient, gate: AliasGate | null = null) {
+  const accounting = new Accounting();
+  const stats = { ...NO_DELIVERY };
+  const sink = createDeliverySink(CONFIG, accounting, stats, { client, clock: systemClock, random: () => 0 }, gate);
+  const settled: Array<[number, string | null]> = [];
+  const lines = Array.from({ length: block.lineCount }, (_, i) => i);
+  await sink.accept(block, lines, (line, rejection) => settled.push([line, rejection?.reason ?? null]));
+  await sink.finish().catch(() => undefined);
+  settled.sort((a, b) => a[0] - b[0]);
+  return { accounting, stats, settled };
+}
+
+const ok: Reply = { status: 200, retryAfter: null, body: '{"code":200,"num_records_imported":1,"status":"OK"}' };
+const partial = (failed: Array<{ index: number; message: string }>): Reply => ({
+  status: 400,
+  retryAfter: null,
+  body: JSON.stringify({ code: 400, error: 'some data points in the request failed validation', status: 'Bad Request', failed_records: failed.map((f) => ({ ...f, insert_id: '', field: 'event' })) }),
+});
+
+describe('§6 the sender, line by line', () => {
+  it('a delivered batch settles every line as delivered, once, with the records in order', async () => {
+    const client = fakeClient(() => ok);
+    const { accounting, settled } = await deliver(importBlock(5), client);
+    expect(client.requests).toEqual([[0, 1, 2, 3, 4].map((n) => ({ n }))]);
+    expect(settled).toEqual([0, 1, 2, 3, 4].map((line) => [line, null]));
+    expect(accounting.recordsDelivered.get('/import')).toBe(5);
+  });
+
+  it('a partial 400 rejects the listed records only; an index outside the batch rejects nothing', async () => {
+    const client = fakeClient(() => partial([{ index: 1, message: 'bad one' }, { index: 3, message: 'bad three' }, { index: 4000, message: 'nowhere' }]));
+    const { accounting, settled } = await deliver(importBlock(5), client);
+    expect(settled).toEqual([
+      [0, null],
+      [1, 'Mixpanel rejected the record: bad one (event)'],
+      [2, null],
+      [3, 'Mixpanel rejected the record: bad three (event)'],
+      [4, null],
+    ]);
+    expect(accounting.recordsDelivered.get('/import')).toBe(3);
+    expect(accounting.recordsRejected.get('/import')).toBe(2);
+  });
+
+  it('a 413 splits the batch into halves cut from the gzipped body, until each fits', async () => {
+    const client = fakeClient((records) => (records.length > 2 ? { status: 413, retryAfter: null, body: '{"code":413,"error":"request too large","status":"Payload Too Large"}' } : ok));
+    const { accounting, settled, stats } = await deliver(importBlock(5), client);
+    expect(client.requests.map((records) => records.map((r) => (r as { n: number }).n))).toEqual([[0, 1, 2, 3, 4], [0, 1, 2], [0, 1], [2], [3, 4]]);
+    expect(settled).toEqual([0, 1, 2, 3, 4].map((line) => [line, null]));
+    expect(accounting.recordsDelivered.get('/import')).toBe(5);
+    expect(stats.requests).toBe(5);
+  });
+
+  it('after the last retry the run stops: every line is settled as not delivered, and the failure is fatal', async () => {
+    const client = fakeClient(() => ({ status: 503, retryAfter: null, body: '' }));
+    const { accounting, settled } = await deliver(importBlock(3), client);
+    expect(settled.map(([line]) => line)).toEqual([0, 1, 2]);
+    for (const [, reason] of settled) expect(reason).toMatch(/^not delivered: the run stopped \(giving up after 1 attempts/);
+    expect(accounting.recordsRejected.get('/import')).toBe(3);
+  });
+
+  it('§6.1 a record about the new id of an alias waits until the alias is acknowledged; the others do not wait', async () => {
+    const gate = new AliasGate(0, systemClock);
+    gate.expect('user-1');
+    // The first request stands for the one that carried the alias: its acknowledgement frees the id.
+    const client = fakeClient(() => {
+      gate.acknowledged('user-1');
+      return ok;
+    });
+    const { settled } = await deliver(importBlock(3), client, gate);
+    expect(client.requests).toEqual([[{ n: 0 }, { n: 2 }], [{ n: 1 }]]);
+    expect(settled).toEqual([0, 1, 2].map((line) => [line, null]));
+  });
+});
