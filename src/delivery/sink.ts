@@ -61,7 +61,6 @@ export function createDeliverySink(
   gate: AliasGate | null,
 ): DeliverySink {
   const bodies = new BodyPool();
-  const state = new DeliveryState();
   const ctx: SendContext = {
     config,
     counts,
@@ -72,89 +71,113 @@ export function createDeliverySink(
     backoff: new SharedBackoff(deps.clock),
     bodies,
     gate,
-    state,
+    state: new DeliveryState(),
   };
-  const batcher = new Batcher<InFlightBlock>(config.batchSize, bodies);
-  const running = new Set<Promise<void>>();
-  const held = new HeldRecords();
+  return new Sink(ctx, new Batcher<InFlightBlock>(config.batchSize, bodies));
+}
 
-  /** A batch in progress: encoding, waiting, sending, backing off. */
-  const dispatch = (batch: OutgoingBatch): void => {
-    const task = sendBatch(ctx, batch);
-    running.add(task);
-    void task.finally(() => running.delete(task));
-  };
-  const enqueue = (source: InFlightBlock, record: number): void => {
-    for (const batch of batcher.add(source, record)) dispatch(batch);
-  };
-  const drain = (): void => {
-    for (const batch of batcher.drain()) dispatch(batch);
-  };
+class Sink implements DeliverySink {
+  readonly kind = 'records';
+  /** Batches in progress: encoding, waiting, sending, backing off. */
+  private readonly running = new Set<Promise<void>>();
+  private readonly held = new HeldRecords();
+
+  constructor(
+    private readonly ctx: SendContext,
+    private readonly batcher: Batcher<InFlightBlock>,
+  ) {}
+
+  get fatal(): string | null {
+    return this.ctx.state.fatal;
+  }
+
+  accept(block: OutgoingBlock, lines: readonly number[], settle: (line: number, rejection: Rejection | null) => void): Promise<void> | void {
+    const { state, gate } = this.ctx;
+    if (state.fatal !== null) {
+      const rejection = { reason: state.stoppedReason(), unsent: true };
+      for (const line of lines) settle(line, rejection);
+      throw new FatalDelivery(state.fatal);
+    }
+    const source = new InFlightBlock(block, new LineTally(block.lineCount, (line) => block.firstRecord(line), settle));
+    for (const line of lines) {
+      const first = block.firstRecord(line);
+      const end = block.firstRecord(line + 1);
+      if (first === end) settle(line, null); // nothing to send: the tally would never settle it
+      for (let record = first; record < end; record += 1) {
+        const id = gate === null || !gate.holdsAny() ? null : block.distinctId(record);
+        if (id !== null && gate!.isHeld(id)) this.hold(gate!, id, source, record);
+        else this.enqueue(source, record);
+      }
+    }
+    if (state.stopping) return;
+    return this.room();
+  }
+
+  flushOpen(): void {
+    for (const batch of this.batcher.drain()) this.dispatch(batch);
+  }
+
+  stop(): void {
+    this.ctx.state.stop();
+  }
+
+  async finish(): Promise<void> {
+    const { state } = this.ctx;
+    while (!state.stopping && state.fatal === null && (this.held.count > 0 || this.running.size > 0)) {
+      this.flushOpen();
+      await Promise.race([...this.running, this.ctx.clock.sleep(50)]);
+    }
+    // Also when interrupted: what is already mapped goes out once (no retries), so a line is
+    // not left half delivered; records still waiting for an alias stay unsent.
+    if (state.fatal === null) this.flushOpen();
+    await this.settleRunning();
+    if (state.fatal !== null) {
+      this.abandonOpen();
+      this.ctx.gate?.releaseAll();
+      await this.settleRunning();
+      this.abandonOpen();
+    }
+    await this.ctx.client.close();
+    if (state.fatal !== null) throw new FatalDelivery(state.fatal);
+  }
+
+  private dispatch(batch: OutgoingBatch): void {
+    const task = sendBatch(this.ctx, batch);
+    this.running.add(task);
+    void task.finally(() => this.running.delete(task));
+  }
+
+  private enqueue(source: InFlightBlock, record: number): void {
+    for (const batch of this.batcher.add(source, record)) this.dispatch(batch);
+  }
+
+  /** A record about an alias's new id waits until the alias is acknowledged (README "Alias ordering"). */
+  private hold(gate: AliasGate, id: string, source: InFlightBlock, record: number): void {
+    this.held.count += 1;
+    gate.whenFree(id, () =>
+      this.held.release(() => {
+        if (!this.ctx.state.stopping) this.enqueue(source, record);
+      }),
+    );
+  }
+
   /** Room for more: held records below the cap, and batches in progress within the queue. */
-  const room = (): Promise<void> | void => {
-    if (held.count >= MAX_HELD_RECORDS) return held.belowCap();
+  private room(): Promise<void> | void {
+    if (this.held.count >= MAX_HELD_RECORDS) return this.held.belowCap();
     // Batches waiting out a backoff (seconds, after a 429) leave room for as many new ones, up
     // to the connections: new batches keep going at the shared pace meanwhile, and reading
     // ahead stays bounded.
-    if (running.size >= config.concurrency + QUEUED_BATCHES + Math.min(state.waitingOut, config.concurrency)) return Promise.race(running).then(() => undefined);
-  };
+    const { concurrency } = this.ctx.config;
+    if (this.running.size >= concurrency + QUEUED_BATCHES + Math.min(this.ctx.state.waitingOut, concurrency)) return Promise.race(this.running).then(() => undefined);
+  }
 
-  return {
-    kind: 'records',
-    accept(block, lines, settle) {
-      if (state.fatal !== null) {
-        const rejection = { reason: state.stoppedReason(), unsent: true };
-        for (const line of lines) settle(line, rejection);
-        throw new FatalDelivery(state.fatal);
-      }
-      const source = new InFlightBlock(block, new LineTally(block.lineCount, (line) => block.firstRecord(line), settle));
-      for (const line of lines) {
-        const first = block.firstRecord(line);
-        const end = block.firstRecord(line + 1);
-        if (first === end) settle(line, null); // nothing to send: the tally would never settle it
-        for (let record = first; record < end; record += 1) {
-          const id = gate === null || !gate.holdsAny() ? null : block.distinctId(record);
-          if (id !== null && gate!.isHeld(id)) {
-            held.count += 1;
-            gate!.whenFree(id, () =>
-              held.release(() => {
-                if (!state.stopping) enqueue(source, record);
-              }),
-            );
-          } else {
-            enqueue(source, record);
-          }
-        }
-      }
-      if (state.stopping) return;
-      return room();
-    },
-    flushOpen: drain,
-    stop() {
-      state.stop();
-    },
-    async finish() {
-      while (!state.stopping && state.fatal === null && (held.count > 0 || running.size > 0)) {
-        drain();
-        await Promise.race([...running, deps.clock.sleep(50)]);
-      }
-      // Also when interrupted: what is already mapped goes out once (no retries), so a line is
-      // not left half delivered; records still waiting for an alias stay unsent.
-      if (state.fatal === null) drain();
-      while (running.size > 0) await Promise.allSettled([...running]);
-      if (state.fatal !== null) {
-        for (const batch of batcher.drain()) abandon(ctx, batch, false);
-        gate?.releaseAll();
-        while (running.size > 0) await Promise.allSettled([...running]);
-        for (const batch of batcher.drain()) abandon(ctx, batch, false);
-      }
-      await deps.client.close();
-      if (state.fatal !== null) throw new FatalDelivery(state.fatal);
-    },
-    get fatal() {
-      return state.fatal;
-    },
-  };
+  private async settleRunning(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private abandonOpen(): void {
+    for (const batch of this.batcher.drain()) abandon(this.ctx, batch, false);
+  }
 }
 
 /** Records waiting for their alias's acknowledgement, and the reader waiting for them to drop below the cap. */

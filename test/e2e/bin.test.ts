@@ -1,41 +1,28 @@
 /**
  * End to end: the real built CLI (`node bin/mpx-replay.js`) in a child process (SPEC §1, §8).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT, runCli, type CliResult } from '../support/cli.js';
+import { tempDir, type TempDir } from '../support/temp-dir.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'mpx-replay.js');
 
+let tmp: TempDir;
 let dir: string;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  dir = mkdtempSync(join(tmpdir(), 'mpx-bin-'));
+  ensureBuilt();
+  tmp = tempDir('mpx-bin-');
+  dir = tmp.path;
 });
 
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tmp.cleanup());
 
-function cli(args: string[], stdin?: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const { CI: _ci, MIXPANEL_TOKEN: _t, MPX_SETTINGS: _s, ...env } = process.env;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.end(stdin ?? Buffer.alloc(0));
-  });
-}
+const cli = (args: string[], stdin?: Buffer): Promise<CliResult> => runCli(args, stdin === undefined ? {} : { stdin });
 
 const LINES = [
   JSON.stringify({ type: 'track', event: 'Signed Up', messageId: 'bin-1', userId: 'user-bin-1', timestamp: '2024-05-01T09:00:00Z', properties: { plan: 'team' } }),

@@ -3,8 +3,7 @@
  * temporary inputs, and read what the CLI wrote (dry-run records, --json report, rejects).
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,11 +62,7 @@ export async function runCli(args: readonly string[], options: { timeoutMs?: num
   }
 }
 
-/** A temporary directory, removed by `cleanup()`. */
-export function tempDir(prefix = 'mpx-e2e-'): { path: string; file: (name: string) => string; cleanup: () => void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, file: (name) => join(path, name), cleanup: () => rmSync(path, { recursive: true, force: true }) };
-}
+export { tempDir } from './temp-dir.js';
 
 /** Write lines as an NDJSON file (newline-terminated) and return its path. */
 export function writeLines(path: string, lines: Iterable<string>): string {

@@ -1,35 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { runMain, type MainResult } from './run-main.js';
-
-/** A temp directory for one test file, removed by the returned cleanup. */
-export function makeTempDir(): { path: (name: string) => string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'mpx-diff-test-'));
-  let counter = 0;
-  return {
-    path: (name) => {
-      counter += 1;
-      return join(dir, `${counter}-${name}`);
-    },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-export type RunResult = MainResult;
-
-export interface RunOptions {
-  readonly env?: Record<string, string>;
-  /** Pretend stdout is a terminal. */
-  readonly tty?: boolean;
-  readonly stdin?: Readable;
-}
-
-/** Run the CLI in-process with injected streams and a fixed clock. */
-export function runCli(argv: string[], options: RunOptions = {}): Promise<RunResult> {
-  return runMain(argv, { ...options, now: () => Date.UTC(2026, 10, 30, 12, 0, 0) });
-}
+import { writeFileSync } from 'node:fs';
 
 export interface DryLine {
   endpoint: '/import' | '/engage' | '/groups';

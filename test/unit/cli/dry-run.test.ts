@@ -2,27 +2,24 @@
  * `mpx-replay import … --dry-run`, run in-process through `main(argv, io)` (SPEC §1, §2, §4.8,
  * §7, §8): records on stdout or --out, rejects file, report, exit codes, usage errors, help.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, type TempDir } from '../../support/temp-dir.js';
 import { runMain, type MainResult } from '../../support/run-main.js';
 
 /** Every run's start time, injected: the future-time check never depends on the clock. */
 const RUN_START_MS = Date.UTC(2026, 10, 30, 12, 0, 0);
 const TIME_ISO = '2026-11-29T08:15:30.250Z';
 
-let dir: string;
-let counter = 0;
+let dir: TempDir;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mpx-dry-'));
+  dir = tempDir('mpx-dry-');
 });
 
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => dir.cleanup());
 
 interface RunOptions {
   env?: Record<string, string>;
@@ -36,10 +33,7 @@ function run(argv: string[], options: RunOptions = {}): Promise<MainResult> {
 }
 
 /** A unique temp path (file not created). */
-function tmp(name: string): string {
-  counter += 1;
-  return join(dir, `${counter}-${name}`);
-}
+const tmp = (name: string): string => dir.unique(name);
 
 function writeInput(name: string, lines: readonly string[]): string {
   const path = tmp(name);
@@ -442,8 +436,8 @@ describe('§1 usage and configuration errors exit 2 with a message naming the pr
       message: [/"people"/, /a boolean/],
     },
     { name: '§3 a settings file that is not JSON', args: () => ['import', input, '--dry-run', '--settings', writeInput('not-json.json', ['{people: true'])], message: [/--settings/, /not valid JSON/] },
-    { name: '§3 a settings file that does not exist', args: () => ['import', input, '--dry-run', '--settings', join(dir, 'no-settings.json')], message: [/--settings/, /no-settings\.json/] },
-    { name: '§1 a missing input file', args: () => ['import', join(dir, 'missing-day.ndjson.gz'), '--dry-run'], message: [/missing-day\.ndjson\.gz/, /no such file/] },
+    { name: '§3 a settings file that does not exist', args: () => ['import', input, '--dry-run', '--settings', join(dir.path, 'no-settings.json')], message: [/--settings/, /no-settings\.json/] },
+    { name: '§1 a missing input file', args: () => ['import', join(dir.path, 'missing-day.ndjson.gz'), '--dry-run'], message: [/missing-day\.ndjson\.gz/, /no such file/] },
     { name: '§1 plain http --api-host to a non-loopback host', args: () => ['import', input, '--dry-run', '--api-host', 'http://mixpanel-proxy.example.com'], message: [/--api-host/, /loopback/] },
     { name: '§1 an unknown --region', args: () => ['import', input, '--dry-run', '--region', 'mars'], message: [/--region/, /mars/] },
     { name: '§1 a real run without any token', args: () => ['import', input], message: [/token/] },

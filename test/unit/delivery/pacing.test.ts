@@ -4,31 +4,8 @@ import { AliasGate } from '../../../src/delivery/alias-gate.js';
 import { Batcher, BodyPool, sliceBatch, type Batch, type RecordSource } from '../../../src/delivery/batcher.js';
 import { AdaptivePace, RateLimiter, SharedBackoff } from '../../../src/delivery/pacing.js';
 import type { Endpoint } from '../../../src/mixpanel/types.js';
-import type { Clock } from '../../../src/lib/clock.js';
+import { fakeClock } from '../../support/fake-clock.js';
 import { LineTally } from '../../../src/delivery/line-tally.js';
-
-/** A clock whose sleeps complete when time is advanced, in order. */
-function fakeClock(): Clock & { advance(ms: number): Promise<void>; slept: number[] } {
-  let now = 0;
-  const timers: Array<{ at: number; wake: () => void }> = [];
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: (ms) => {
-      slept.push(ms);
-      return new Promise<void>((resolve) => timers.push({ at: now + ms, wake: resolve }));
-    },
-    async advance(ms) {
-      now += ms;
-      for (const timer of timers.filter((t) => t.at <= now)) {
-        timers.splice(timers.indexOf(timer), 1);
-        timer.wake();
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-}
 
 describe('SharedBackoff', () => {
   it('§6 one 429 pauses every request of the run, not just the one that got it', async () => {

@@ -3,18 +3,16 @@
  * answers what each case needs, and every line settles once with the right outcome, while the
  * record counts add up. (The end-to-end tests cover the same paths against the real test server.)
  */
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryConfig } from '../../../src/config/run-config.js';
 import type { Reply } from '../../../src/mixpanel/classify.js';
-import type { MixpanelClient } from '../../../src/mixpanel/client.js';
-import type { Endpoint, RoutedRecord } from '../../../src/mixpanel/types.js';
 import { Accounting } from '../../../src/run/accounting.js';
 import { AliasGate } from '../../../src/delivery/alias-gate.js';
 import { createDeliverySink } from '../../../src/delivery/sink.js';
-import { SentBlockBuilder } from '../../../src/mapper/packed-block.js';
 import { systemClock } from '../../../src/lib/clock.js';
-import { OutgoingBlock } from '../../../src/delivery/outgoing-block.js';
+import type { OutgoingBlock } from '../../../src/delivery/outgoing-block.js';
+import type { MixpanelClient } from '../../../src/mixpanel/client.js';
+import { fakeClient, importBlock } from '../../support/delivery.js';
 import { NO_DELIVERY } from '../../../src/delivery/stats.js';
 
 const CONFIG: DeliveryConfig = {
@@ -28,30 +26,6 @@ const CONFIG: DeliveryConfig = {
   timeoutMs: 1_000,
   backoff: { baseMs: 1, maxMs: 1 },
 };
-
-/** A block of `count` lines of one /import event each, `{"n":i}`, on lines 1…count. */
-function importBlock(count: number): OutgoingBlock {
-  const builder = new SentBlockBuilder(16, false);
-  for (let i = 0; i < count; i += 1) {
-    const record: RoutedRecord = { endpoint: '/import', json: `{"n":${i}}`, distinctId: `user-${i}`, aliasFor: null, idempotent: true };
-    builder.add({ kind: 'records', ref: { file: 'day.ndjson', line: i + 1, messageId: `m-${i}` }, type: 'track', records: [record], warnings: [], text: '' });
-  }
-  return new OutgoingBlock('day.ndjson', builder.take().sent);
-}
-
-/** A client that records each request's records and answers with `reply(records)`. */
-function fakeClient(reply: (records: unknown[]) => Reply): MixpanelClient & { requests: unknown[][] } {
-  const requests: unknown[][] = [];
-  return {
-    requests,
-    async post(_endpoint: Endpoint, body, gzip) {
-      const records = JSON.parse((gzip ? gunzipSync(body) : body).toString('utf8')) as unknown[];
-      requests.push(records);
-      return reply(records);
-    },
-    async close() {},
-  };
-}
 
 async function deliver(block: OutgoingBlock, client: MixpanelClient, gate: AliasGate | null = null) {
   const accounting = new Accounting();

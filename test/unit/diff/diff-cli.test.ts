@@ -5,9 +5,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { engageLine, makeTempDir, plain, runCli, trackLine, writeDry, type DryLine } from '../../support/dry-lines.js';
+import { engageLine, plain, trackLine, writeDry, type DryLine } from '../../support/dry-lines.js';
+import { runMain } from '../../support/run-main.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const tmp = makeTempDir();
+const tmp = tempDir('mpx-diff-');
 afterAll(() => tmp.cleanup());
 
 const TIME_ISO = '2026-11-29T08:15:30.250Z';
@@ -15,9 +17,9 @@ const TIME_ISO = '2026-11-29T08:15:30.250Z';
 describe('identical dry runs', () => {
   it('exit 0 and "no differences", with the summary', async () => {
     const lines = [trackLine(1, 'm-1', 'Signed Up'), engageLine(2, 'm-2', '$set', { plan: 'pro' })];
-    const before = writeDry(tmp.path('before.ndjson'), lines);
-    const after = writeDry(tmp.path('after.ndjson'), lines);
-    const result = await runCli(['diff', before, after]);
+    const before = writeDry(tmp.unique('before.ndjson'), lines);
+    const after = writeDry(tmp.unique('after.ndjson'), lines);
+    const result = await runMain(['diff', before, after]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no differences: 2 records identical');
     expect(result.stdout).toMatch(/^\/import\s+0\s+0\s+0\s+1$/m);
@@ -26,7 +28,7 @@ describe('identical dry runs', () => {
   });
 
   it('an empty pair of files is identical', async () => {
-    const result = await runCli(['diff', writeDry(tmp.path('a.ndjson'), []), writeDry(tmp.path('b.ndjson'), [])]);
+    const result = await runMain(['diff', writeDry(tmp.unique('a.ndjson'), []), writeDry(tmp.unique('b.ndjson'), [])]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no differences: 0 records identical');
   });
@@ -43,10 +45,10 @@ describe('consolidated page calls → named pages, through the real dry run', ()
   ];
 
   async function dryRun(settings: string): Promise<string> {
-    const input = tmp.path('input.ndjson');
+    const input = tmp.unique('input.ndjson');
     writeFileSync(input, messages.map((m) => JSON.stringify(m)).join('\n') + '\n');
-    const out = tmp.path('dry.ndjson');
-    const result = await runCli(['import', input, '--settings', settings, '--dry-run', '--out', out, '--quiet']);
+    const out = tmp.unique('dry.ndjson');
+    const result = await runMain(['import', input, '--settings', settings, '--dry-run', '--out', out, '--quiet']);
     expect(result.code).toBe(0);
     return out;
   }
@@ -54,7 +56,7 @@ describe('consolidated page calls → named pages, through the real dry run', ()
   it('every named page shows its event-name change; unnamed pages are only in before; no track record changes', async () => {
     const before = await dryRun('fixtures/settings.json');
     const after = await dryRun('fixtures/settings-named-pages.json');
-    const result = await runCli(['diff', before, after]);
+    const result = await runMain(['diff', before, after]);
     expect(result.code).toBe(1);
     const out = result.stdout;
     expect(out).toMatch(/^~ \/import messageId=m-page-home \(.*input\.ndjson:2\) "Loaded a Page" → "Viewed Home Page"\n {4}~ event: "Loaded a Page" → "Viewed Home Page"\n~/m);
@@ -64,7 +66,7 @@ describe('consolidated page calls → named pages, through the real dry run', ()
     expect(out).toMatch(/^ {2}"Signed Up"\s+0\s+0\s+0\s+1$/m);
     expect(out).toMatch(/^ {2}"Loaded a Page"\s+1\s+0\s+2\s+0$/m);
 
-    const json = JSON.parse((await runCli(['diff', before, after, '--json'])).stdout) as { changed: { key: { messageId: string }; name: { before: string } }[] };
+    const json = JSON.parse((await runMain(['diff', before, after, '--json'])).stdout) as { changed: { key: { messageId: string }; name: { before: string } }[] };
     expect(json.changed.map((c) => c.key.messageId)).toEqual(['m-page-home', 'm-page-pricing']);
     expect(new Set(json.changed.map((c) => c.name.before))).toEqual(new Set(['Loaded a Page']));
   });
@@ -72,9 +74,9 @@ describe('consolidated page calls → named pages, through the real dry run', ()
 
 describe('matching and listing', () => {
   it('a changed record lists each property change by dotted path under its header', async () => {
-    const before = writeDry(tmp.path('b.ndjson'), [trackLine(42, 'ajs-123', 'Loaded a Page', { $os: 'iOS', old: 1, location: { section: 'hero', position: { x: 1 } } })]);
-    const after = writeDry(tmp.path('a.ndjson'), [trackLine(42, 'ajs-123', 'Viewed Home Page', { $os: 'ios', plan: 'pro', location: { section: 'hero', position: { x: 2 } } })]);
-    const result = await runCli(['diff', before, after]);
+    const before = writeDry(tmp.unique('b.ndjson'), [trackLine(42, 'ajs-123', 'Loaded a Page', { $os: 'iOS', old: 1, location: { section: 'hero', position: { x: 1 } } })]);
+    const after = writeDry(tmp.unique('a.ndjson'), [trackLine(42, 'ajs-123', 'Viewed Home Page', { $os: 'ios', plan: 'pro', location: { section: 'hero', position: { x: 2 } } })]);
+    const result = await runMain(['diff', before, after]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       [
@@ -90,9 +92,9 @@ describe('matching and listing', () => {
   });
 
   it('records only in one file are listed with - and +', async () => {
-    const before = writeDry(tmp.path('b.ndjson'), [trackLine(1, 'm-a', 'A'), trackLine(2, 'm-b', 'B')]);
-    const after = writeDry(tmp.path('a.ndjson'), [trackLine(1, 'm-a', 'A'), trackLine(3, 'm-c', 'C')]);
-    const result = await runCli(['diff', before, after]);
+    const before = writeDry(tmp.unique('b.ndjson'), [trackLine(1, 'm-a', 'A'), trackLine(2, 'm-b', 'B')]);
+    const after = writeDry(tmp.unique('a.ndjson'), [trackLine(1, 'm-a', 'A'), trackLine(3, 'm-c', 'C')]);
+    const result = await runMain(['diff', before, after]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('only in before (1):\n- /import messageId=m-b (events.ndjson:2) "B"\n');
     expect(result.stdout).toContain('only in after (1):\n+ /import messageId=m-c (events.ndjson:3) "C"\n');
@@ -100,18 +102,18 @@ describe('matching and listing', () => {
   });
 
   it('records match by their position within the message, per endpoint', async () => {
-    const before = writeDry(tmp.path('b.ndjson'), [trackLine(5, 'm-1', 'E'), engageLine(5, 'm-1', '$set', { a: 1 }), engageLine(5, 'm-1', '$add', { n: 1 })]);
-    const after = writeDry(tmp.path('a.ndjson'), [trackLine(5, 'm-1', 'E'), engageLine(5, 'm-1', '$set', { a: 1 }), engageLine(5, 'm-1', '$add', { n: 1 }), engageLine(5, 'm-1', '$union', { t: ['x'] })]);
-    const result = await runCli(['diff', before, after]);
+    const before = writeDry(tmp.unique('b.ndjson'), [trackLine(5, 'm-1', 'E'), engageLine(5, 'm-1', '$set', { a: 1 }), engageLine(5, 'm-1', '$add', { n: 1 })]);
+    const after = writeDry(tmp.unique('a.ndjson'), [trackLine(5, 'm-1', 'E'), engageLine(5, 'm-1', '$set', { a: 1 }), engageLine(5, 'm-1', '$add', { n: 1 }), engageLine(5, 'm-1', '$union', { t: ['x'] })]);
+    const result = await runMain(['diff', before, after]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('only in after (1):\n+ /engage messageId=m-1 #3 (events.ndjson:5) $union\n');
     expect(result.stdout).toContain('0 only in before, 1 only in after, 0 changed, 3 identical');
   });
 
   it('a record without messageId matches by file:line', async () => {
-    const before = writeDry(tmp.path('b.ndjson'), [trackLine(7, null, 'E', { v: 1 }), trackLine(8, null, 'E', { v: 1 })]);
-    const after = writeDry(tmp.path('a.ndjson'), [trackLine(7, null, 'E', { v: 2 }), trackLine(8, null, 'E', { v: 1 })]);
-    const result = await runCli(['diff', before, after]);
+    const before = writeDry(tmp.unique('b.ndjson'), [trackLine(7, null, 'E', { v: 1 }), trackLine(8, null, 'E', { v: 1 })]);
+    const after = writeDry(tmp.unique('a.ndjson'), [trackLine(7, null, 'E', { v: 2 }), trackLine(8, null, 'E', { v: 1 })]);
+    const result = await runMain(['diff', before, after]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('~ /import messageId=null (events.ndjson:7) "E"\n    ~ properties.v: 1 → 2\n');
     expect(result.stdout).toContain('0 only in before, 0 only in after, 1 changed, 1 identical');
@@ -120,48 +122,48 @@ describe('matching and listing', () => {
   it('records in a different order in the two files still match', async () => {
     const lines: DryLine[] = [];
     for (let i = 1; i <= 50; i += 1) lines.push(trackLine(i, `m-${i}`, `E${i % 3}`), engageLine(i, `m-${i}`, '$set', { i }));
-    const before = writeDry(tmp.path('b.ndjson'), lines);
-    const after = writeDry(tmp.path('a.ndjson'), [...lines].reverse());
-    const result = await runCli(['diff', before, after]);
+    const before = writeDry(tmp.unique('b.ndjson'), lines);
+    const after = writeDry(tmp.unique('a.ndjson'), [...lines].reverse());
+    const result = await runMain(['diff', before, after]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no differences: 100 records identical');
   });
 
   it('the same records written with a different input path are identical', async () => {
-    const before = writeDry(tmp.path('b.ndjson'), [trackLine(1, 'm-1', 'E', {}, 'logs/day.ndjson')]);
-    const after = writeDry(tmp.path('a.ndjson'), [trackLine(1, 'm-1', 'E', {}, './logs/day.ndjson')]);
-    expect((await runCli(['diff', before, after])).code).toBe(0);
+    const before = writeDry(tmp.unique('b.ndjson'), [trackLine(1, 'm-1', 'E', {}, 'logs/day.ndjson')]);
+    const after = writeDry(tmp.unique('a.ndjson'), [trackLine(1, 'm-1', 'E', {}, './logs/day.ndjson')]);
+    expect((await runMain(['diff', before, after])).code).toBe(0);
   });
 
   it('"-" reads one of the two files from stdin', async () => {
     const lines = [trackLine(1, 'm-1', 'E'), engageLine(1, 'm-1', '$set', { a: 1 })];
-    const after = writeDry(tmp.path('a.ndjson'), lines);
+    const after = writeDry(tmp.unique('a.ndjson'), lines);
     const stdin = Readable.from([Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n')]);
-    const result = await runCli(['diff', '-', after], { stdin });
+    const result = await runMain(['diff', '-', after], { stdin });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no differences: 2 records identical');
   });
 
   it('"-" for both files is a usage error', async () => {
-    const result = await runCli(['diff', '-', '-']);
+    const result = await runMain(['diff', '-', '-']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('only one of <before> and <after> can be "-"');
   });
 
   it('gzip input is read like plain input', async () => {
     const { gzipSync } = await import('node:zlib');
-    const plainPath = writeDry(tmp.path('b.ndjson'), [trackLine(1, 'm-1', 'E')]);
-    const gz = tmp.path('a.ndjson.gz');
+    const plainPath = writeDry(tmp.unique('b.ndjson'), [trackLine(1, 'm-1', 'E')]);
+    const gz = tmp.unique('a.ndjson.gz');
     writeFileSync(gz, gzipSync(readFileSync(plainPath)));
-    expect((await runCli(['diff', plainPath, gz])).code).toBe(0);
+    expect((await runMain(['diff', plainPath, gz])).code).toBe(0);
   });
 });
 
 describe('--json', () => {
   it('one versioned object with the lists, the changes and exact counts', async () => {
-    const before = writeDry(tmp.path('b.ndjson'), [trackLine(1, 'm-1', 'A', { os: 'iOS', old: 1 }), trackLine(2, 'm-2', 'B'), engageLine(3, 'm-3', '$set', { a: 1 })]);
-    const after = writeDry(tmp.path('a.ndjson'), [trackLine(1, 'm-1', 'A', { os: 'ios', plan: 'pro' }), engageLine(3, 'm-3', '$set', { a: 1 }), trackLine(4, 'm-4', 'C')]);
-    const result = await runCli(['diff', before, after, '--json']);
+    const before = writeDry(tmp.unique('b.ndjson'), [trackLine(1, 'm-1', 'A', { os: 'iOS', old: 1 }), trackLine(2, 'm-2', 'B'), engageLine(3, 'm-3', '$set', { a: 1 })]);
+    const after = writeDry(tmp.unique('a.ndjson'), [trackLine(1, 'm-1', 'A', { os: 'ios', plan: 'pro' }), engageLine(3, 'm-3', '$set', { a: 1 }), trackLine(4, 'm-4', 'C')]);
+    const result = await runMain(['diff', before, after, '--json']);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
       version: 1,
@@ -197,15 +199,15 @@ describe('--json', () => {
 
   it('identical files give identical: true and exit 0', async () => {
     const lines = [trackLine(1, 'm-1', 'A')];
-    const result = await runCli(['diff', writeDry(tmp.path('b.ndjson'), lines), writeDry(tmp.path('a.ndjson'), lines), '--json']);
+    const result = await runMain(['diff', writeDry(tmp.unique('b.ndjson'), lines), writeDry(tmp.unique('a.ndjson'), lines), '--json']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ version: 1, identical: true, onlyBefore: [], onlyAfter: [], changed: [] });
   });
 });
 
 describe('colour', () => {
-  const before = () => writeDry(tmp.path('b.ndjson'), [trackLine(1, 'm-1', 'A', { x: 1 }), trackLine(2, 'm-2', 'B')]);
-  const after = () => writeDry(tmp.path('a.ndjson'), [trackLine(1, 'm-1', 'A', { x: 2 }), trackLine(3, 'm-3', 'C')]);
+  const before = () => writeDry(tmp.unique('b.ndjson'), [trackLine(1, 'm-1', 'A', { x: 1 }), trackLine(2, 'm-2', 'B')]);
+  const after = () => writeDry(tmp.unique('a.ndjson'), [trackLine(1, 'm-1', 'A', { x: 2 }), trackLine(3, 'm-3', 'C')]);
   type Case = { name: string; tty: boolean; env: Record<string, string>; json: boolean; coloured: boolean };
   const cases: Case[] = [
     { name: 'a terminal without NO_COLOR gets colour', tty: true, env: {}, json: false, coloured: true },
@@ -214,18 +216,18 @@ describe('colour', () => {
     { name: '--json never has colour', tty: true, env: {}, json: true, coloured: false },
   ];
   it.each(cases)('$name', async ({ tty, env, json, coloured }) => {
-    const result = await runCli(['diff', before(), after(), ...(json ? ['--json'] : [])], { tty, env });
+    const result = await runMain(['diff', before(), after(), ...(json ? ['--json'] : [])], { tty, env });
     expect(result.stdout.includes('\u001b[')).toBe(coloured);
   });
 
   it('green +, red -, yellow ~, and otherwise the same text as without colour', async () => {
     const files = [before(), after()];
-    const { stdout } = await runCli(['diff', ...files], { tty: true });
+    const { stdout } = await runMain(['diff', ...files], { tty: true });
     expect(stdout).toContain('\u001b[31m- /import messageId=m-2');
     expect(stdout).toContain('\u001b[32m+ /import messageId=m-3');
     expect(stdout).toContain('\u001b[33m~ /import messageId=m-1');
     expect(stdout).toContain('\u001b[33m~ properties.x: 1 → 2\u001b[39m');
-    expect(plain(stdout)).toBe((await runCli(['diff', ...files])).stdout);
+    expect(plain(stdout)).toBe((await runMain(['diff', ...files])).stdout);
   });
 });
 
@@ -241,10 +243,10 @@ describe('bad input: exit 2, the message says file, line and what was expected',
     { name: 'a messageId that is neither a string nor null', lines: [JSON.stringify({ ...trackLine(1, 'm', 'A'), messageId: 7 })], message: /:1: not a dry-run record: "messageId" is 7; expected / },
   ];
   it.each(cases)('$name', async ({ lines, message }) => {
-    const goodFile = writeDry(tmp.path('good.ndjson'), [good]);
-    const badFile = tmp.path('bad.ndjson');
+    const goodFile = writeDry(tmp.unique('good.ndjson'), [good]);
+    const badFile = tmp.unique('bad.ndjson');
     writeFileSync(badFile, lines.join('\n') + '\n');
-    const result = await runCli(['diff', goodFile, badFile]);
+    const result = await runMain(['diff', goodFile, badFile]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`mpx-replay: diff: ${badFile}:`);
@@ -252,13 +254,13 @@ describe('bad input: exit 2, the message says file, line and what was expected',
   });
 
   it('an unreadable file', async () => {
-    const missing = tmp.path('missing.ndjson');
-    const result = await runCli(['diff', missing, writeDry(tmp.path('a.ndjson'), [])]);
+    const missing = tmp.unique('missing.ndjson');
+    const result = await runMain(['diff', missing, writeDry(tmp.unique('a.ndjson'), [])]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`mpx-replay: diff: ${missing}: cannot read it (ENOENT)\n`);
   });
 
   it('a missing argument is a usage error', async () => {
-    expect((await runCli(['diff', 'only-one.ndjson'])).code).toBe(2);
+    expect((await runMain(['diff', 'only-one.ndjson'])).code).toBe(2);
   });
 });

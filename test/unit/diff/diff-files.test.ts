@@ -7,9 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { diffFiles } from '../../../src/diff/diff-files.js';
 import { NO_COLOUR, renderHuman } from '../../../src/diff/render.js';
 import type { DiffResult } from '../../../src/diff/tally.js';
-import { engageLine, makeTempDir, runCli, trackLine, writeDry, type DryLine } from '../../support/dry-lines.js';
+import { engageLine, trackLine, writeDry, type DryLine } from '../../support/dry-lines.js';
+import { runMain } from '../../support/run-main.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const tmp = makeTempDir();
+const tmp = tempDir('mpx-diff-');
 afterAll(() => tmp.cleanup());
 
 /** A deterministic shuffle (so failures reproduce). */
@@ -55,11 +57,11 @@ function shape(result: DiffResult) {
 describe('spilling to disk when too many records are pending', () => {
   it('gives the same result as matching in memory, for files in the same and in a shuffled order', async () => {
     const { before, after } = scenario();
-    const beforePath = writeDry(tmp.path('b.ndjson'), before.flat());
-    const inMemory = shape(await diffFiles(beforePath, writeDry(tmp.path('a.ndjson'), after.flat())));
+    const beforePath = writeDry(tmp.unique('b.ndjson'), before.flat());
+    const inMemory = shape(await diffFiles(beforePath, writeDry(tmp.unique('a.ndjson'), after.flat())));
     expect(inMemory.total).toEqual({ onlyBefore: 60, onlyAfter: 6, changed: 38, identical: 502 });
 
-    const shuffled = writeDry(tmp.path('shuffled.ndjson'), shuffle(after, 7).flat());
+    const shuffled = writeDry(tmp.unique('shuffled.ndjson'), shuffle(after, 7).flat());
     for (const maxEntries of [1, 10, 100]) {
       expect(shape(await diffFiles(beforePath, shuffled, { limits: { maxEntries, maxChars: Infinity } }))).toEqual(inMemory);
     }
@@ -70,7 +72,7 @@ describe('spilling to disk when too many records are pending', () => {
 describe('capped lists', () => {
   it('lists at most maxListed records per list, counts stay exact, output says how many more', async () => {
     const { before, after } = scenario();
-    const result = await diffFiles(writeDry(tmp.path('b.ndjson'), before.flat()), writeDry(tmp.path('a.ndjson'), after.flat()), { maxListed: 2 });
+    const result = await diffFiles(writeDry(tmp.unique('b.ndjson'), before.flat()), writeDry(tmp.unique('a.ndjson'), after.flat()), { maxListed: 2 });
     expect([result.onlyBefore.length, result.onlyAfter.length, result.changed.length]).toEqual([2, 2, 2]);
     expect(result.total).toEqual({ onlyBefore: 60, onlyAfter: 6, changed: 38, identical: 502 });
     const text = [...renderHuman(result, NO_COLOUR)].join('');
@@ -92,13 +94,13 @@ describe('scale', () => {
       }
       return parts.join('\n') + '\n';
     };
-    const before = tmp.path('big-before.ndjson');
-    const after = tmp.path('big-after.ndjson');
+    const before = tmp.unique('big-before.ndjson');
+    const after = tmp.unique('big-after.ndjson');
     writeFileSync(before, lines(0));
     writeFileSync(after, lines(1000));
     // CPU time, not wall time: the test machine may be shared, and the diff runs in this process.
     const cpu = process.cpuUsage();
-    const result = await runCli(['diff', before, after, '--json']);
+    const result = await runMain(['diff', before, after, '--json']);
     const { user, system } = process.cpuUsage(cpu);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).summary.total).toEqual({ onlyBefore: 0, onlyAfter: 0, changed: 200, identical: COUNT - 200 });

@@ -1,0 +1,102 @@
+/**
+ * One batch's send loop (README "Delivery"), on an injected clock: a 429 with Retry-After, a stop
+ * during a backoff, a 413 split and a fatal 401, each without real time passing.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DeliveryConfig } from '../../../src/config/run-config.js';
+import { createDeliverySink } from '../../../src/delivery/sink.js';
+import { NO_DELIVERY } from '../../../src/delivery/stats.js';
+import type { Reply } from '../../../src/mixpanel/classify.js';
+import { Accounting } from '../../../src/run/accounting.js';
+import { fakeClient, importBlock } from '../../support/delivery.js';
+import { fakeClock, settle, until } from '../../support/fake-clock.js';
+
+const CONFIG: DeliveryConfig & { backoff: { baseMs: number; maxMs: number } } = {
+  origin: 'http://127.0.0.1:1',
+  auth: { kind: 'api-secret', secret: 'secret-send-loop' },
+  concurrency: 1,
+  batchSize: 2000,
+  rate: null,
+  aliasDelayMs: 0,
+  maxRetries: 3,
+  timeoutMs: 1_000,
+  // Jitter at random 0 is half the base: 50 ms.
+  backoff: { baseMs: 100, maxMs: 1_000 },
+};
+
+const OK: Reply = { status: 200, retryAfter: null, body: '{"code":200,"num_records_imported":3,"status":"OK"}' };
+const TOO_LARGE: Reply = { status: 413, retryAfter: null, body: '{"code":413,"error":"request too large","status":"Payload Too Large"}' };
+
+/** A sink on a fake clock whose client answers from `replies` in order (the last one repeats). */
+function sendLoop(replies: readonly Reply[] | ((records: unknown[]) => Reply)) {
+  const clock = fakeClock(1_000_000);
+  const accounting = new Accounting();
+  const stats = { ...NO_DELIVERY };
+  let next = 0;
+  const client = fakeClient(typeof replies === 'function' ? replies : () => replies[Math.min(next++, replies.length - 1)]!);
+  const sink = createDeliverySink(CONFIG, accounting, stats, { client, clock, random: () => 0 }, null);
+  const settled: Array<[number, string | null]> = [];
+  const start = (lines: number, idempotent = true) => {
+    const block = importBlock(lines, idempotent);
+    void sink.accept(block, Array.from({ length: lines }, (_, i) => i), (line, rejection) => settled.push([line, rejection?.reason ?? null]));
+    const finished = sink.finish().then(
+      () => 'finished',
+      (error: Error) => `failed: ${error.message}`,
+    );
+    return finished;
+  };
+  return { clock, accounting, stats, client, sink, settled, start };
+}
+
+describe('the send loop on an injected clock', () => {
+  it('a 429 with Retry-After: 7 waits 7 s plus jitter (not the 100 ms backoff), then the batch is delivered', async () => {
+    const loop = sendLoop([{ status: 429, retryAfter: '7', body: '' }, OK]);
+    const finished = loop.start(3);
+    await until(() => loop.clock.pending() === 1);
+    expect(loop.client.requests).toHaveLength(1);
+    await loop.clock.advance(7_049);
+    expect(loop.client.requests).toHaveLength(1);
+    await loop.clock.advance(1);
+    await settle();
+    expect(await finished).toBe('finished');
+    expect(loop.client.requests).toHaveLength(2);
+    expect({ retries: loop.stats.retries, status429: loop.stats.status429 }).toEqual({ retries: 1, status429: 1 });
+    expect(loop.settled).toEqual([[0, null], [1, null], [2, null]]);
+  });
+
+  it('a stop during a backoff ends the wait at once: no further request, the lines stay unsettled, $add updates counted as maybe applied', async () => {
+    const loop = sendLoop([{ status: 503, retryAfter: null, body: '' }, OK]);
+    const finished = loop.start(4, false);
+    await until(() => loop.clock.pending() === 1);
+    expect(loop.clock.slept).toEqual([150]);
+    loop.sink.stop();
+    expect(await finished).toBe('finished');
+    expect(loop.client.requests).toHaveLength(1);
+    expect(loop.settled).toEqual([]);
+    expect(loop.stats.nonIdempotentInFlight).toBe(4);
+  });
+
+  it('a 413 splits the batch into halves, and each half is sent once it fits (no waiting)', async () => {
+    const loop = sendLoop((records) => (records.length > 2 ? TOO_LARGE : OK));
+    expect(await loop.start(5)).toBe('finished');
+    expect(loop.client.requests.map((r) => r.length)).toEqual([5, 3, 2, 1, 2]);
+    expect(loop.clock.slept).toEqual([]);
+    expect(loop.accounting.recordsDelivered.get('/import')).toBe(5);
+    expect(loop.settled.map(([line, reason]) => [line, reason])).toEqual([[0, null], [1, null], [2, null], [3, null], [4, null]]);
+  });
+
+  it('a 401 is fatal at once: no retry, every line settled as not delivered naming the credential kind, finish fails', async () => {
+    const loop = sendLoop([{ status: 401, retryAfter: null, body: '{"error":"Invalid API secret","status":0}' }]);
+    const finished = loop.start(2);
+    const outcome = await finished;
+    expect(outcome).toMatch(/^failed: Mixpanel answered 401 to \/import \(Invalid API secret\); check the credentials using the project API secret/);
+    expect(outcome).not.toContain('secret-send-loop');
+    expect(loop.client.requests).toHaveLength(1);
+    expect(loop.stats.retries).toBe(0);
+    expect(loop.settled.map(([line, reason]) => [line, reason?.replace(/\(.*/, '')])).toEqual([
+      [0, 'not delivered: the run stopped '],
+      [1, 'not delivered: the run stopped '],
+    ]);
+    expect(loop.sink.fatal).toMatch(/^Mixpanel answered 401/);
+  });
+});
