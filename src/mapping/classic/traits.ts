@@ -2,16 +2,12 @@ import { isObject, type Json, type JsonObject } from '../../lib/json.js';
 import { normalizeKey } from '../../segment/keys.js';
 import { formatProfileDate, isoDateTimeMs, parseTime } from '../../segment/time.js';
 
-/**
- * Segment's special traits (SPEC §4.3), by normalised key, with their slots in the list
- * renameSpecialTraits fills.
- */
-const SLOT = { created: 0, createdat: 1, email: 2, firstname: 3, lastname: 4, name: 5, username: 6, phone: 7, avatar: 8 } as const;
-const SPECIAL_TRAITS: ReadonlyMap<string, number> = new Map(Object.entries(SLOT));
+/** Segment's special traits (SPEC §4.3), by normalised key. */
+const SPECIAL_TRAITS: ReadonlySet<string> = new Set(['created', 'createdat', 'email', 'firstname', 'lastname', 'name', 'username', 'phone', 'avatar']);
 
 /** The special traits renamed to Mixpanel's reserved properties, in the order they are written around `$created` and `$name`. */
-const SPECIAL_BEFORE_NAME = [[SLOT.email, '$email'], [SLOT.firstname, '$first_name'], [SLOT.lastname, '$last_name']] as const;
-const SPECIAL_AFTER_NAME = [[SLOT.username, '$username'], [SLOT.phone, '$phone'], [SLOT.avatar, '$avatar']] as const;
+const SPECIAL_BEFORE_NAME = [['email', '$email'], ['firstname', '$first_name'], ['lastname', '$last_name']] as const;
+const SPECIAL_AFTER_NAME = [['username', '$username'], ['phone', '$phone'], ['avatar', '$avatar']] as const;
 
 /** Keep the traits whose normalised key is in `allowed` (plus the special traits when asked). */
 export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, withSpecial: boolean): JsonObject {
@@ -30,30 +26,26 @@ export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, wit
  */
 export function renameSpecialTraits(traits: JsonObject): JsonObject {
   const out: JsonObject = {};
-  // Each special trait's first value (undefined: not sent), by slot; allocated at the first one.
-  let special: Array<Json | undefined> | null = null;
+  // Each special trait's first value, by normalised key.
+  const special = new Map<string, Json>();
   for (const key in traits) {
-    const slot = SPECIAL_TRAITS.get(normalizeKey(key));
-    if (slot === undefined) {
-      out[key] = traits[key]!;
-      continue;
-    }
-    special ??= new Array<Json | undefined>(SPECIAL_TRAITS.size);
-    if (special[slot] === undefined) special[slot] = traits[key]!;
+    const normalized = normalizeKey(key);
+    if (!SPECIAL_TRAITS.has(normalized)) out[key] = traits[key]!;
+    else if (!special.has(normalized)) special.set(normalized, traits[key]!);
   }
-  if (special === null) return out;
-  const created = presentOr(special[SLOT.createdat], special[SLOT.created]);
+  if (special.size === 0) return out;
+  const created = presentOr(special.get('createdat'), special.get('created'));
   if (created !== undefined) out.$created = formatCreated(created);
-  for (const [slot, mixpanel] of SPECIAL_BEFORE_NAME) {
-    const value = special[slot];
+  for (const [segment, mixpanel] of SPECIAL_BEFORE_NAME) {
+    const value = special.get(segment);
     if (value !== undefined && value !== null) out[mixpanel] = value;
   }
-  const first = special[SLOT.firstname];
-  const last = special[SLOT.lastname];
-  const name = presentOr(special[SLOT.name], typeof first === 'string' && typeof last === 'string' ? `${first} ${last}` : undefined);
+  const first = special.get('firstname');
+  const last = special.get('lastname');
+  const name = presentOr(special.get('name'), typeof first === 'string' && typeof last === 'string' ? `${first} ${last}` : undefined);
   if (name !== undefined) out.$name = name;
-  for (const [slot, mixpanel] of SPECIAL_AFTER_NAME) {
-    const value = special[slot];
+  for (const [segment, mixpanel] of SPECIAL_AFTER_NAME) {
+    const value = special.get(segment);
     if (value !== undefined && value !== null) out[mixpanel] = value;
   }
   return out;
