@@ -31,7 +31,7 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
   program
     .command('import')
     .description('map Segment messages and send them to Mixpanel (/import, /engage, /groups), or write them with --dry-run')
-    .argument('<inputs...>', 'files (.ndjson, .jsonl, .json, optionally .gz), directories (walked recursively, sorted), or - for stdin')
+    .argument('<inputs...>', 'files (.ndjson, .jsonl, .json, optionally .gz), directories (walked recursively, sorted), s3://bucket/prefix, or - for stdin')
     .option('--settings <file>', 'Segment Mixpanel destination settings as JSON, keys as Segment names them (env MPX_SETTINGS)')
     .option('--token <token>', 'Mixpanel project token (env MIXPANEL_TOKEN, or "token" in settings)')
     .option('--service-account <user:secret>', 'service-account auth for /import, with --project-id (env MIXPANEL_SERVICE_ACCOUNT)')
@@ -58,6 +58,8 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .option('--max-retries <n>', `retries per request for 429, 5xx and network errors (default ${RUN_DEFAULTS.maxRetries})`)
     .option('--timeout <ms>', `request timeout (default ${RUN_DEFAULTS.timeoutMs})`)
     .option('--threads <n>', 'worker threads that parse and map while the main thread reads and sends (default 2, or 0 on a single core)')
+    .option('--aws-profile <name>', 'AWS profile for s3:// inputs (default: AWS_PROFILE, then the SDK\'s standard chain)')
+    .option('--late-days <n>', `with --from/--to, s3:// received-day folders read after the day of --to (default ${RUN_DEFAULTS.lateDays})`)
     .option('--backoff <ms>', `first retry wait, doubled per retry up to 60 s, plus jitter of 0.5–2.5× it (default ${RUN_DEFAULTS.backoffMs})`)
     .addHelpText(
       'after',

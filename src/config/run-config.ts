@@ -15,6 +15,7 @@ export const RUN_DEFAULTS = {
   maxRetries: 10,
   timeoutMs: 60_000,
   backoffMs: 2_000,
+  lateDays: 2,
 } as const;
 
 /** Retries back off from --backoff, doubling up to this. */
@@ -49,6 +50,8 @@ export interface ImportFlags {
   timeout?: string;
   backoff?: string;
   threads?: string;
+  awsProfile?: string;
+  lateDays?: string;
 }
 
 export interface DeliveryConfig {
@@ -85,6 +88,17 @@ export interface RunConfig {
   readonly threads: number;
   /** Values that must never appear in output. */
   readonly secrets: readonly string[];
+  /** `s3://` inputs (README "Nightly backfill from S3"). */
+  readonly s3: S3Config;
+}
+
+export interface S3Config {
+  /** `--aws-profile`; null leaves the choice to the AWS SDK (AWS_PROFILE, the default profile). */
+  readonly profile: string | null;
+  /** `AWS_ENDPOINT_URL_S3` (else `AWS_ENDPOINT_URL`): an S3-compatible store. */
+  readonly endpoint: string | null;
+  /** Received days read after the day of --to (late events). */
+  readonly lateDays: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -135,6 +149,11 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
     backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
   };
   const threads = int('threads', flags.threads, defaultThreads(), 0, 16);
+  const s3: S3Config = {
+    profile: flags.awsProfile ?? null,
+    endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null,
+    lateDays: int('late-days', flags.lateDays, RUN_DEFAULTS.lateDays, 0, 366),
+  };
   const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, auth, ...limits };
   if (errors.length > 0) return { errors };
 
@@ -158,6 +177,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
       delivery,
       threads,
       secrets,
+      s3,
     },
   };
 }

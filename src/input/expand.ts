@@ -1,20 +1,25 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-
-/** File names a directory walk picks up: NDJSON-ish files, gzipped or not, and Segment's bare `.gz` archive files. */
-const INPUT_FILE = /\.(ndjson|jsonl|json)(\.gz)?$|\.gz$/i;
-
+import { INPUT_FILE } from './input-file.js';
+import type { S3Inputs } from './s3-source.js';
+import { isS3Url } from './s3-url.js';
 
 /**
  * Expand the command-line inputs into the ordered list of files to read: files as given,
- * directories walked recursively in sorted (code-point) order, `-` for stdin.
+ * directories walked recursively in sorted (code-point) order, `-` for stdin, and the objects
+ * under an `s3://bucket/prefix` in key order (named by their `s3://bucket/key` URLs).
  */
-export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+export async function expandInputs(inputs: readonly string[], s3: S3Inputs | null = null): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     if (input === '-') {
       files.push('-');
+      continue;
+    }
+    if (isS3Url(input)) {
+      if (s3 === null) throw new InputError(`input ${input}: S3 inputs are not available here`);
+      files.push(...(await s3.expand(input)));
       continue;
     }
     const info = await stat(input).catch(() => null);
