@@ -54,10 +54,10 @@ interface DryRun {
   report: any;
 }
 
-async function dryRun(input: string, extra: string[] = []): Promise<DryRun> {
+async function dryRun(input: string, extra: string[] = [], retries = 5): Promise<DryRun> {
   const out = tmp.unique('records.ndjson');
   const run = await runMain(['import', input, '--settings', 'fixtures/settings.json', '--dry-run', '--out', out, '--json', '--threads', '0', '--no-progress', ...extra], {
-    s3: { client: s3Client(proxy.endpoint), maxKeys: 2, resume: { stallMs: 300, backoffMs: 10 } },
+    s3: { client: s3Client(proxy.endpoint), maxKeys: 2, resume: { stallMs: 300, backoffMs: 10, retries } },
   });
   const report = run.stdout.trim() === '' ? null : JSON.parse(run.stdout.trim().split('\n').pop()!);
   return { code: run.code, stderr: run.stderr, records: existsSync(out) ? parseNdjson<DryRecord>(readFileSync(out, 'utf8')) : [], report };
@@ -168,6 +168,18 @@ describe('s3:// inputs: a broken read resumes with a ranged GetObject', () => {
     expect(s3.report.s3.resumes).toBe(1);
     expect(s3.stderr).toContain(`notice: s3://${BUCKET}/${PART1}: read broke at byte ${afterBytes}`);
     expect(s3.records).toEqual(clean.records);
+  });
+});
+
+describe('s3:// inputs: a read that cannot be resumed', () => {
+  it('a read that stalls again and again without a new byte is given up after the retries: that input ends like an unreadable file', async () => {
+    proxy.fault = (method, path) => (method === 'GET' && path.startsWith(`/${BUCKET}/${DAY2_OBJECT}`) ? { kind: 'stall', afterBytes: 0 } : null);
+    const s3 = await dryRun(PREFIX, [], 2);
+    expect(s3.code).toBe(1);
+    expect(gets(DAY2_OBJECT)).toHaveLength(3);
+    const stalled = s3.report.inputs.find((i: { file: string }) => i.file.endsWith('d4e5f6.ndjson.gz'));
+    expect(stalled.truncated).toBe(`s3://${BUCKET}/${DAY2_OBJECT}: read failed 3 times in a row at byte 0 of ${OBJECTS.find((o) => o.key === DAY2_OBJECT)!.body.length} (no data for 300 ms (stalled)); kept the 0 complete lines before it`);
+    expect(new Set(s3.records.map((r) => r.file)).size).toBe(3);
   });
 });
 
