@@ -106,7 +106,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const DRY_RUN_TOKEN = '<token>';
 
 /** Resolve flags + env + parsed settings into a RunConfig, or every problem found (exit 2). */
-export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, env: Env, settings: Settings): { config: RunConfig } | { errors: string[] } {
+export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, env: Env, settings: Settings, nowMs: number = Date.now()): { config: RunConfig } | { errors: string[] } {
   const errors: string[] = [];
   const int = (name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     if (raw === undefined) return fallback;
@@ -128,8 +128,8 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
   }
 
   const types = parseTypes(flags.types, errors);
-  const fromMs = parseBound('--from', flags.from, errors);
-  const toMs = parseBound('--to', flags.to, errors);
+  const fromMs = parseBound('--from', flags.from, errors, nowMs);
+  const toMs = parseBound('--to', flags.to, errors, nowMs);
   if (fromMs !== null && toMs !== null && fromMs >= toMs) errors.push(`--from must be before --to`);
 
   const token = flags.token ?? env.MIXPANEL_TOKEN ?? settings.token;
@@ -215,9 +215,14 @@ function parseTypes(raw: string | undefined, errors: string[]): ReadonlySet<Segm
   return new Set(names as SegmentType[]);
 }
 
-function parseBound(flag: string, raw: string | undefined, errors: string[]): number | null {
+/** `today` and `yesterday`: UTC midnights, for a nightly job (README "Nightly backfill from S3"). */
+const RELATIVE_DAYS: Readonly<Record<string, number>> = { today: 0, yesterday: -1 };
+
+function parseBound(flag: string, raw: string | undefined, errors: string[], nowMs: number): number | null {
   if (raw === undefined) return null;
+  const relative = RELATIVE_DAYS[raw.trim().toLowerCase()];
+  if (relative !== undefined) return (Math.floor(nowMs / 86_400_000) + relative) * 86_400_000;
   const ms = /^\d+$/.test(raw.trim()) ? Number(raw) : parseIso(raw.trim());
-  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z) or epoch milliseconds`);
+  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z), epoch milliseconds, today or yesterday`);
   return ms;
 }

@@ -45,9 +45,15 @@ export async function* objectChunks(access: S3Access, object: S3Object, policy: 
     const before = received;
     let reason: string;
     let body: Readable | null = null;
+    let detach = (): void => undefined;
     try {
       const reply = await withDeadline(policy.stallMs, signal, (deadline) => access.getObject(object.bucket, object.key, received, object.etag === '' ? null : object.etag, deadline));
       body = reply.stream;
+      // An interrupt lets go of a read that waits for bytes at once, not after the stall limit.
+      const stream = body;
+      const letGo = (): void => void stream.destroy();
+      signal?.addEventListener('abort', letGo, { once: true });
+      detach = () => signal?.removeEventListener('abort', letGo);
       const expected = reply.contentLength === null ? object.size : received + reply.contentLength;
       for await (const chunk of untilStall(body, policy.stallMs)) {
         received += chunk.length;
@@ -61,6 +67,7 @@ export async function* objectChunks(access: S3Access, object: S3Object, policy: 
       if (!isRetryable(error)) throw new InputReadError(describeS3Failure(error, object.url));
       reason = (error as Error).message;
     } finally {
+      detach();
       body?.destroy();
     }
     failures = received > before ? 1 : failures + 1;

@@ -10,6 +10,7 @@ import type { S3Access } from './s3-access.js';
 import { describeS3Failure } from './s3-errors.js';
 import { listS3Input, type ListedInput, type S3Object } from './s3-list.js';
 import { objectChunks, RESUME_DEFAULTS, type ResumePolicy } from './s3-object.js';
+import { readAhead } from './read-ahead.js';
 import { parseS3Url } from './s3-url.js';
 import type { OpenedInput } from './types.js';
 
@@ -134,7 +135,7 @@ export class S3Inputs {
         this.options.onNotice?.(`${o.url}: read broke at byte ${at} of ${o.size} (${reason}); resuming there`);
       },
     };
-    const chunks = objectChunks(this.options.access, object, this.policy, events, signal);
+    const chunks = coalesce(readAhead(objectChunks(this.options.access, object, this.policy, events, signal), READ_AHEAD_BYTES), COALESCE_BYTES);
     if (this.spoolDir === null) {
       yield* chunks;
       return;
@@ -160,6 +161,28 @@ export class S3Inputs {
       else await rm(path, { force: true });
     }
   }
+}
+
+/**
+ * The network hands over chunks of 16-64 KiB; the reader and gunzip cost less per byte in pieces of
+ * about the size of a file read (1 MiB), so chunks are joined up to that (docs/s3.md, "Throughput").
+ */
+const COALESCE_BYTES = 1 << 20;
+/** How far an object is read ahead of the pipeline. */
+const READ_AHEAD_BYTES = 8 << 20;
+
+async function* coalesce(chunks: AsyncIterable<Buffer>, bytes: number): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    held.push(chunk);
+    size += chunk.length;
+    if (size < bytes) continue;
+    yield held.length === 1 ? held[0]! : Buffer.concat(held, size);
+    held = [];
+    size = 0;
+  }
+  if (size > 0) yield held.length === 1 ? held[0]! : Buffer.concat(held, size);
 }
 
 async function* readAndRemove(path: string): AsyncGenerator<Buffer> {

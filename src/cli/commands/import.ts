@@ -132,7 +132,7 @@ async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Prom
   }
   const parsed = parseSettings(rawSettings, settingsPath ?? 'settings');
   if (!parsed.ok) throw new UsageError(parsed.errors.join('\n'));
-  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings);
+  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings, io.now?.() ?? Date.now());
   if ('errors' in resolved) throw new UsageError(resolved.errors.join('\n'));
   const quiet = flags.quiet === true;
   if (!quiet) for (const warning of parsed.warnings) io.stderr.write(`warning: ${warning}\n`);
