@@ -41,6 +41,12 @@ function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
+/** user + system CPU seconds of a process so far, from /proc (clock ticks of 1/100 s). */
+function serverCpu(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function dryRun(input, env) {
@@ -61,11 +67,23 @@ try {
   const remote = [];
   process.stderr.write(`${size} messages in ${paths.length} gzip objects, ${(bytes / 1e6).toFixed(1)} MB stored\n`);
   const localRun = () => dryRun(join(dir, 'segment-logs'));
-  const s3Run = () => dryRun(`s3://${BUCKET}/segment-logs/`, s3Env(server.endpoint));
-  const describe = (r) => `${r.seconds.toFixed(2)} s (${Math.round(r.read / r.seconds)}/s, cpu ${r.cpuSeconds.toFixed(2)} s, ${Math.round(r.rssMB)} MB)`;
+  const s3Run = async () => {
+    const before = serverCpu(server.pid);
+    const result = await dryRun(`s3://${BUCKET}/segment-logs/`, s3Env(server.endpoint));
+    return { ...result, serverCpuSeconds: serverCpu(server.pid) - before };
+  };
+  const describe = (r) => `${r.seconds.toFixed(2)} s (${Math.round(r.read / r.seconds)}/s, cpu ${r.cpuSeconds.toFixed(2)} s${r.serverCpuSeconds === undefined ? '' : ` + s3rver ${r.serverCpuSeconds.toFixed(2)} s`}, ${Math.round(r.rssMB)} MB)`;
   for (let run = 1; run <= runs; run++) {
     // Alternate which goes first, so a slow phase of the machine does not always hit the same one.
-    const [l, s] = run % 2 === 1 ? [await localRun(), await s3Run()] : (await Promise.resolve([await s3Run(), await localRun()])).reverse();
+    let l;
+    let s;
+    if (run % 2 === 1) {
+      l = await localRun();
+      s = await s3Run();
+    } else {
+      s = await s3Run();
+      l = await localRun();
+    }
     local.push(l);
     remote.push(s);
     process.stderr.write(`  run ${run}: local ${describe(l)}, s3 ${describe(s)}, ${s.s3.objectsRead} objects, ${(s.s3.bytesRead / 1e6).toFixed(1)} MB read\n`);
@@ -76,6 +94,7 @@ try {
     size, objects: paths.length, storedBytes: bytes, runs, loadAverage: loadavg()[0],
     localSeconds: local.map((r) => r.seconds), s3Seconds: remote.map((r) => r.seconds),
     localCpuSeconds: local.map((r) => r.cpuSeconds), s3CpuSeconds: remote.map((r) => r.cpuSeconds),
+    s3rverCpuSeconds: remote.map((r) => Number(r.serverCpuSeconds.toFixed(2))),
     localRssMB: local.map((r) => Math.round(r.rssMB)), s3RssMB: remote.map((r) => Math.round(r.rssMB)),
     wallRatio: Number(ratio('seconds').toFixed(3)), medianPairRatio: Number(median(pairs).toFixed(3)), cpuRatio: Number(ratio('cpuSeconds').toFixed(3)),
   };

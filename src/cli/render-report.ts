@@ -70,7 +70,7 @@ function mb(bytes: number): string {
 /** Per prefix: the received days read (when narrowed) and the objects; then the objects and bytes fetched. */
 function s3Lines(s3: NonNullable<Report['s3']>): string[] {
   const lines = s3.prefixes.map((p) => {
-    const days = p.days === null ? 'all days' : p.days.length === 0 ? 'no day folder' : `days ${p.days.join(', ')}`;
+    const days = p.days === null ? 'all days' : p.days.length <= 4 ? `days ${p.days.join(', ')}` : `${p.days.length} days, ${p.days[0]} to ${p.days.at(-1)}`;
     return `  s3 input          ${p.input}: ${days}; ${p.objects} objects${p.ignored > 0 ? ` (${p.ignored} other objects ignored)` : ''}`;
   });
   lines.push(`  s3 read           ${s3.objectsRead} objects, ${mb(s3.bytesRead)}${s3.resumes > 0 ? `, ${s3.resumes} reads resumed` : ''}`);

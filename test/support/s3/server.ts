@@ -37,6 +37,8 @@ export function s3Client(endpoint: string): S3Client {
 export interface S3TestServer {
   readonly endpoint: string;
   readonly port: number;
+  /** The s3rver child's process id (the benchmark reads its CPU time). */
+  readonly pid: number;
   readonly client: S3Client;
   createBucket(bucket: string): Promise<void>;
   put(bucket: string, key: string, body: Buffer, contentEncoding?: string): Promise<void>;
@@ -54,6 +56,7 @@ export async function startS3Server(): Promise<S3TestServer> {
   return {
     endpoint,
     port,
+    pid: child.pid!,
     client,
     createBucket: async (bucket) => void (await client.send(new CreateBucketCommand({ Bucket: bucket }))),
     put: async (bucket, key, body, contentEncoding) =>
