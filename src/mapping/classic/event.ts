@@ -30,8 +30,6 @@ const RENAMED_PROPERTIES = new Map([
   ['referrer', '$referrer'],
 ]);
 
-const SHORTEST_RENAMED = Math.min(...[...RENAMED_PROPERTIES.keys()].map((key) => key.length));
-
 export type EventResult = { readonly record: MixpanelRecord; readonly warnings: string[] } | { readonly reason: string };
 
 /**
@@ -56,8 +54,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   // object's own, and V8 reads each value through the key cache rather than a generic lookup.
   for (const key in message.properties) {
     const value = message.properties[key]!;
-    // Folding only drops characters: a key shorter than every renamed one needs no lookup.
-    const target = key.length < SHORTEST_RENAMED ? undefined : RENAMED_PROPERTIES.get(normalizeKey(key));
+    const target = RENAMED_PROPERTIES.get(normalizeKey(key));
     if (target !== undefined) {
       if (!(target in renamed)) renamed[target] = value;
     } else if (value !== null && !SET_BY_MIXPANEL.has(key)) {
