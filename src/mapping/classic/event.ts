@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from '../../lib/json.js';
+import { isObject, newObject, type JsonObject } from '../../lib/json.js';
 import type { Settings } from '../../config/settings-types.js';
 import type { MixpanelRecord } from '../../mixpanel/types.js';
 import { keySet, normalizeKey } from '../../segment/keys.js';
@@ -46,10 +46,10 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   if (identity === null) return { reason: 'no distinct id: expected userId or anonymousId (placeholder ids such as "anonymous" count as absent)' };
 
   const core: JsonObject = { time: message.timeMs, ...identity, $insert_id: insertId(message), token: options.token };
-  const renamed: JsonObject = {};
+  const renamed = newObject();
   // One null-prototype object filled in layers: V8 keeps it in dictionary mode, so the
   // ever-changing key sets of events do not each create a hidden class (see bench/).
-  const properties: JsonObject = Object.create(null) as JsonObject;
+  const properties = newObject();
   assign(properties, core);
   assign(properties, superProperties(message.context, options.settings), SET_BY_MIXPANEL);
   // `for…in` over decoded JSON (here and in the mapping's other key loops): every key is the

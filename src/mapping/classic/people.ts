@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../../lib/json.js';
+import { newObject, type Json, type JsonObject } from '../../lib/json.js';
 import type { EngageUpdate } from '../../mixpanel/types.js';
 import { keySet, lookup, normalizeKey } from '../../segment/keys.js';
 import { formatProfileDate } from '../../segment/time.js';
@@ -59,7 +59,7 @@ const loweredNames = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 function propertyIncrements(properties: JsonObject, wanted: ReadonlySet<string>): JsonObject | null {
   if (wanted.size === 0) return null;
-  const out: JsonObject = {};
+  const out = newObject();
   let found = false;
   for (const key in properties) {
     const amount = wanted.has(normalizeKey(key)) ? toNumber(properties[key]) : null;

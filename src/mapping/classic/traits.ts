@@ -1,4 +1,4 @@
-import { isObject, type Json, type JsonObject } from '../../lib/json.js';
+import { isObject, newObject, type Json, type JsonObject } from '../../lib/json.js';
 import { normalizeKey } from '../../segment/keys.js';
 import { formatProfileDate, isoDateTimeMs, parseTime } from '../../segment/time.js';
 
@@ -11,7 +11,7 @@ const SPECIAL_AFTER_NAME = [['username', '$username'], ['phone', '$phone'], ['av
 
 /** Keep the traits whose normalised key is in `allowed` (plus the special traits when asked). */
 export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, withSpecial: boolean): JsonObject {
-  const out: JsonObject = {};
+  const out = newObject();
   for (const key in traits) {
     const normalized = normalizeKey(key);
     if (allowed.has(normalized) || (withSpecial && SPECIAL_TRAITS.has(normalized))) out[key] = traits[key]!;
@@ -25,7 +25,7 @@ export function pickTraits(traits: JsonObject, allowed: ReadonlySet<string>, wit
  * "firstName lastName" when both exist. `$created` is formatted `YYYY-MM-DDTHH:MM:SS`.
  */
 export function renameSpecialTraits(traits: JsonObject): JsonObject {
-  const out: JsonObject = {};
+  const out = newObject();
   // Each special trait's first value, by normalised key.
   const special = new Map<string, Json>();
   for (const key in traits) {
@@ -59,7 +59,7 @@ export function normalizeProfileDates(value: Json): Json {
   }
   if (Array.isArray(value)) return value.map(normalizeProfileDates);
   if (isObject(value)) {
-    const out: JsonObject = {};
+    const out = newObject();
     for (const key in value) out[key] = normalizeProfileDates(value[key]!);
     return out;
   }
