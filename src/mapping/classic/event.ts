@@ -1,4 +1,4 @@
-import { isObject, newObject, type JsonObject } from '../../lib/json.js';
+import { isObject, newObject, type Json, type JsonObject } from '../../lib/json.js';
 import type { Settings } from '../../config/settings-types.js';
 import type { MixpanelRecord } from '../../mixpanel/types.js';
 import { keySet, normalizeKey } from '../../segment/keys.js';
@@ -66,8 +66,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   }
   assign(properties, extra);
 
-  const ip = message.context.ip;
-  if (ip !== undefined && ip !== null && ip !== '') properties.ip = ip;
+  properties.ip = eventIp(message, properties.ip);
   const library = libraryName(message.context);
   if (library !== null) properties.mp_lib = `Segment: ${library}`;
   addEventContextProperties(properties, message.context, renamed.$referrer);
@@ -93,6 +92,18 @@ function superProperties(context: JsonObject, settings: Settings): JsonObject {
   if (!isObject(traits)) return {};
   const picked = settings.setAllTraitsByDefault ? traits : pickTraits(traits, keySet(settings.superProperties), false);
   return renameSpecialTraits(picked);
+}
+
+/**
+ * `context.ip` (0 kept as 0); without one, the message's own `ip` property, else "0": `/import`
+ * would otherwise place the event where the replaying machine is. `context.Mixpanel.ignoreIp`
+ * always gives "0" (README "Mapping").
+ */
+function eventIp(message: TrackMessage | PageMessage, propertyIp: Json | undefined): Json {
+  if (message.ignoreIp) return '0';
+  const ip = message.context.ip;
+  if (ip !== undefined && ip !== null && ip !== '') return ip;
+  return propertyIp ?? '0';
 }
 
 /** Copy the non-null values of `from` into `to` (later layers win), leaving out the `except` keys. */
