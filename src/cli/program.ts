@@ -58,6 +58,8 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .option('--max-retries <n>', `retries per request for 429, 5xx and network errors (default ${RUN_DEFAULTS.maxRetries})`)
     .option('--timeout <ms>', `request timeout (default ${RUN_DEFAULTS.timeoutMs})`)
     .option('--threads <n>', 'worker threads that parse and map while the main thread reads and sends (default 2, or 0 on a single core)')
+    .option('--dedupe-window <n>', `skip a message whose type and messageId were seen among the last n messages; 0 turns it off (default ${RUN_DEFAULTS.dedupeWindow.toLocaleString('en')})`)
+    .option('--skip-device-mode', 'skip messages whose _metadata.bundled lists Mixpanel (sent by device mode already); by default they are replayed and counted')
     .option('--backoff <ms>', `first retry wait, doubled per retry up to 60 s, plus jitter of 0.5–2.5× it (default ${RUN_DEFAULTS.backoffMs})`)
     .addHelpText(
       'after',

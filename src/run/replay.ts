@@ -76,6 +76,7 @@ export class Replay {
       mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
       filter: config.filter,
       keepText: config.rejects !== null,
+      dedupeWindow: config.dedupeWindow,
       accounting: this.accounting,
       stdin: this.deps.stdin,
       ...(checkpoint && {

@@ -75,7 +75,7 @@ async function openForWriting(flag: string, path: string): Promise<WriteStream> 
 }
 
 async function openCheckpoint(config: RunConfig, files: readonly string[]): Promise<Checkpoint> {
-  const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs };
+  const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs, skipDeviceMode: config.filter.skipDeviceMode };
   const scope = checkpointScope({ ...config.settings, token: null, apiSecret: null }, config.identity, filter);
   return Checkpoint.open(config.checkpoint!, scope, files, config.force).catch((error: unknown) => {
     throw error instanceof CheckpointError ? new UsageError(error.message) : error;
