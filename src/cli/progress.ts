@@ -12,7 +12,7 @@ export interface Progress {
 
 /**
  * The spinner is for a person at a terminal: stderr is a TTY that reports a usable width, CI is
- * unset and TERM is not "dumb" (README "Progress and output"). Anything else gets plain lines.
+ * unset and TERM is not "dumb" (README "Usage"). Anything else gets plain lines.
  */
 export function spinnerFits(stderr: ErrorStream, env: CliIo['env']): boolean {
   return stderr.isTTY === true && usableWidth(stderr.columns) && !env.CI && env.TERM !== 'dumb';

@@ -1,6 +1,6 @@
 /**
  * End to end: the built CLI on a pseudo-terminal (`script` started without a terminal), as in
- * some CI and container ptys (README "Progress and output").
+ * some CI and container ptys (README "Usage").
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
