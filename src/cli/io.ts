@@ -14,3 +14,8 @@ export interface CliIo {
   readonly signals?: EventEmitter;
   readonly now?: () => number;
 }
+
+/** NO_COLOR set to anything but the empty string turns colour off (https://no-color.org). */
+export function noColor(env: CliIo['env']): boolean {
+  return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+}

@@ -1,5 +1,5 @@
 import type { Accounting } from '../run/accounting.js';
-import type { CliIo, ErrorStream } from './io.js';
+import { noColor, type CliIo, type ErrorStream } from './io.js';
 
 const PLAIN_EVERY_MS = 5_000;
 const SPIN_EVERY_MS = 200;
@@ -46,7 +46,7 @@ export async function startProgress(io: CliIo, accounting: Accounting, enabled: 
 
   const { default: ora } = await import('ora');
   const fit = (): string => text().slice(0, Math.max(1, (io.stderr.columns ?? MIN_SPINNER_COLUMNS) - 3));
-  const spinner = ora({ text: fit(), stream: io.stderr, discardStdin: false, interval: SPIN_EVERY_MS }).start();
+  const spinner = ora({ text: fit(), stream: io.stderr, discardStdin: false, interval: SPIN_EVERY_MS, color: noColor(io.env) ? false : 'cyan' }).start();
   let fallback: Progress | null = null;
   const timer = setInterval(() => (spinner.text = fit()), SPIN_EVERY_MS);
   timer.unref();

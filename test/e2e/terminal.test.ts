@@ -20,10 +20,10 @@ beforeAll(() => {
 afterAll(() => tmp.cleanup());
 
 /** Run `command` under `script -qec` with no terminal of our own; SIGKILL after `timeoutMs`. */
-function underScript(command: string, timeoutMs: number): Promise<{ code: number | null; signal: string | null; bytes: number; text: string }> {
+function underScript(command: string, timeoutMs: number, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; signal: string | null; bytes: number; text: string }> {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (key !== 'CI' && !key.startsWith('MIXPANEL_')) env[key] = value;
-  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...env, TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [key, value] of Object.entries(process.env)) if (key !== 'CI' && key !== 'NO_COLOR' && !key.startsWith('MIXPANEL_')) env[key] = value;
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...env, TERM: 'xterm', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   let bytes = 0;
   child.stdout.on('data', (chunk: Buffer) => {
@@ -52,5 +52,15 @@ describe('§1 progress on a pseudo-terminal', () => {
     expect(run.code).toBe(1);
     expect(run.bytes).toBeLessThan(MAX_TERMINAL_BYTES);
     expect(run.text).toContain('mpx-replay dry-run: done, with rejected lines (exit 1)');
+  });
+
+  it.each([
+    ['without NO_COLOR the spinner is cyan', {}, true],
+    ['NO_COLOR=1 leaves the spinner uncoloured', { NO_COLOR: '1' }, false],
+  ])('§1 %s', async (_name, env, coloured) => {
+    const out = tmp.unique('records.ndjson');
+    const run = await underScript(`stty cols 100 rows 30; ${JSON.stringify(process.execPath)} ${BIN} import fixtures/segment-logs --settings fixtures/settings.json --dry-run --out ${out}`, 15_000, env);
+    expect(run.code).toBe(1);
+    expect(run.text.includes('\u001b[36m')).toBe(coloured);
   });
 });
