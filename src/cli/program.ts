@@ -58,6 +58,8 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .option('--max-retries <n>', `retries per request for 429, 5xx and network errors (default ${RUN_DEFAULTS.maxRetries})`)
     .option('--timeout <ms>', `request timeout (default ${RUN_DEFAULTS.timeoutMs})`)
     .option('--threads <n>', 'worker threads that parse and map while the main thread reads and sends (default 2, or 0 on a single core)')
+    .option('--dedupe-window <n>', `skip a message whose type and messageId were seen among the last n messages; 0 turns it off (default ${RUN_DEFAULTS.dedupeWindow.toLocaleString('en')})`)
+    .option('--skip-device-mode', 'skip messages whose _metadata.bundled lists Mixpanel (sent by device mode already); by default they are replayed and counted')
     .option('--aws-profile <name>', 'AWS profile for s3:// inputs (default: AWS_PROFILE, then the SDK\'s standard chain)')
     .option('--late-days <n>', `with --from/--to, s3:// received-day folders read after the day of --to (default ${RUN_DEFAULTS.lateDays})`)
     .option('--backoff <ms>', `first retry wait, doubled per retry up to 60 s, plus jitter of 0.5–2.5× it (default ${RUN_DEFAULTS.backoffMs})`)
@@ -79,6 +81,8 @@ Examples:
     .argument('<before>', 'dry-run output (NDJSON, optionally gzip) of the current mapping, or - for stdin')
     .argument('<after>', 'dry-run output of the proposed mapping, or - for stdin')
     .option('--json', 'print the differences as one JSON object (version 1) on stdout')
+    .option('--color', 'colour the differences even when stdout is not a terminal (e.g. for less -R)')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)')
     .addHelpText(
       'after',
       `

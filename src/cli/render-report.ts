@@ -29,6 +29,7 @@ export function renderReport(report: Report): string {
   const warnings = Object.entries(report.warnings);
   if (warnings.length > 0) lines.push(`  warnings: ${warnings.map(([w, n]) => `${w} ×${n}`).join('; ')}`);
   if (report.s3 !== undefined) lines.push(...s3Lines(report.s3));
+  for (const notice of report.notices) lines.push(`  notice: ${notice}`);
   for (const input of report.inputs.filter((f) => f.truncated !== null)) lines.push(`  input ${input.file}: ${input.truncated}`);
   const h = report.http;
   if (report.mode === 'import') {

@@ -15,8 +15,12 @@ export const RUN_DEFAULTS = {
   maxRetries: 10,
   timeoutMs: 60_000,
   backoffMs: 2_000,
+  dedupeWindow: 5_000_000,
   lateDays: 2,
 } as const;
+
+/** The largest --dedupe-window (about 1.4 GB of keys). */
+export const MAX_DEDUPE_WINDOW = 100_000_000;
 
 /** Retries back off from --backoff, doubling up to this. */
 const MAX_BACKOFF_MS = 60_000;
@@ -50,6 +54,8 @@ export interface ImportFlags {
   timeout?: string;
   backoff?: string;
   threads?: string;
+  dedupeWindow?: string;
+  skipDeviceMode?: boolean;
   awsProfile?: string;
   lateDays?: string;
 }
@@ -86,6 +92,8 @@ export interface RunConfig {
   readonly delivery: DeliveryConfig | null;
   /** Worker threads for parsing and mapping (0: in the main thread). */
   readonly threads: number;
+  /** Messages whose type and messageId are remembered to skip repeats (0: no deduplication). */
+  readonly dedupeWindow: number;
   /** Values that must never appear in output. */
   readonly secrets: readonly string[];
   /** `s3://` inputs (README "Nightly backfill from S3"). */
@@ -149,6 +157,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
     backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
   };
   const threads = int('threads', flags.threads, defaultThreads(), 0, 16);
+  const dedupeWindow = int('dedupe-window', flags.dedupeWindow, RUN_DEFAULTS.dedupeWindow, 0, MAX_DEDUPE_WINDOW);
   const s3: S3Config = {
     profile: flags.awsProfile ?? null,
     endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null,
@@ -165,7 +174,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
       settings,
       identity: identity as IdentityMode,
       token: token ?? DRY_RUN_TOKEN,
-      filter: { types, fromMs, toMs },
+      filter: { types, fromMs, toMs, skipDeviceMode: flags.skipDeviceMode === true },
       dryRun,
       out: flags.out ?? null,
       rejects: flags.rejects ?? null,
@@ -176,6 +185,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
       progress: flags.progress !== false && flags.quiet !== true,
       delivery,
       threads,
+      dedupeWindow,
       secrets,
       s3,
     },

@@ -146,11 +146,18 @@ export class Checkpoint {
 
 /**
  * Fingerprint of a run's scope: what decides how lines are mapped or which are skipped
- * (settings, identity mode, --types/--from/--to). Credentials are not part of it.
+ * (settings, identity mode, --types/--from/--to, --skip-device-mode). Credentials are not part
+ * of it, nor is --dedupe-window (a memory bound; docs/architecture.md, "Deduplication").
  */
-export function checkpointScope(settings: object, identity: string, filter: { types: readonly string[] | null; fromMs: number | null; toMs: number | null }): CheckpointScope {
+export function checkpointScope(
+  settings: object,
+  identity: string,
+  filter: { types: readonly string[] | null; fromMs: number | null; toMs: number | null; skipDeviceMode?: boolean },
+): CheckpointScope {
   const settingsHash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
-  const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}`;
+  // Named only when set, so journals written before the flag existed keep their scope.
+  const deviceMode = filter.skipDeviceMode === true ? ', device mode skipped' : '';
+  const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}${deviceMode}`;
   return { fingerprint: createHash('sha256').update(describe).digest('hex').slice(0, 16), describe };
 }
 
@@ -161,12 +168,35 @@ async function readJournal(path: string): Promise<Journal | null> {
   });
   if (text === null) return null;
   try {
-    const journal = JSON.parse(text) as Journal;
-    if (journal.version !== 1 || typeof journal.files !== 'object') throw new Error('not a version 1 journal');
-    return journal;
+    const journal: unknown = JSON.parse(text);
+    const problem = journalProblem(journal);
+    if (problem !== null) throw new Error(problem);
+    return journal as Journal;
   } catch (error) {
     throw new CheckpointError(`checkpoint ${path} is not a mpx-replay checkpoint (${(error as Error).message})`);
   }
+}
+
+/** What is wrong with a parsed journal's structure, or null when it is a version 1 journal. */
+function journalProblem(value: unknown): string | null {
+  if (!isRecord(value) || value.version !== 1) return 'not a version 1 journal';
+  if (typeof value.scope !== 'string' || typeof value.scopeDescription !== 'string') return 'no scope';
+  if (!isRecord(value.files)) return '"files" is not an object';
+  for (const [file, entry] of Object.entries(value.files)) {
+    const ok =
+      isRecord(entry) &&
+      Number.isInteger(entry.size) &&
+      typeof entry.head === 'string' &&
+      Number.isInteger(entry.through) &&
+      Array.isArray(entry.extra) &&
+      entry.extra.every((line) => Number.isInteger(line));
+    if (!ok) return `the entry of ${JSON.stringify(file)} is not {size, head, through, extra}`;
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 async function fileIdentity(file: string): Promise<{ size: number; head: string }> {

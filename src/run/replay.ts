@@ -79,6 +79,7 @@ export class Replay {
       mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
       filter: config.filter,
       keepText: config.rejects !== null,
+      dedupeWindow: config.dedupeWindow,
       accounting: this.accounting,
       stdin: this.deps.stdin,
       ...(this.deps.s3 && { open: this.deps.s3.open.bind(this.deps.s3) }),

@@ -18,6 +18,10 @@ export interface Report {
   skipped: Record<string, ReasonCount>;
   rejected: Record<string, ReasonCount>;
   warnings: Record<string, number>;
+  /** Messages replayed although device mode had sent them to Mixpanel already (`_metadata.bundled`). */
+  deviceMode: number;
+  /** Things the user should know that are not errors, e.g. about device-mode messages. */
+  notices: string[];
   inputs: FileSummary[];
   /** Lines not read again because the checkpoint had them settled. */
   resumed: number;
@@ -65,6 +69,8 @@ export function buildReport(args: {
     skipped: Object.fromEntries(a.skipped),
     rejected: Object.fromEntries(a.rejected),
     warnings: Object.fromEntries(a.warnings),
+    deviceMode: a.deviceMode,
+    notices: notices(a, args.mode),
     inputs,
     resumed: args.resumed,
     ...(args.s3 && { s3: args.s3 }),
@@ -72,6 +78,12 @@ export function buildReport(args: {
     wallMs: Math.round(wallMs),
     recordsPerSecond: wallMs > 0 ? Math.round((delivered / wallMs) * 1000) : 0,
   };
+}
+
+function notices(a: Accounting, mode: Report['mode']): string[] {
+  if (a.deviceMode === 0) return [];
+  const count = a.deviceMode === 1 ? '1 message was' : `${a.deviceMode} messages were`;
+  return [`${count} ${mode === 'dry-run' ? 'mapped' : 'replayed'} that device mode had sent to Mixpanel already (_metadata.bundled lists Mixpanel); --skip-device-mode skips them`];
 }
 
 function sum(map: Map<string, number>): number {

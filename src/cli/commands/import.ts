@@ -106,7 +106,7 @@ async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {
 }
 
 async function openCheckpoint(config: RunConfig, files: readonly string[], s3: S3Inputs | null): Promise<Checkpoint> {
-  const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs };
+  const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs, skipDeviceMode: config.filter.skipDeviceMode };
   const scope = checkpointScope({ ...config.settings, token: null, apiSecret: null }, config.identity, filter);
   const identify = (file: string) => {
     const object = s3?.identity(file) ?? null;
