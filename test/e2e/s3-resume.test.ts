@@ -4,14 +4,14 @@
  * chain), against s3rver and the Mixpanel-compatible test server. Killed with SIGKILL part-way and
  * re-run with the same --checkpoint; then one object is rewritten (new ETag) and read again.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
 import { ensureBuilt, jsonReport, readNdjson, runCli, startCli, tempDir, type DryRecord } from '../support/cli.js';
 import { DAYS, sampleArchive, seedBucket } from '../support/s3/archive.js';
-import { s3Env, startS3Server, type S3TestServer } from '../support/s3/server.js';
+import { S3_CREDENTIALS, s3Env, startS3Server, type S3TestServer } from '../support/s3/server.js';
 
 const BUCKET = 'segment-archive';
 const PREFIX = `s3://${BUCKET}/segment-logs/`;
@@ -92,5 +92,22 @@ describe('s3:// delivery with a checkpoint', () => {
     const rewrittenLines = again.inputs.find((i) => i.file.endsWith(REWRITTEN))!.lines;
     expect(again.messages.read).toBe(lines.slice(1).filter((l) => l !== '').length);
     expect(again.resumed).toBe(again.inputs.reduce((sum, i) => sum + i.lines, 0) - rewrittenLines);
+  });
+});
+
+describe('s3:// credentials from the standard chain', () => {
+  it('--aws-profile picks a profile of the shared credentials file; with no region anywhere, us-east-1 is used', async () => {
+    const credentials = tmp.file('credentials');
+    const config = tmp.file('config');
+    writeFileSync(credentials, `[segment-reader]\naws_access_key_id = ${S3_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${S3_CREDENTIALS.secretAccessKey}\n`);
+    writeFileSync(config, '[profile segment-reader]\n');
+    const profileEnv = { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config, AWS_EC2_METADATA_DISABLED: 'true' };
+    const args = ['import', PREFIX, '--settings', 'fixtures/settings.json', '--dry-run', '--out', tmp.unique('dry.ndjson'), '--quiet', '--json'];
+    const picked = await runCli([...args, '--aws-profile', 'segment-reader'], { env: profileEnv });
+    expect(picked.code).toBe(1);
+    expect(JSON.parse(picked.stdout).s3.objectsRead).toBe(4);
+    const missing = await runCli([...args, '--aws-profile', 'no-such-profile'], { env: profileEnv });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`mpx-replay: ${PREFIX}: no AWS credentials found`);
   });
 });

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 export type Fault =
   | { readonly kind: 'stall'; readonly afterBytes: number }
   | { readonly kind: 'cut'; readonly afterBytes: number }
-  | { readonly kind: 'deny'; readonly message?: string; readonly code?: string };
+  | { readonly kind: 'deny'; readonly message?: string; readonly code?: string }
+  /** Forward the request without its Range header, as a store that ignores ranges would answer. */
+  | { readonly kind: 'ignore-range' };
 
 export interface FaultyProxy {
   readonly endpoint: string;
@@ -45,9 +47,11 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
     }
     open.add(res);
     res.on('close', () => open.delete(res));
-    const upstream = request({ host: targetUrl.hostname, port: targetUrl.port, method: req.method, path, headers: req.headers }, (reply) => {
+    const headers = { ...req.headers };
+    if (fault?.kind === 'ignore-range') delete headers.range;
+    const upstream = request({ host: targetUrl.hostname, port: targetUrl.port, method: req.method, path, headers }, (reply) => {
       res.writeHead(reply.statusCode ?? 502, reply.headers);
-      if (fault === null) {
+      if (fault === null || fault.kind === 'ignore-range') {
         reply.pipe(res);
         return;
       }
