@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
 import { ensureBuilt, jsonReport, readNdjson, runCli, startCli, tempDir, type DryRecord } from '../support/cli.js';
 import { DAYS, sampleArchive, seedBucket } from '../support/s3/archive.js';
+import { startFaultyProxy } from '../support/s3/proxy.js';
 import { S3_CREDENTIALS, s3Env, startS3Server, type S3TestServer } from '../support/s3/server.js';
 
 const BUCKET = 'segment-archive';
@@ -109,5 +110,16 @@ describe('s3:// credentials from the standard chain', () => {
     const missing = await runCli([...args, '--aws-profile', 'no-such-profile'], { env: profileEnv });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`mpx-replay: ${PREFIX}: no AWS credentials found`);
+  });
+
+  it('a bucket in another region is followed: a 301 naming the region is answered by the same request signed for that region', async () => {
+    const proxy = await startFaultyProxy(s3.endpoint);
+    proxy.fault = (_method, _path, _range, signedRegion) => (signedRegion === 'eu-west-1' ? null : { kind: 'redirect', region: 'eu-west-1' });
+    const out = tmp.unique('dry.ndjson');
+    const run = await runCli(['import', PREFIX, '--settings', 'fixtures/settings.json', '--dry-run', '--out', out, '--quiet', '--json'], { env: s3Env(proxy.endpoint) });
+    await proxy.close();
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).s3.objectsRead).toBe(4);
+    expect(proxy.requests.length).toBeGreaterThan(8);
   });
 });
