@@ -4,7 +4,7 @@
  * chain), against s3rver and the Mixpanel-compatible test server. Killed with SIGKILL part-way and
  * re-run with the same --checkpoint; then one object is rewritten (new ETag) and read again.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,9 @@ beforeAll(async () => {
   tmp = tempDir('mpx-s3-resume-');
   s3 = await startS3Server();
   await seedBucket(s3, BUCKET, OBJECTS);
-  env = s3Env(s3.endpoint);
+  // The runs' temporary folders (the S3 spool) go here, to be counted.
+  mkdirSync(tmp.file('tmp'));
+  env = { ...s3Env(s3.endpoint), TMPDIR: tmp.file('tmp') };
   // ~20 ms per request of 50 records: a run of about 100 requests lasts a few seconds.
   mp = await startMixpanelServer({ port: 0, latencyMs: 20 });
 }, 60_000);
@@ -79,6 +81,8 @@ describe('s3:// delivery with a checkpoint', () => {
     expect(report.resumed).toBeGreaterThan(0);
     // Two passes (aliases first), one download: the alias pass keeps what it reads for the main pass.
     expect(report.s3).toMatchObject({ objectsRead: 4, bytesRead: ARCHIVE_BYTES });
+    // The killed run's spool is left behind; the finished run removed its own.
+    expect(readdirSync(tmp.file('tmp')).filter((name) => name.startsWith('mpx-replay-s3-'))).toHaveLength(1);
     const gotIds = new Set(mp.accepted.filter((a) => a.endpoint === '/import').map((a) => a.record.properties.$insert_id as string));
     expect([...expectedIds].filter((id) => !gotIds.has(id))).toEqual([]);
 
