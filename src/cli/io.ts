@@ -1,13 +1,21 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 
+/** stderr as the CLI sees it: a terminal reports `isTTY` and its width (`columns`, 0 on some ptys). */
+export type ErrorStream = Writable & { isTTY?: boolean; columns?: number };
+
 /** Every seam between the CLI and the process, injected so tests need no global patching. */
 export interface CliIo {
   readonly stdin: Readable;
   readonly stdout: Writable;
-  readonly stderr: Writable & { isTTY?: boolean };
+  readonly stderr: ErrorStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where SIGINT/SIGTERM come from (the process by default). */
   readonly signals?: EventEmitter;
   readonly now?: () => number;
+}
+
+/** NO_COLOR set to anything but the empty string turns colour off (https://no-color.org). */
+export function noColor(env: CliIo['env']): boolean {
+  return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
 }

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { CommanderError } from 'commander';
 import { type CliIo } from './io.js';
 import { buildProgram } from './program.js';
@@ -5,6 +6,8 @@ import { EXIT, UsageError } from '../errors.js';
 
 /** Run the CLI and return the exit code. The only place errors become exit codes. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  ignoreClosedReader(io.stdout);
+  ignoreClosedReader(io.stderr);
   const result = { code: EXIT.ok as number };
   const program = buildProgram(io, result);
   try {
@@ -23,4 +26,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`mpx-replay: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT.fatal;
   }
+}
+
+/**
+ * A reader that goes away (`mpx-replay --help | head -1`) ends that output, not the program: an
+ * EPIPE is not a failure of the run. Any other write error is left to surface.
+ */
+function ignoreClosedReader(stream: Writable): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
 }

@@ -79,6 +79,8 @@ Examples:
     .argument('<before>', 'dry-run output (NDJSON, optionally gzip) of the current mapping, or - for stdin')
     .argument('<after>', 'dry-run output of the proposed mapping, or - for stdin')
     .option('--json', 'print the differences as one JSON object (version 1) on stdout')
+    .option('--color', 'colour the differences even when stdout is not a terminal (e.g. for less -R)')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)')
     .addHelpText(
       'after',
       `

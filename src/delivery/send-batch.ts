@@ -101,7 +101,7 @@ function onOutcome(ctx: SendContext, batch: OutgoingBatch, outcome: Classificati
     case 'retry':
       return onRetry(ctx, batch, outcome, attempt);
     case 'fatal':
-      return onFatal(ctx, batch, outcome.message);
+      return onFatal(ctx, batch, outcome.message, outcome.credentials);
   }
 }
 
@@ -159,7 +159,11 @@ async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classifi
   return 'again';
 }
 
-function onFatal(ctx: SendContext, batch: OutgoingBatch, message: string): Next {
+function onFatal(ctx: SendContext, batch: OutgoingBatch, message: string, credentials: boolean): Next {
+  if (!credentials) {
+    stopWith(ctx, message, batch);
+    return 'done';
+  }
   const credential = batch.endpoint === '/import' ? ` using the ${describeAuth(ctx.config.auth)}` : ' (the project token in the records)';
   stopWith(ctx, `${message}; check the credentials${credential}`, batch);
   return 'done';

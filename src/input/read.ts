@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { asBuffer } from '../lib/as-buffer.js';
 import { splitBlock } from './split-lines.js';
 import type { Block, FileSummary, InputLine, ReadItem } from './types.js';
@@ -108,32 +108,44 @@ async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: b
 /** Peek at the first chunk: gzip magic bytes (1f 8b) switch on decompression. */
 function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks: AsyncGenerator<Buffer>; gzip: boolean } {
   const state = { gzip: false };
+  // Stopped early (an interrupt, `| head`), the source is returned too, so the file it reads is
+  // closed now rather than by the garbage collector (which warns about it).
   async function* chunks(): AsyncGenerator<Buffer> {
     const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    let head: Buffer = Buffer.alloc(0);
-    while (head.length < 2) {
-      const next = await iterator.next();
-      if (next.done) break;
-      head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+    let gunzip: Gunzip | null = null;
+    try {
+      let head: Buffer = Buffer.alloc(0);
+      while (head.length < 2) {
+        const next = await iterator.next();
+        if (next.done) break;
+        head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+      }
+      if (head.length === 0) return;
+      async function* raw(): AsyncGenerator<Buffer> {
+        yield head;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      }
+      if (head[0] !== 0x1f || head[1] !== 0x8b) {
+        yield* raw();
+        return;
+      }
+      state.gzip = true;
+      const inflating = createGunzip({ chunkSize: 1 << 20 });
+      gunzip = inflating;
+      const feeding = (async () => {
+        // gunzip may read its input after write() returns: a borrowed chunk is copied first.
+        for await (const chunk of raw()) {
+          if (inflating.destroyed) return;
+          if (!inflating.write(borrowed ? Buffer.from(chunk) : chunk)) await drainedOrClosed(inflating);
+        }
+        inflating.end();
+      })();
+      feeding.catch((error: Error) => inflating.destroy(error));
+      yield* inflating as AsyncIterable<Buffer>;
+    } finally {
+      gunzip?.destroy();
+      await iterator.return?.();
     }
-    if (head.length === 0) return;
-    async function* raw(): AsyncGenerator<Buffer> {
-      yield head;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    }
-    if (head[0] !== 0x1f || head[1] !== 0x8b) {
-      yield* raw();
-      return;
-    }
-    state.gzip = true;
-    const gunzip = createGunzip({ chunkSize: 1 << 20 });
-    const feeding = (async () => {
-      // gunzip may read its input after write() returns: a borrowed chunk is copied first.
-      for await (const chunk of raw()) if (!gunzip.write(borrowed ? Buffer.from(chunk) : chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
-      gunzip.end();
-    })();
-    feeding.catch((error: Error) => gunzip.destroy(error));
-    yield* gunzip as AsyncIterable<Buffer>;
   }
   return {
     chunks: chunks(),
@@ -141,6 +153,18 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
       return state.gzip;
     },
   };
+}
+
+function drainedOrClosed(stream: Gunzip): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }
 
 /**

@@ -43,17 +43,26 @@ export class TextWriter {
     this.parts = [];
     this.size = 0;
     if (this.stream.write(text)) return;
-    await new Promise<void>((resolve) => {
+    await this.drained();
+  }
+
+  /** One wait for 'drain' shared by every flush that meets a full stream (one listener set, however many rejects are written at once). */
+  private waiting: Promise<void> | null = null;
+
+  private drained(): Promise<void> {
+    this.waiting ??= new Promise<void>((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done);
         this.stream.off('close', done);
         this.stream.off('error', done);
+        this.waiting = null;
         resolve();
       };
       this.stream.on('drain', done);
       this.stream.on('close', done);
       this.stream.on('error', done);
     });
+    return this.waiting;
   }
 
   /** Flush, then end the stream when it is ours (a file), and wait until it is written. */

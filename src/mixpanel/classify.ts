@@ -10,12 +10,15 @@ export type Classification =
   /** Too large (413) or a profile batch refused as a whole: send the halves. */
   | { readonly kind: 'split'; readonly message: string }
   | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs: number | null; readonly rateLimited: boolean }
-  | { readonly kind: 'fatal'; readonly message: string };
+  /** `credentials`: Mixpanel refused the credentials (401, 403); otherwise something else is wrong (a redirect, a wrong host). */
+  | { readonly kind: 'fatal'; readonly message: string; readonly credentials: boolean };
 
 export interface Reply {
   readonly status: number;
   readonly retryAfter: string | null;
   readonly body: string;
+  /** The Location header of a redirect. */
+  readonly location?: string | null;
 }
 
 /**
@@ -31,13 +34,23 @@ export function classifyReply(endpoint: Endpoint, reply: Reply, size: number, no
     return size > 1 ? { kind: 'split', message: `${endpoint}: ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
   }
   if (status === 400 && endpoint === '/import') return classifyImport400(body, error);
-  if (status === 401 || status === 403) return { kind: 'fatal', message: `Mixpanel answered ${status} to ${endpoint} (${error})` };
+  if (status === 401 || status === 403) return { kind: 'fatal', message: `Mixpanel answered ${status} to ${endpoint} (${error})`, credentials: true };
+  if (status >= 300 && status < 400) return { kind: 'fatal', message: redirectMessage(status, endpoint, reply.location ?? null), credentials: false };
   if (status === 413) return size > 1 ? { kind: 'split', message: `413 ${error}` } : { kind: 'rejected', message: `record too large for ${endpoint}: ${error}` };
   if (status === 429 || status === 408 || status >= 500) {
     return { kind: 'retry', message: `${status} from ${endpoint}`, retryAfterMs: parseRetryAfter(reply.retryAfter, nowMs), rateLimited: status === 429 };
   }
   if (status === 400) return size > 1 ? { kind: 'split', message: `400 ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
-  return { kind: 'fatal', message: `unexpected HTTP ${status} from ${endpoint}: ${error}` };
+  return { kind: 'fatal', message: `unexpected HTTP ${status} from ${endpoint}: ${error}; check --api-host or --region`, credentials: false };
+}
+
+/**
+ * Redirects are not followed: the request carries credentials, and Mixpanel's API does not
+ * redirect, so a redirect means the base URL points somewhere else (a proxy, a login page).
+ */
+function redirectMessage(status: number, endpoint: Endpoint, location: string | null): string {
+  const where = location === null ? 'without a Location' : URL.canParse(location) ? `to ${new URL(location).host}` : `to ${JSON.stringify(location.slice(0, 100))} on the same host`;
+  return `HTTP ${status} from ${endpoint}: a redirect ${where}, not followed (a request with credentials is sent only where --api-host or --region says); check --api-host`;
 }
 
 /**

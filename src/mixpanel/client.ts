@@ -50,7 +50,8 @@ export async function createMixpanelClient(options: ClientOptions): Promise<Mixp
       });
       const text = await response.body.text();
       const retryAfter = response.headers['retry-after'];
-      return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text };
+      const location = response.headers.location;
+      return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text, location: typeof location === 'string' ? location : null };
     },
     async close() {
       if (options.dispatcher === undefined) await dispatcher.close();

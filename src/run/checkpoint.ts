@@ -150,12 +150,35 @@ async function readJournal(path: string): Promise<Journal | null> {
   });
   if (text === null) return null;
   try {
-    const journal = JSON.parse(text) as Journal;
-    if (journal.version !== 1 || typeof journal.files !== 'object') throw new Error('not a version 1 journal');
-    return journal;
+    const journal: unknown = JSON.parse(text);
+    const problem = journalProblem(journal);
+    if (problem !== null) throw new Error(problem);
+    return journal as Journal;
   } catch (error) {
     throw new CheckpointError(`checkpoint ${path} is not a mpx-replay checkpoint (${(error as Error).message})`);
   }
+}
+
+/** What is wrong with a parsed journal's structure, or null when it is a version 1 journal. */
+function journalProblem(value: unknown): string | null {
+  if (!isRecord(value) || value.version !== 1) return 'not a version 1 journal';
+  if (typeof value.scope !== 'string' || typeof value.scopeDescription !== 'string') return 'no scope';
+  if (!isRecord(value.files)) return '"files" is not an object';
+  for (const [file, entry] of Object.entries(value.files)) {
+    const ok =
+      isRecord(entry) &&
+      Number.isInteger(entry.size) &&
+      typeof entry.head === 'string' &&
+      Number.isInteger(entry.through) &&
+      Array.isArray(entry.extra) &&
+      entry.extra.every((line) => Number.isInteger(line));
+    if (!ok) return `the entry of ${JSON.stringify(file)} is not {size, head, through, extra}`;
+  }
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 async function fileIdentity(file: string): Promise<{ size: number; head: string }> {

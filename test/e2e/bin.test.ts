@@ -99,6 +99,20 @@ describe('§1 output discipline when the reader of stdout goes away', () => {
     expect(result.stderr).not.toContain('EPIPE');
   });
 
+  it.each(['--help', 'import --help', '--version'])('`mpx-replay %s | true` (a reader gone before the output): exit 0, no EPIPE stack trace', async (command) => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      // The reader is closed before the CLI writes anything, so every write meets EPIPE.
+      const child = spawn(process.execPath, [BIN, ...command.split(' ')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      const err: Buffer[] = [];
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err).toString('utf8') }));
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
   it('§1 --out in a folder that does not exist is a usage error (exit 2) before anything runs', async () => {
     const result = await cli(['import', 'fixtures/segment-logs', '--dry-run', '--out', join(dir, 'missing-folder', 'out.ndjson')]);
     expect(result.code).toBe(2);

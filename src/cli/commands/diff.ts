@@ -2,11 +2,13 @@ import type { Writable } from 'node:stream';
 import { checkReadable } from '../../diff/read-records.js';
 import { diffFiles, type DiffOptions } from '../../diff/diff-files.js';
 import { ANSI_COLOUR, NO_COLOUR, renderHuman, renderJson } from '../../diff/render.js';
-import type { CliIo } from '../io.js';
+import { noColor, type CliIo } from '../io.js';
 import { DiffInputError, UsageError } from '../../errors.js';
 
 export interface DiffFlags {
   readonly json?: boolean;
+  /** --color (true) or --no-color (false); unset: decided by the terminal and NO_COLOR. */
+  readonly color?: boolean;
 }
 
 /** Exit codes of `diff`, as with diff(1). */
@@ -26,15 +28,16 @@ export async function runDiffCommand(before: string, after: string, flags: DiffF
     throw error instanceof DiffInputError ? new UsageError(`diff: ${error.message}`) : error;
   });
 
-  const chunks = flags.json === true ? [renderJson(result)] : renderHuman(result, useColour(io) ? ANSI_COLOUR : NO_COLOUR);
+  const chunks = flags.json === true ? [renderJson(result)] : renderHuman(result, useColour(io, flags.color) ? ANSI_COLOUR : NO_COLOUR);
   await writeAll(io.stdout, chunks);
   return result.identical ? DIFF_EXIT.identical : DIFF_EXIT.different;
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-function useColour(io: CliIo): boolean {
+/** --color / --no-color decide; otherwise colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+function useColour(io: CliIo, flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
   const stdout = io.stdout as { isTTY?: boolean };
-  return stdout.isTTY === true && (io.env.NO_COLOR === undefined || io.env.NO_COLOR === '');
+  return stdout.isTTY === true && !noColor(io.env);
 }
 
 const WRITE_CHUNK_CHARS = 64 * 1024;

@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../../lib/json.js';
+import { newObject, type Json, type JsonObject } from '../../lib/json.js';
 import type { EngageUpdate, GroupUpdate } from '../../mixpanel/types.js';
 import { findKey, keySet, normalizeKey } from '../../segment/keys.js';
 import type { GroupMessage } from '../../segment/types.js';
@@ -20,8 +20,8 @@ export function mapGroup(message: GroupMessage, options: MappingOptions): MapRes
   const userId = settings.people ? profileDistinctId(message, options.identity, true) : null;
 
   // The same traits go to every group key of the call.
-  const $set: JsonObject = {};
-  const $set_once: JsonObject = {};
+  const $set = newObject();
+  const $set_once = newObject();
   for (const trait in message.traits) {
     (setOnce.has(normalizeKey(trait)) ? $set_once : $set)[trait] = normalizeProfileDates(message.traits[trait]!);
   }

@@ -1,7 +1,7 @@
 /** SPEC §1 output discipline: an ora spinner on a TTY without CI, a plain line every few seconds otherwise, nothing when disabled. */
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startProgress } from '../../../src/cli/progress.js';
+import { spinnerFits, startProgress } from '../../../src/cli/progress.js';
 import { Accounting } from '../../../src/run/accounting.js';
 
 /** A stderr stand-in; as a TTY it has the cursor methods a terminal stream has (ora uses them). */
@@ -59,5 +59,31 @@ describe('startProgress', () => {
     vi.advanceTimersByTime(20_000);
     progress.stop();
     expect(err.text()).toBe('');
+  });
+});
+
+describe('spinnerFits', () => {
+  it.each([
+    ['a TTY 120 columns wide', { isTTY: true, columns: 120 }, {}, true],
+    ['a TTY reporting 0 columns', { isTTY: true, columns: 0 }, {}, false],
+    ['a TTY 12 columns wide', { isTTY: true, columns: 12 }, {}, false],
+    ['a TTY with no width at all', { isTTY: true }, {}, false],
+    ['a TTY with CI set', { isTTY: true, columns: 120 }, { CI: '1' }, false],
+    ['a TTY with TERM=dumb', { isTTY: true, columns: 120 }, { TERM: 'dumb' }, false],
+    ['not a TTY', { isTTY: false, columns: 120 }, {}, false],
+  ])('§1 the spinner needs a TTY with a usable width and no CI: %s', (_name, stream, env, expected) => {
+    expect(spinnerFits(Object.assign(new PassThrough(), stream), env)).toBe(expected);
+  });
+
+  it('§1 a terminal resized to 0 columns mid-run: the spinner stops and plain lines follow', async () => {
+    vi.useFakeTimers();
+    const err = stderr(true);
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(31, 30), true, 'import');
+    Object.assign(err.stream, { columns: 0 });
+    err.stream.emit('resize');
+    const before = err.text().length;
+    vi.advanceTimersByTime(5_000);
+    progress.stop();
+    expect(err.text().slice(before)).toMatch(/^import: 31 read, 30 delivered/);
   });
 });

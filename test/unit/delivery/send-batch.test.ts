@@ -85,6 +85,13 @@ describe('the send loop on an injected clock', () => {
     expect(loop.settled.map(([line, reason]) => [line, reason])).toEqual([[0, null], [1, null], [2, null], [3, null], [4, null]]);
   });
 
+  it('a 307 is fatal at once, said as a redirect not followed with the Location host, not as a credentials problem', async () => {
+    const loop = sendLoop([{ status: 307, retryAfter: null, body: '', location: 'https://eu.proxy.example/import' }]);
+    const outcome = await loop.start(2);
+    expect(outcome).toBe('failed: HTTP 307 from /import: a redirect to eu.proxy.example, not followed (a request with credentials is sent only where --api-host or --region says); check --api-host');
+    expect(loop.client.requests).toHaveLength(1);
+  });
+
   it('a 401 is fatal at once: no retry, every line settled as not delivered naming the credential kind, finish fails', async () => {
     const loop = sendLoop([{ status: 401, retryAfter: null, body: '{"error":"Invalid API secret","status":0}' }]);
     const finished = loop.start(2);

@@ -208,15 +208,18 @@ describe('--json', () => {
 describe('colour', () => {
   const before = () => writeDry(tmp.unique('b.ndjson'), [trackLine(1, 'm-1', 'A', { x: 1 }), trackLine(2, 'm-2', 'B')]);
   const after = () => writeDry(tmp.unique('a.ndjson'), [trackLine(1, 'm-1', 'A', { x: 2 }), trackLine(3, 'm-3', 'C')]);
-  type Case = { name: string; tty: boolean; env: Record<string, string>; json: boolean; coloured: boolean };
+  type Case = { name: string; tty: boolean; env: Record<string, string>; json: boolean; coloured: boolean; flags?: string[] };
   const cases: Case[] = [
     { name: 'a terminal without NO_COLOR gets colour', tty: true, env: {}, json: false, coloured: true },
     { name: 'NO_COLOR turns colour off on a terminal', tty: true, env: { NO_COLOR: '1' }, json: false, coloured: false },
     { name: 'piped output has no colour', tty: false, env: {}, json: false, coloured: false },
     { name: '--json never has colour', tty: true, env: {}, json: true, coloured: false },
+    { name: '--color gives colour in a pipe (for less -R)', tty: false, env: {}, json: false, coloured: true, flags: ['--color'] },
+    { name: '--color wins over NO_COLOR', tty: false, env: { NO_COLOR: '1' }, json: false, coloured: true, flags: ['--color'] },
+    { name: '--no-color turns colour off on a terminal', tty: true, env: {}, json: false, coloured: false, flags: ['--no-color'] },
   ];
-  it.each(cases)('$name', async ({ tty, env, json, coloured }) => {
-    const result = await runMain(['diff', before(), after(), ...(json ? ['--json'] : [])], { tty, env });
+  it.each(cases)('$name', async ({ tty, env, json, coloured, flags = [] }) => {
+    const result = await runMain(['diff', before(), after(), ...(json ? ['--json'] : []), ...flags], { tty, env });
     expect(result.stdout.includes('\u001b[')).toBe(coloured);
   });
 

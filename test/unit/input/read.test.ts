@@ -2,7 +2,7 @@
  * The line reader (SPEC §1 inputs, §2 reading input, §4.8 line numbering): every edge case
  * asserts the exact line numbers and texts (or reasons) that come out.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -438,5 +438,42 @@ describe('§1 expandInputs: files, directories, stdin', () => {
     const error = await expandInputs([missing]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toContain(missing);
+  });
+
+  it('§1 symbolic links inside a folder are followed: a linked file and a linked folder are read, each real file once', async () => {
+    const root = join(dir, 'linked-logs');
+    const elsewhere = join(dir, 'linked-elsewhere');
+    mkdirSync(join(root, 'day-1'), { recursive: true });
+    mkdirSync(join(elsewhere, 'day-2'), { recursive: true });
+    writeFileSync(join(root, 'day-1', 'own.ndjson'), '');
+    writeFileSync(join(elsewhere, 'shared.ndjson'), '');
+    writeFileSync(join(elsewhere, 'day-2', 'part.ndjson'), '');
+    symlinkSync(join(elsewhere, 'shared.ndjson'), join(root, 'a-link.ndjson'));
+    symlinkSync(join(elsewhere, 'shared.ndjson'), join(root, 'b-second-link.ndjson'));
+    symlinkSync(join(elsewhere, 'day-2'), join(root, 'day-2'));
+    // A link back up the tree: walked once, not forever.
+    symlinkSync(root, join(root, 'day-2-loop'));
+    expect(await expandInputs([root])).toEqual([join(root, 'a-link.ndjson'), join(root, 'day-1', 'own.ndjson'), join(root, 'day-2', 'part.ndjson')]);
+  });
+
+  it.each([
+    ['a broken link inside a folder', () => {
+      const root = join(dir, 'broken-link-logs');
+      mkdirSync(root, { recursive: true });
+      symlinkSync(join(dir, 'gone.ndjson'), join(root, 'part.ndjson'));
+      return { input: root, named: join(root, 'part.ndjson'), why: 'no such file or directory (ENOENT)' };
+    }],
+    ['a symbolic link loop given directly', () => {
+      const a = join(dir, 'loop-1.ndjson');
+      symlinkSync(join(dir, 'loop-2.ndjson'), a);
+      symlinkSync(a, join(dir, 'loop-2.ndjson'));
+      return { input: a, named: a, why: 'a symbolic link loop (too many levels of links) (ELOOP)' };
+    }],
+  ])('§1 %s is an InputError naming the link and saying why', async (_name, make) => {
+    const { input, named, why } = make();
+    const error = await expandInputs([input]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(`input ${named}`);
+    expect((error as Error).message).toContain(why);
   });
 });

@@ -7,7 +7,7 @@ import type { Endpoint } from '../../../src/mixpanel/types.js';
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 const reply = (status: number, body: unknown, retryAfter: string | null = null) => ({ status, retryAfter, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-const CASES: Array<[string, Endpoint, ReturnType<typeof reply>, number, Classification]> = [
+const CASES: Array<[string, Endpoint, ReturnType<typeof reply> & { location?: string }, number, Classification]> = [
   ['§6 200 from /import → delivered', '/import', reply(200, { code: 200, num_records_imported: 5, status: 'OK' }), 5, { kind: 'delivered' }],
   ['§6 200 {"status":1} from /engage → delivered', '/engage', reply(200, { status: 1, error: null }), 7, { kind: 'delivered' }],
   ['§6 200 {"status":0} from /engage with several updates → split to find the bad one', '/engage', reply(200, { status: 0, error: '$distinct_id, missing or empty' }), 7, { kind: 'split', message: '/engage: $distinct_id, missing or empty' }],
@@ -34,8 +34,8 @@ const CASES: Array<[string, Endpoint, ReturnType<typeof reply>, number, Classifi
     { kind: 'rejected', message: '/import: identity events are not allowed when project is using simplified identity management' },
   ],
   ['§6 400 without failed_records from /import → rejected, never retried', '/import', reply(400, { error: 'unexpected end of JSON' }), 5, { kind: 'rejected', message: '/import: unexpected end of JSON' }],
-  ['§6 401 → fatal', '/import', reply(401, { error: 'Invalid credentials' }), 5, { kind: 'fatal', message: 'Mixpanel answered 401 to /import (Invalid credentials)' }],
-  ['§6 403 → fatal', '/import', reply(403, { error: 'Forbidden' }), 5, { kind: 'fatal', message: 'Mixpanel answered 403 to /import (Forbidden)' }],
+  ['§6 401 → fatal', '/import', reply(401, { error: 'Invalid credentials' }), 5, { kind: 'fatal', message: 'Mixpanel answered 401 to /import (Invalid credentials)', credentials: true }],
+  ['§6 403 → fatal', '/import', reply(403, { error: 'Forbidden' }), 5, { kind: 'fatal', message: 'Mixpanel answered 403 to /import (Forbidden)', credentials: true }],
   ['§6 413 with several records → split in half', '/import', reply(413, { error: 'request exceeds max limit of 10485760 bytes' }), 6, { kind: 'split', message: '413 request exceeds max limit of 10485760 bytes' }],
   ['§6 413 with one record → rejected', '/import', reply(413, { error: 'too large' }), 1, { kind: 'rejected', message: 'record too large for /import: too large' }],
   ['§6 429 → retry, rate limited, Retry-After in ms', '/import', reply(429, { error: 'Project exceeded rate limits.' }, '7'), 5, { kind: 'retry', message: '429 from /import', retryAfterMs: 7000, rateLimited: true }],
@@ -43,7 +43,28 @@ const CASES: Array<[string, Endpoint, ReturnType<typeof reply>, number, Classifi
   ['§6 502 → retry, not rate limited', '/engage', reply(502, 'Bad Gateway'), 5, { kind: 'retry', message: '502 from /engage', retryAfterMs: null, rateLimited: false }],
   ['§6 503 → retry', '/groups', reply(503, ''), 5, { kind: 'retry', message: '503 from /groups', retryAfterMs: null, rateLimited: false }],
   ['408 → retry', '/import', reply(408, ''), 5, { kind: 'retry', message: '408 from /import', retryAfterMs: null, rateLimited: false }],
-  ['404 → fatal (wrong --api-host)', '/import', reply(404, 'Not Found'), 5, { kind: 'fatal', message: 'unexpected HTTP 404 from /import: Not Found' }],
+  ['404 → fatal (wrong --api-host)', '/import', reply(404, 'Not Found'), 5, { kind: 'fatal', message: 'unexpected HTTP 404 from /import: Not Found; check --api-host or --region', credentials: false }],
+  [
+    '§6 307 with an absolute Location → fatal naming the redirect and its host, not the credentials',
+    '/import',
+    { ...reply(307, ''), location: 'https://login.proxy.example/sso?next=/import' },
+    5,
+    { kind: 'fatal', message: 'HTTP 307 from /import: a redirect to login.proxy.example, not followed (a request with credentials is sent only where --api-host or --region says); check --api-host', credentials: false },
+  ],
+  [
+    '§6 301 with a relative Location → fatal naming the path on the same host',
+    '/engage',
+    { ...reply(301, ''), location: '/v2/engage' },
+    3,
+    { kind: 'fatal', message: 'HTTP 301 from /engage: a redirect to "/v2/engage" on the same host, not followed (a request with credentials is sent only where --api-host or --region says); check --api-host', credentials: false },
+  ],
+  [
+    '§6 302 without a Location → fatal saying so',
+    '/groups',
+    reply(302, ''),
+    1,
+    { kind: 'fatal', message: 'HTTP 302 from /groups: a redirect without a Location, not followed (a request with credentials is sent only where --api-host or --region says); check --api-host', credentials: false },
+  ],
 ];
 
 describe('classifyReply', () => {
