@@ -52,6 +52,7 @@ export class Checkpoint {
     }
     for (const file of files) {
       if (file === '-') throw new CheckpointError('--checkpoint cannot be used with stdin (-): its lines cannot be matched on a re-run');
+      if (!(await stat(file)).isFile()) throw new CheckpointError(`--checkpoint cannot be used with ${file}: not a regular file (a pipe), so its lines cannot be matched on a re-run`);
       const identity = await fileIdentity(file);
       const before = previous?.files[file];
       if (before !== undefined && (before.size !== identity.size || before.head !== identity.head)) {
