@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isS3Url } from './s3-url.js';
 
 /** Inputs copied to temporary files, by the name they were given (`-` for stdin). */
 export interface Spool {
@@ -19,6 +20,8 @@ export interface Spool {
  */
 export async function readOnce(file: string): Promise<boolean> {
   if (file === '-') return true;
+  // S3 objects are spooled as the alias pass reads them (docs/s3.md).
+  if (isS3Url(file)) return false;
   const info = await stat(file);
   return !info.isFile();
 }
