@@ -1,5 +1,6 @@
 import { hash64 } from '../lib/hash64.js';
 import { LINE_FLAGS } from '../lib/line-flags.js';
+import { isPlaceholderId } from '../segment/ids.js';
 import type { SegmentType } from '../segment/types.js';
 
 /**
@@ -15,9 +16,10 @@ export class LineFactsBuilder {
   private readonly flags: number[] = [];
   private readonly keys: number[] = [];
 
+  /** An empty or placeholder messageId ("", "null", "undefined", …) is no key: such messages are never deduplicated. */
   add(type: SegmentType, messageId: string | null, deviceMode: boolean): void {
     let flags = deviceMode ? LINE_FLAGS.deviceMode : 0;
-    if (messageId === null) {
+    if (messageId === null || isPlaceholderId(messageId)) {
       this.keys.push(0, 0);
     } else {
       const { hi, lo } = dedupeKey(type, messageId);

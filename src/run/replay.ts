@@ -8,7 +8,7 @@ import { aliasPassSelection } from '../delivery/alias-pass.js';
 import { createDeliverySink, type DeliverySink } from '../delivery/sink.js';
 import { dryRunSink } from './dry-run-sink.js';
 import { mapperSetup, runPipeline, type PipelineOptions, type SettleListener } from './pipeline.js';
-import { spoolStdin } from '../input/spool.js';
+import { spoolInputs } from '../input/spool.js';
 import { TextWriter } from '../lib/text-writer.js';
 import type { Checkpoint } from './checkpoint.js';
 import { createBlockMapper } from '../mapper/pool.js';
@@ -16,6 +16,7 @@ import { FatalDelivery } from '../errors.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { type DeliveryStats, NO_DELIVERY } from '../delivery/stats.js';
 import type { FileSummary } from '../input/types.js';
+import type { S3Inputs } from '../input/s3-source.js';
 
 export interface ReplayDeps {
   readonly stdin: Readable;
@@ -27,6 +28,8 @@ export interface ReplayDeps {
   readonly onSettle?: SettleListener;
   /** Resume journal: settled lines are skipped, and every line settled now is recorded. */
   readonly checkpoint?: Checkpoint;
+  /** The `s3://` inputs' objects. */
+  readonly s3?: S3Inputs | null;
 }
 
 export interface ReplayResult {
@@ -79,6 +82,7 @@ export class Replay {
       dedupeWindow: config.dedupeWindow,
       accounting: this.accounting,
       stdin: this.deps.stdin,
+      ...(this.deps.s3 && { open: this.deps.s3.open.bind(this.deps.s3) }),
       ...(checkpoint && {
         skip: (file: string, line: number) => checkpoint.isSettled(file, line),
         onBlank: (file: string, line: number) => checkpoint.settle(file, line),
@@ -124,9 +128,10 @@ export class Replay {
       return this.result(inputs, http, writeError, clock.now() - startedAt);
     }
 
-    const spool = this.files.includes('-') && config.identity === 'original' ? await spoolStdin(this.deps.stdin, this.stopReading.signal) : null;
-    // Interrupted while stdin was being spooled: nothing was read and nothing sent.
-    if (this.interrupted) {
+    // Read twice (alias pass, then main pass): stdin and pipes are copied first (input/spool.ts).
+    const spool = config.identity === 'original' ? await spoolInputs(this.files, this.deps.stdin, this.stopReading.signal) : null;
+    // Interrupted while the inputs were being spooled: nothing was read and nothing sent.
+    if (this.interrupted || (config.identity === 'original' && spool === null)) {
       await spool?.remove();
       return this.result(inputs, http, null, clock.now() - startedAt);
     }
@@ -138,14 +143,16 @@ export class Replay {
     try {
       let aliasLine = (_file: string, _line: number): boolean => false;
       if (gate !== null) {
+        // Two passes over the input: S3 objects are kept on disk as read, and not downloaded twice.
+        await this.deps.s3?.startSpool();
         const aliases = aliasPassSelection((id) => gate.expect(id));
-        await runPipeline({ ...base, stdinPath: spool?.path, sink, aliasPass: aliases });
+        await runPipeline({ ...base, spooled: spool?.paths, sink, aliasPass: aliases });
         sink.flushOpen();
         aliasLine = aliases.handled;
       }
       const resumedOrAlias = this.counted(base.skip);
       const skip = (file: string, line: number): boolean => aliasLine(file, line) || resumedOrAlias?.(file, line) === true;
-      await runPipeline({ ...base, stdinPath: spool?.path, skip, sink, onFile: (f) => inputs.push(f) });
+      await runPipeline({ ...base, spooled: spool?.paths, skip, sink, onFile: (f) => inputs.push(f) });
     } catch (error) {
       if (!(error instanceof FatalDelivery)) throw error;
       fatal = error.message;
