@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseSettings } from '../../config/settings.js';
+import { parseSettings, presetKeysOf } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
 import { expandInputs } from '../../input/expand.js';
 import { formatReject } from '../../run/rejects-file.js';
@@ -54,7 +54,7 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
     progress.stop();
     await rejectsWriter?.close(true);
     if (output !== null && output !== io.stdout) await new Promise<void>((resolve) => output.end(resolve));
-    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', ...result, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
+    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', preset: config.preset, ...result, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
     writeReport(report, config, io);
     return report.exitCode;
   } finally {
@@ -74,9 +74,21 @@ async function openForWriting(flag: string, path: string): Promise<WriteStream> 
   return stream;
 }
 
+/**
+ * The settings that decide the mapping, without credentials. Under the classic preset the
+ * Actions keys are left out, so journals written before they existed keep their scope.
+ */
+function scopeSettings(config: RunConfig): object {
+  const scoped: Record<string, unknown> = { ...config.settings, token: null, apiSecret: null };
+  if (config.preset === 'classic') for (const key of ACTIONS_SETTINGS) delete scoped[key];
+  return scoped;
+}
+
+const ACTIONS_SETTINGS = ['apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'groupKey'] as const;
+
 async function openCheckpoint(config: RunConfig, files: readonly string[]): Promise<Checkpoint> {
   const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs, skipDeviceMode: config.filter.skipDeviceMode };
-  const scope = checkpointScope({ ...config.settings, token: null, apiSecret: null }, config.identity, filter);
+  const scope = checkpointScope(scopeSettings(config), config.identity, filter, config.preset);
   return Checkpoint.open(config.checkpoint!, scope, files, config.force).catch((error: unknown) => {
     throw error instanceof CheckpointError ? new UsageError(error.message) : error;
   });
@@ -97,10 +109,10 @@ async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Prom
   }
   const parsed = parseSettings(rawSettings, settingsPath ?? 'settings');
   if (!parsed.ok) throw new UsageError(parsed.errors.join('\n'));
-  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings);
+  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings, presetKeysOf(rawSettings));
   if ('errors' in resolved) throw new UsageError(resolved.errors.join('\n'));
   const quiet = flags.quiet === true;
-  if (!quiet) for (const warning of parsed.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (!quiet) for (const warning of [...parsed.warnings, ...resolved.config.warnings]) io.stderr.write(`warning: ${warning}\n`);
   if (resolved.config.dryRun && !quiet) io.stderr.write(`dry run: nothing is sent; records carry the placeholder token "${DRY_RUN_TOKEN}"\n`);
   return resolved.config;
 }
