@@ -31,7 +31,7 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
   program
     .command('import')
     .description('map Segment messages and send them to Mixpanel (/import, /engage, /groups), or write them with --dry-run')
-    .argument('<inputs...>', 'files (.ndjson, .jsonl, .json, optionally .gz), directories (walked recursively, sorted), or - for stdin')
+    .argument('<inputs...>', 'files (.ndjson, .jsonl, .json, optionally .gz), directories (walked recursively, sorted), s3://bucket/prefix, or - for stdin')
     .option('--settings <file>', 'Segment Mixpanel destination settings as JSON, keys as Segment names them (env MPX_SETTINGS)')
     .option('--token <token>', 'Mixpanel project token (env MIXPANEL_TOKEN, or "token" in settings)')
     .option('--service-account <user:secret>', 'service-account auth for /import, with --project-id (env MIXPANEL_SERVICE_ACCOUNT)')
@@ -43,8 +43,8 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .addOption(new Option('--identity <mode>', 'the project\'s ID merge system: original or simplified').default('original'))
     .option('--dry-run', 'map and validate only; write the records as NDJSON to --out or stdout')
     .option('--out <file>', 'dry-run output file (default stdout)')
-    .option('--from <time>', 'only messages at or after this time (ISO-8601 or epoch ms)')
-    .option('--to <time>', 'only messages before this time (ISO-8601 or epoch ms)')
+    .option('--from <time>', 'only messages at or after this time (ISO-8601, epoch ms, today or yesterday: UTC midnight)')
+    .option('--to <time>', 'only messages before this time (ISO-8601, epoch ms, today or yesterday)')
     .option('--types <list>', 'only these Segment call types, e.g. track,page')
     .option('--concurrency <n>', `requests in flight (default ${RUN_DEFAULTS.concurrency})`)
     .option('--batch-size <n>', `records per request, 1..${MAX_RECORDS_PER_REQUEST} (default ${RUN_DEFAULTS.batchSize})`)
@@ -61,6 +61,8 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .option('--threads <n>', 'worker threads that parse and map while the main thread reads and sends (default 2, or 0 on a single core)')
     .option('--dedupe-window <n>', `skip a message whose type and messageId were seen among the last n messages; 0 turns it off (default ${RUN_DEFAULTS.dedupeWindow.toLocaleString('en')})`)
     .option('--skip-device-mode', 'skip messages whose _metadata.bundled lists Mixpanel (sent by device mode already); by default they are replayed and counted')
+    .option('--aws-profile <name>', 'AWS profile for s3:// inputs (default: AWS_PROFILE, then the SDK\'s standard chain)')
+    .option('--late-days <n>', `with --from/--to, s3:// received-day folders read after the day of --to (default ${RUN_DEFAULTS.lateDays})`)
     .option('--backoff <ms>', `first retry wait, doubled per retry up to 60 s, plus jitter of 0.5–2.5× it (default ${RUN_DEFAULTS.backoffMs})`)
     .addHelpText(
       'after',

@@ -18,6 +18,7 @@ export const RUN_DEFAULTS = {
   timeoutMs: 60_000,
   backoffMs: 2_000,
   dedupeWindow: 5_000_000,
+  lateDays: 2,
 } as const;
 
 /** The largest --dedupe-window (about 1.4 GB of keys). */
@@ -57,6 +58,8 @@ export interface ImportFlags {
   threads?: string;
   dedupeWindow?: string;
   skipDeviceMode?: boolean;
+  awsProfile?: string;
+  lateDays?: string;
   preset?: string;
 }
 
@@ -100,6 +103,17 @@ export interface RunConfig {
   readonly dedupeWindow: number;
   /** Values that must never appear in output. */
   readonly secrets: readonly string[];
+  /** `s3://` inputs (README "Nightly backfill from S3"). */
+  readonly s3: S3Config;
+}
+
+export interface S3Config {
+  /** `--aws-profile`; null leaves the choice to the AWS SDK (AWS_PROFILE, the default profile). */
+  readonly profile: string | null;
+  /** `AWS_ENDPOINT_URL_S3` (else `AWS_ENDPOINT_URL`): an S3-compatible store. */
+  readonly endpoint: string | null;
+  /** Received days read after the day of --to (late events). */
+  readonly lateDays: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -110,13 +124,14 @@ const NO_PRESET_KEYS = { classic: [], actions: [] } as const;
 
 /**
  * Resolve flags + env + parsed settings into a RunConfig, or every problem found (exit 2).
- * `presetKeys` (from parseSettings) picks the preset when --preset is not given.
+ * `presetKeys` (from presetKeysOf) picks the preset when --preset is not given.
  */
 export function resolveRunConfig(
   inputs: readonly string[],
   flags: ImportFlags,
   env: Env,
   settings: Settings,
+  nowMs: number = Date.now(),
   presetKeys: PresetKeys = NO_PRESET_KEYS,
 ): { config: RunConfig } | { errors: string[] } {
   const errors: string[] = [];
@@ -142,8 +157,8 @@ export function resolveRunConfig(
   }
 
   const types = parseTypes(flags.types, errors);
-  const fromMs = parseBound('--from', flags.from, errors);
-  const toMs = parseBound('--to', flags.to, errors);
+  const fromMs = parseBound('--from', flags.from, errors, nowMs);
+  const toMs = parseBound('--to', flags.to, errors, nowMs);
   if (fromMs !== null && toMs !== null && fromMs >= toMs) errors.push(`--from must be before --to`);
 
   const token = flags.token ?? env.MIXPANEL_TOKEN ?? settings.token;
@@ -164,6 +179,11 @@ export function resolveRunConfig(
   };
   const threads = int('threads', flags.threads, defaultThreads(), 0, 16);
   const dedupeWindow = int('dedupe-window', flags.dedupeWindow, RUN_DEFAULTS.dedupeWindow, 0, MAX_DEDUPE_WINDOW);
+  const s3: S3Config = {
+    profile: flags.awsProfile ?? null,
+    endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null,
+    lateDays: int('late-days', flags.lateDays, RUN_DEFAULTS.lateDays, 0, 366),
+  };
   const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, auth, ...limits };
   if (errors.length > 0) return { errors };
 
@@ -190,6 +210,7 @@ export function resolveRunConfig(
       threads,
       dedupeWindow,
       secrets,
+      s3,
     },
   };
 }
@@ -227,9 +248,14 @@ function parseTypes(raw: string | undefined, errors: string[]): ReadonlySet<Segm
   return new Set(names as SegmentType[]);
 }
 
-function parseBound(flag: string, raw: string | undefined, errors: string[]): number | null {
+/** `today` and `yesterday`: UTC midnights, for a nightly job (README "Nightly backfill from S3"). */
+const RELATIVE_DAYS: Readonly<Record<string, number>> = { today: 0, yesterday: -1 };
+
+function parseBound(flag: string, raw: string | undefined, errors: string[], nowMs: number): number | null {
   if (raw === undefined) return null;
+  const relative = RELATIVE_DAYS[raw.trim().toLowerCase()];
+  if (relative !== undefined) return (Math.floor(nowMs / 86_400_000) + relative) * 86_400_000;
   const ms = /^\d+$/.test(raw.trim()) ? Number(raw) : parseIso(raw.trim());
-  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z) or epoch milliseconds`);
+  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z), epoch milliseconds, today or yesterday`);
   return ms;
 }

@@ -1,10 +1,11 @@
 import { Buffer } from 'node:buffer';
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { asBuffer } from '../lib/as-buffer.js';
+import { fileChunks } from './file-chunks.js';
+import { InputReadError } from './s3-errors.js';
 import { splitBlock } from './split-lines.js';
-import type { Block, FileSummary, InputLine, ReadItem } from './types.js';
+import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
 
 /** Lines longer than this are rejected (and skipped without being held in memory). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -23,6 +24,8 @@ export interface ReadOptions {
   readonly onBlank?: (file: string, line: number) => void;
   /** Aborted on an interrupt: stdin is let go even while it waits for input (a pipe may stay open and idle). */
   readonly signal?: AbortSignal;
+  /** Inputs that are not local files (`s3://` objects): their bytes, or null for a local path. */
+  readonly open?: OpenInput;
 }
 
 const NEWLINE = 0x0a;
@@ -46,31 +49,15 @@ export async function* readLines(files: readonly string[], options: ReadOptions 
 /** Stream the inputs as blocks of whole lines, numbered, with the lines to skip marked. */
 export async function* readBlocks(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadItem> {
   for (const file of files) {
+    const opened = options.open?.(file, options.signal) ?? null;
     const path = file === '-' ? options.stdinPath : file;
-    if (path === undefined) {
+    if (opened !== null) {
+      yield* readOne(file, opened.chunks, opened.borrowed, options);
+    } else if (path === undefined) {
       // The CLI passes its stdin in (only cli/ touches the process).
       if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
       yield* readOne(file, chunksUntil(options.stdin, options.signal), false, options);
     } else yield* readOne(file, fileChunks(path), true, options);
-  }
-}
-
-/**
- * A file's bytes, read into one buffer used again for every read: the chunks are borrowed until
- * the next read. (A read stream's fresh 1 MiB per read is garbage the main thread, which allocates
- * little else, frees late: tens of MB of RSS.)
- */
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafeSlow(1 << 20);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await handle.close();
   }
 }
 
@@ -98,8 +85,9 @@ async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: b
   try {
     for await (const chunk of decoded.chunks) yield* cutter.push(chunk, borrowed && !decoded.gzip);
   } catch (error) {
-    if (!decoded.gzip) throw error;
-    truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
+    if (error instanceof InputReadError) truncated = `${error.message}; kept the ${cutter.completeLines} complete lines before it`;
+    else if (!decoded.gzip) throw error;
+    else truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
   }
   yield* cutter.end(truncated !== null);
   options.onFile?.({ file, lines: cutter.lineNumber, gzip: decoded.gzip, truncated });

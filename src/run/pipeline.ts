@@ -12,7 +12,7 @@ import type { MessageFilter } from '../config/filter.js';
 import type { BlockMapper, MappedBlock, MapperSetup, Selection } from '../mapper/protocol.js';
 import { OutgoingBlock } from '../delivery/outgoing-block.js';
 import type { LineSink } from '../delivery/sink.js';
-import type { FileSummary } from '../input/types.js';
+import type { FileSummary, OpenInput } from '../input/types.js';
 import { ENDPOINTS } from '../mixpanel/types.js';
 import { LINE_FLAGS } from '../lib/line-flags.js';
 import { DedupeWindow } from './dedupe-window.js';
@@ -40,6 +40,8 @@ export interface PipelineOptions {
   readonly onSettle: SettleListener;
   readonly stdin?: Readable;
   readonly stdinPath?: string;
+  /** The bytes of inputs that are not local files (`s3://` objects). */
+  readonly open?: OpenInput;
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
   readonly onBlank?: (file: string, line: number) => void;
@@ -168,7 +170,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile, signal: options.signal });
+  const reader = readBlocks(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile, signal: options.signal, open: options.open });
   for await (const item of reader) {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {

@@ -16,6 +16,7 @@ import { FatalDelivery } from '../errors.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { type DeliveryStats, NO_DELIVERY } from '../delivery/stats.js';
 import type { FileSummary } from '../input/types.js';
+import type { S3Inputs } from '../input/s3-source.js';
 
 export interface ReplayDeps {
   readonly stdin: Readable;
@@ -27,6 +28,8 @@ export interface ReplayDeps {
   readonly onSettle?: SettleListener;
   /** Resume journal: settled lines are skipped, and every line settled now is recorded. */
   readonly checkpoint?: Checkpoint;
+  /** The `s3://` inputs' objects. */
+  readonly s3?: S3Inputs | null;
 }
 
 export interface ReplayResult {
@@ -79,6 +82,7 @@ export class Replay {
       dedupeWindow: config.dedupeWindow,
       accounting: this.accounting,
       stdin: this.deps.stdin,
+      ...(this.deps.s3 && { open: this.deps.s3.open.bind(this.deps.s3) }),
       ...(checkpoint && {
         skip: (file: string, line: number) => checkpoint.isSettled(file, line),
         onBlank: (file: string, line: number) => checkpoint.settle(file, line),
@@ -138,6 +142,8 @@ export class Replay {
     try {
       let aliasLine = (_file: string, _line: number): boolean => false;
       if (gate !== null) {
+        // Two passes over the input: S3 objects are kept on disk as read, and not downloaded twice.
+        await this.deps.s3?.startSpool();
         const aliases = aliasPassSelection((id) => gate.expect(id));
         await runPipeline({ ...base, stdinPath: spool?.path, sink, aliasPass: aliases });
         sink.flushOpen();

@@ -2,6 +2,7 @@ import type { Accounting, ReasonCount } from './accounting.js';
 import { EXIT } from '../errors.js';
 import type { DeliveryStats } from '../delivery/stats.js';
 import type { FileSummary } from '../input/types.js';
+import type { S3Summary } from '../input/s3-source.js';
 
 export type RunStatus = 'ok' | 'rejected' | 'fatal' | 'interrupted';
 
@@ -26,6 +27,8 @@ export interface Report {
   inputs: FileSummary[];
   /** Lines not read again because the checkpoint had them settled. */
   resumed: number;
+  /** Only with `s3://` inputs: the received days, objects and bytes read. */
+  s3?: S3Summary;
   http: DeliveryStats;
   wallMs: number;
   recordsPerSecond: number;
@@ -41,6 +44,7 @@ export function buildReport(args: {
   fatal: string | null;
   interrupted: boolean;
   resumed: number;
+  s3?: S3Summary | null;
 }): Report {
   const { accounting: a, inputs, http, wallMs, fatal, interrupted } = args;
   const truncated = inputs.some((f) => f.truncated !== null);
@@ -73,6 +77,7 @@ export function buildReport(args: {
     notices: notices(a, args.mode),
     inputs,
     resumed: args.resumed,
+    ...(args.s3 && { s3: args.s3 }),
     http,
     wallMs: Math.round(wallMs),
     recordsPerSecond: wallMs > 0 ? Math.round((delivered / wallMs) * 1000) : 0,

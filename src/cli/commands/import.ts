@@ -14,21 +14,38 @@ import { renderReport } from '../render-report.js';
 import { CheckpointError, EXIT, InputError, UsageError } from '../../errors.js';
 import { systemClock } from '../../lib/clock.js';
 import { redact } from '../../lib/redact.js';
+import { receivedDayWindow } from '../../input/received-days.js';
+import { S3Access } from '../../input/s3-access.js';
+import { S3Inputs } from '../../input/s3-source.js';
+import { isS3Url } from '../../input/s3-url.js';
 
 /** `mpx-replay import <inputs…>`: resolve the configuration, run the replay, report, exit code. */
 export async function runImportCommand(inputs: string[], flags: ImportFlags, io: CliIo): Promise<number> {
   const config = await loadConfig(inputs, flags, io);
-  const files = await expandInputs(config.inputs).catch((error: unknown) => {
-    throw error instanceof InputError ? new UsageError(error.message) : error;
-  });
+  const s3 = config.inputs.some(isS3Url) ? await openS3Inputs(config, io) : null;
+  try {
+    return await importFrom(config, s3, io);
+  } finally {
+    await s3?.close();
+  }
+}
 
-  const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files);
+async function importFrom(config: RunConfig, s3: S3Inputs | null, io: CliIo): Promise<number> {
+  const asUsage = (error: unknown): never => {
+    throw error instanceof InputError ? new UsageError(error.message) : error;
+  };
+  const files = await expandInputs(config.inputs, s3).catch(asUsage);
+  await s3?.probe().catch(asUsage);
+
+  const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files, s3);
+  if (!config.quiet) for (const notice of checkpoint?.notices ?? []) io.stderr.write(`notice: ${notice}\n`);
   const rejectsWriter = config.rejects === null ? null : new TextWriter(await openForWriting('--rejects', config.rejects));
   const output = config.dryRun ? (config.out === null ? io.stdout : await openForWriting('--out', config.out)) : null;
   const replay = new Replay(config, files, {
     stdin: io.stdin,
     output,
     checkpoint,
+    s3,
     ...(io.now && { clock: { now: io.now, sleep: systemClock.sleep } }),
     onSettle: (ref, outcome, text) => {
       if (outcome.kind === 'rejected' && rejectsWriter !== null) return rejectsWriter.write(formatReject(ref, outcome.stage, outcome.reason, text, config.secrets));
@@ -54,7 +71,7 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
     progress.stop();
     await rejectsWriter?.close(true);
     if (output !== null && output !== io.stdout) await new Promise<void>((resolve) => output.end(resolve));
-    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', preset: config.preset, ...result, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
+    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', preset: config.preset, ...result, s3: s3?.summary() ?? null, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
     writeReport(report, config, io);
     return report.exitCode;
   } finally {
@@ -86,10 +103,28 @@ function scopeSettings(config: RunConfig): object {
 
 const ACTIONS_SETTINGS = ['apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'groupKey'] as const;
 
-async function openCheckpoint(config: RunConfig, files: readonly string[]): Promise<Checkpoint> {
+/** The S3 side of a run: the client (the SDK's credential chain, or the one `io` hands in) and the day window. */
+async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {
+  // The SDK warns on Node 20 that its releases from 2027 on need Node 22; the version we pin supports Node 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const access = await S3Access.open({ profile: config.s3.profile, endpoint: config.s3.endpoint }, io.s3?.client);
+  return new S3Inputs({
+    access,
+    window: receivedDayWindow(config.filter.fromMs, config.filter.toMs, config.s3.lateDays),
+    maxKeys: io.s3?.maxKeys,
+    resume: io.s3?.resume,
+    onNotice: (text) => void (config.quiet || io.stderr.write(`notice: ${text}\n`)),
+  });
+}
+
+async function openCheckpoint(config: RunConfig, files: readonly string[], s3: S3Inputs | null): Promise<Checkpoint> {
   const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs, skipDeviceMode: config.filter.skipDeviceMode };
   const scope = checkpointScope(scopeSettings(config), config.identity, filter, config.preset);
-  return Checkpoint.open(config.checkpoint!, scope, files, config.force).catch((error: unknown) => {
+  const identify = (file: string) => {
+    const object = s3?.identity(file) ?? null;
+    return object === null ? null : { size: object.size, head: `etag ${object.etag}` };
+  };
+  return Checkpoint.open(config.checkpoint!, scope, files, config.force, identify).catch((error: unknown) => {
     throw error instanceof CheckpointError ? new UsageError(error.message) : error;
   });
 }
@@ -109,7 +144,7 @@ async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Prom
   }
   const parsed = parseSettings(rawSettings, settingsPath ?? 'settings');
   if (!parsed.ok) throw new UsageError(parsed.errors.join('\n'));
-  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings, presetKeysOf(rawSettings));
+  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings, io.now?.() ?? Date.now(), presetKeysOf(rawSettings));
   if ('errors' in resolved) throw new UsageError(resolved.errors.join('\n'));
   const quiet = flags.quiet === true;
   if (!quiet) for (const warning of [...parsed.warnings, ...resolved.config.warnings]) io.stderr.write(`warning: ${warning}\n`);

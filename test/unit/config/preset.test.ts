@@ -9,7 +9,7 @@ function resolve(raw: Record<string, unknown>, preset?: string) {
   const parsed = parseSettings(raw, SOURCE);
   expect(parsed.ok, parsed.ok ? '' : parsed.errors.join('\n')).toBe(true);
   const settings = parsed.ok ? parsed.settings : DEFAULT_SETTINGS;
-  const result = resolveRunConfig(['in.ndjson'], { dryRun: true, ...(preset !== undefined && { preset }) }, {}, settings, presetKeysOf(raw));
+  const result = resolveRunConfig(['in.ndjson'], { dryRun: true, ...(preset !== undefined && { preset }) }, {}, settings, Date.UTC(2026, 10, 30), presetKeysOf(raw));
   if ('errors' in result) throw new Error(result.errors.join('\n'));
   return result.config;
 }
@@ -49,7 +49,7 @@ describe('§10 Actions settings', () => {
 
   it('§10 apiRegion chooses the host when --region is not given', () => {
     const parsed = parseSettings({ apiRegion: 'EU 🇪🇺', projectToken: 'tok-123456' }, SOURCE);
-    const result = parsed.ok ? resolveRunConfig(['in.ndjson'], {}, {}, parsed.settings, presetKeysOf({ apiRegion: 'x' })) : null;
+    const result = parsed.ok ? resolveRunConfig(['in.ndjson'], {}, {}, parsed.settings, Date.UTC(2026, 10, 30), presetKeysOf({ apiRegion: 'x' })) : null;
     expect(result !== null && 'config' in result && result.config.delivery?.origin).toBe('https://api-eu.mixpanel.com');
   });
 });
