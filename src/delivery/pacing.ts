@@ -59,6 +59,9 @@ export const ADAPTIVE = {
   /** At the first 429 Mixpanel's bucket is taken to have started the run with this much allowance
    *  (a second's worth, as `RateLimiter`): what it accepted ÷ (time elapsed + this) is the limit. */
   assumedBurstMs: 1_000,
+  /** … or over a span within the last 2 s of at least this long (shorter ones would make much of a
+   *  larger bucket than assumed). */
+  minBurstSpanMs: 500,
   /** … and the pace drops to this share of that first estimate, then searches upwards. */
   firstDecreaseTo: 0.9,
   /** Until a 429 has been measured against an earlier one, the pace grows by this share per second. */
@@ -171,13 +174,21 @@ export class AdaptivePace {
 
   /**
    * Mixpanel's limit (records/s) as the records it accepted show it. Since an earlier 429 (its
-   * bucket empty then and now) that is exactly what it accepted over the time between; at the
-   * first 429, what it accepted since the run's first request, its bucket's initial second included.
+   * bucket empty then and now) that is what it accepted over the time between. At the first 429,
+   * its bucket (at most a second of allowance) is empty now, so over any span ending now it
+   * accepted at most the limit × (span + 1 s): the span that shows the most, from the run's first
+   * request or within the last 2 s (a run that was not sending all along shows it in a burst).
    */
   private estimateLimit(now: number): { limit: number; measured: boolean } {
     const since = this.marks.find((mark) => now - mark.at >= ADAPTIVE.minSpanMs);
     if (since !== undefined) return { limit: ((this.acceptedTotal - since.acceptedBefore) / (now - since.at)) * 1000, measured: true };
-    const elapsed = now - (this.startedAt ?? now) + ADAPTIVE.assumedBurstMs;
-    return { limit: (this.acceptedTotal / elapsed) * 1000, measured: false };
+    let best = this.acceptedTotal / (now - (this.startedAt ?? now) + ADAPTIVE.assumedBurstMs);
+    let after = 0; // accepted after history[i]
+    for (let i = this.history.length - 1; i >= 0; i -= 1) {
+      const span = now - this.history[i]!.at;
+      if (span >= ADAPTIVE.minBurstSpanMs) best = Math.max(best, after / (span + ADAPTIVE.assumedBurstMs));
+      after += this.history[i]!.count;
+    }
+    return { limit: best * 1000, measured: false };
   }
 }

@@ -1,14 +1,14 @@
 import { hash64 } from '../lib/hash64.js';
 import { LINE_FLAGS } from '../lib/line-flags.js';
 import { isPlaceholderId } from '../segment/ids.js';
-import type { SegmentType } from '../segment/types.js';
+import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 
 /**
  * The dedupe key of a message (README "Options"): a 64-bit hash of its type and messageId,
  * computed where the line is mapped; the main thread decides in input order.
  */
 export function dedupeKey(type: SegmentType, messageId: string): { readonly hi: number; readonly lo: number } {
-  return hash64(`${type}\u0000${messageId}`);
+  return hash64(SEGMENT_TYPES.indexOf(type), messageId);
 }
 
 /** Collects, per line with records, its flags and dedupe key (two 32-bit halves), for a packed block. */

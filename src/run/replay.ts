@@ -16,6 +16,7 @@ import { FatalDelivery } from '../errors.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { type DeliveryStats, NO_DELIVERY } from '../delivery/stats.js';
 import type { FileSummary } from '../input/types.js';
+import type { LineOutcome, LineRef } from '../outcomes.js';
 import type { S3Inputs } from '../input/s3-source.js';
 
 export interface ReplayDeps {
@@ -28,9 +29,21 @@ export interface ReplayDeps {
   readonly onSettle?: SettleListener;
   /** Resume journal: settled lines are skipped, and every line settled now is recorded. */
   readonly checkpoint?: Checkpoint;
+  /** `--rejects`: a rejected line is settled in the journal only once its reject is written. */
+  readonly rejects?: RejectsOutput;
   /** The `s3://` inputs' objects. */
   readonly s3?: S3Inputs | null;
 }
+
+/** Where rejected lines go (the rejects file). */
+export interface RejectsOutput {
+  /** Write one reject; `written` is called once it is written, never when writing failed. */
+  write(ref: LineRef, outcome: LineOutcome & { kind: 'rejected' }, text: string, written: () => void): Promise<void> | void;
+  /** Write what is buffered and close; a failure was told to `Replay.fail`. */
+  close(): Promise<void>;
+}
+
+const NOTHING = (): void => undefined;
 
 export interface ReplayResult {
   readonly accounting: Accounting;
@@ -60,6 +73,17 @@ export class Replay {
     private readonly deps: ReplayDeps,
   ) {}
 
+  /** The first failure of an output the run cannot go on without (the rejects file). */
+  private failure: string | null = null;
+
+  /** An output failed (a full disk): stop as on an interrupt, but end the run as fatal (exit 3). */
+  fail(reason: string): void {
+    this.failure ??= reason;
+    this.halted = true;
+    this.stopReading.abort();
+    this.sink?.stop();
+  }
+
   /** SIGINT/SIGTERM: stop reading, send nothing new, let in-flight requests finish. */
   interrupt(): void {
     this.interrupted = true;
@@ -76,7 +100,7 @@ export class Replay {
     const checkpoint = this.deps.checkpoint;
     const base: Omit<PipelineOptions, 'sink'> = {
       files: this.files,
-      mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
+      mapping: { preset: config.preset, settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
       filter: config.filter,
       keepText: config.rejects !== null,
       dedupeWindow: config.dedupeWindow,
@@ -88,7 +112,12 @@ export class Replay {
         onBlank: (file: string, line: number) => checkpoint.settle(file, line),
       }),
       onSettle: (ref, outcome, text) => {
-        if (!(outcome.kind === 'rejected' && outcome.unsent)) checkpoint?.settle(ref.file, ref.line);
+        const unsent = outcome.kind === 'rejected' && outcome.unsent === true;
+        const inJournal = (): void => checkpoint?.settle(ref.file, ref.line);
+        const rejects = this.deps.rejects;
+        // A reject that was not written is not settled: the re-run rejects the line again.
+        if (outcome.kind === 'rejected' && rejects !== undefined) return rejects.write(ref, outcome, text, unsent ? NOTHING : inJournal);
+        if (!unsent) inJournal();
         return this.deps.onSettle?.(ref, outcome, text);
       },
       stopped: () => this.interrupted || this.halted,
@@ -101,6 +130,9 @@ export class Replay {
     } finally {
       await mapper.close();
     }
+    // Written before the journal's last write, so the lines whose rejects it holds are in it.
+    await this.deps.rejects?.close();
+    if (this.failure !== null) result = { ...result, fatal: result.fatal ?? this.failure };
     const journalError = await checkpoint?.flush().then(
       () => null,
       (error: Error) => error.message,

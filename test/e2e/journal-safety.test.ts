@@ -41,6 +41,17 @@ function resumedOf(report: object): number {
   return (report as { resumed: number }).resumed;
 }
 
+/** The lines of `file` (1…lines) the journal at `checkpoint` holds as settled (its one file entry). */
+function settledLines(checkpoint: string, file: string, lines: number): Set<number> {
+  const journal = JSON.parse(readFileSync(checkpoint, 'utf8')) as { files: Record<string, { through: number; extra: number[] }> };
+  const entries = Object.values(journal.files);
+  expect(entries.length, file).toBe(1);
+  const { through, extra } = entries[0]!;
+  const settled = new Set(extra);
+  for (let line = 1; line <= Math.min(through, lines); line += 1) settled.add(line);
+  return settled;
+}
+
 describe('a dry run never writes a journal that a delivery would trust', () => {
   it('--checkpoint with --dry-run is refused (exit 2, no journal written); an import with that checkpoint then delivers every line', async () => {
     const checkpoint = tmp.unique('dry.checkpoint');
@@ -58,4 +69,28 @@ describe('a dry run never writes a journal that a delivery would trust', () => {
     expect(delivered).toBeGreaterThan(MESSAGES / 2);
     expect(mp.accepted.length).toBeGreaterThanOrEqual(delivered);
   }, 60_000);
+});
+
+describe('a rejects file that cannot be written stops the run, and its lines stay unsettled', () => {
+  it('--rejects /dev/full: fatal, exit 3; no line whose reject was lost is settled in the checkpoint', async () => {
+    const lines: string[] = [];
+    const bad = new Set<number>();
+    const good = [...generateMessages({ count: 3_000, seed: 1518 })];
+    for (const [i, message] of good.entries()) {
+      lines.push(message);
+      // A broken line after every good one: 3,000 rejects, well over one 256 KiB flush of the rejects file.
+      lines.push(`{"type":"track","event":"broken ${i}", "padding":"${'p'.repeat(80)}"`);
+      bad.add(lines.length);
+    }
+    const file = writeLines(tmp.unique('with-bad.ndjson'), lines);
+    const checkpoint = tmp.unique('full.checkpoint');
+    const mp = await server();
+    const result = await runCli(['import', file, '--api-host', mp.url, '--checkpoint', checkpoint, '--rejects', '/dev/full', ...CREDENTIALS]);
+    expect(result.code, result.stderr).toBe(3);
+    const report = jsonReport(result.stdout);
+    expect(report.error).toMatch(/rejects file.*ENOSPC|ENOSPC.*rejects/);
+    const settled = settledLines(checkpoint, file, lines.length);
+    const settledBad = [...bad].filter((line) => settled.has(line));
+    expect({ settledBad: settledBad.length }).toEqual({ settledBad: 0 });
+  }, 90_000);
 });

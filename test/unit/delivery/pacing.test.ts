@@ -270,6 +270,20 @@ describe('AdaptivePace', () => {
     expect(pace.perSecond).toBe(9_000);
   });
 
+  it('§6 a run that was not sending all along shows the limit in its last burst: the span of the last 2 s that shows the most', async () => {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(null, clock);
+    void pace.take(900); // an alias batch, then the rest of the alias pass
+    await clock.advance(5_000);
+    pace.recordAccepted(2_000);
+    await clock.advance(600);
+    pace.recordAccepted(2_000);
+    pace.recordAccepted(1_000);
+    pace.slowDown();
+    // Since the first request: 5,000 / 6.6 s = 758/s; after the reply at 5 s: 3,000 / 1.6 s = 1,875/s; 90 % of it.
+    expect(pace.perSecond).toBe(1_688);
+  });
+
   it('§6 after a 429 nothing goes out in a burst: the pace starts with no allowance in hand', async () => {
     const { clock, pace } = await slowedAt10000PerSecond();
     let sent = false;
