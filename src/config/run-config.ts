@@ -51,8 +51,18 @@ export interface ImportFlags {
   threads?: string;
 }
 
+/** HTTP(S)_PROXY and NO_PROXY as the environment gives them (lower case first, as curl reads them). */
+export interface ProxyEnv {
+  readonly httpProxy: string;
+  readonly httpsProxy: string;
+  readonly noProxy: string;
+}
+
 export interface DeliveryConfig {
+  /** The base URL: an origin, and with --api-host maybe a path the endpoints go under. */
   readonly origin: string;
+  /** Set when the environment names a proxy; null (or absent) for direct connections. */
+  readonly proxy?: ProxyEnv | null;
   readonly auth: ImportAuth;
   readonly concurrency: number;
   readonly batchSize: number;
@@ -135,7 +145,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
     backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
   };
   const threads = int('threads', flags.threads, defaultThreads(), 0, 16);
-  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, auth, ...limits };
+  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, proxy: proxyEnv(env), auth, ...limits };
   if (errors.length > 0) return { errors };
 
   const secrets = [token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null]
@@ -160,6 +170,12 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
       secrets,
     },
   };
+}
+
+function proxyEnv(env: Env): ProxyEnv | null {
+  const pick = (name: string): string => env[name.toLowerCase()] ?? env[name] ?? '';
+  const proxy = { httpProxy: pick('HTTP_PROXY'), httpsProxy: pick('HTTPS_PROXY'), noProxy: pick('NO_PROXY') };
+  return proxy.httpProxy === '' && proxy.httpsProxy === '' ? null : proxy;
 }
 
 /**
