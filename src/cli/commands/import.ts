@@ -100,7 +100,8 @@ async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Prom
   const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings);
   if ('errors' in resolved) throw new UsageError(resolved.errors.join('\n'));
   const quiet = flags.quiet === true;
-  if (!quiet) for (const warning of parsed.warnings) io.stderr.write(`warning: ${warning}\n`);
+  // Shown even with --quiet: an ignored setting changes what is sent (README "Settings").
+  for (const warning of parsed.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (resolved.config.dryRun && !quiet) io.stderr.write(`dry run: nothing is sent; records carry the placeholder token "${DRY_RUN_TOKEN}"\n`);
   return resolved.config;
 }

@@ -458,13 +458,21 @@ describe('§1 usage and configuration errors exit 2 with a message naming the pr
     expect(parseNdjson(result.stdout).map((r) => r.messageId)).toEqual(['usage-1']);
   });
 
-  it('§3 an unknown settings key is a warning naming it, and the run goes on (exit 0)', async () => {
-    const settings = writeJson('typo.json', { peopel: true, trackNamedPages: true });
-    const result = await run(['import', input, '--dry-run', '--settings', settings, '--no-progress']);
+  it('§3 an unknown settings key is a warning naming it, shown even with --quiet, and the run goes on (exit 0)', async () => {
+    const settings = writeJson('unknown-key.json', { webhookUrls: ['x'], trackNamedPages: true });
+    const result = await run(['import', input, '--dry-run', '--settings', settings, '--quiet']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/warning: .*"peopel"/);
+    expect(result.stderr).toMatch(/warning: .*"webhookUrls"/);
     expect(result.stderr).not.toMatch(/"trackNamedPages"/);
     expect(parseNdjson(result.stdout).map((r) => r.messageId)).toEqual(['usage-1']);
+  });
+
+  it('§3 a settings typo stops the run before anything is read: exit 2, did you mean', async () => {
+    const settings = writeJson('typo.json', { consolidatedPagesCalls: false });
+    const result = await run(['import', input, '--dry-run', '--settings', settings, '--no-progress']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown setting "consolidatedPagesCalls": did you mean `consolidatedPageCalls`?');
+    expect(result.stdout).toBe('');
   });
 
   it('§3 the settings file can come from MPX_SETTINGS', async () => {
