@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ImportAuth } from '../mixpanel/auth.js';
 import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.js';
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
-import { parseIso } from '../segment/time.js';
+import { parseTime } from '../segment/time.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { IdentityMode, Settings } from './settings-types.js';
 import type { MessageFilter } from './filter.js';
@@ -213,7 +213,9 @@ function parseTypes(raw: string | undefined, errors: string[]): ReadonlySet<Segm
 
 function parseBound(flag: string, raw: string | undefined, errors: string[]): number | null {
   if (raw === undefined) return null;
-  const ms = /^\d+$/.test(raw.trim()) ? Number(raw) : parseIso(raw.trim());
-  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z) or epoch milliseconds`);
+  // Epoch numbers by the rule message times follow: below 31557600000 seconds, else milliseconds
+  // (README "Options": `--to 1704153600` is 2024-01-02, not 1970).
+  const ms = parseTime(raw.trim());
+  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z) or epoch seconds or milliseconds`);
   return ms;
 }

@@ -63,6 +63,19 @@ describe('resolveRunConfig: hosts', () => {
   });
 });
 
+describe('resolveRunConfig: --from / --to', () => {
+  it.each([
+    ['ISO-8601', '2024-01-02T00:00:00Z', Date.UTC(2024, 0, 2)],
+    ['epoch seconds (below 31557600000)', '1704153600', Date.UTC(2024, 0, 2)],
+    ['epoch seconds with a fraction', '1704153600.5', Date.UTC(2024, 0, 2) + 500],
+    ['epoch milliseconds', '1704153600000', Date.UTC(2024, 0, 2)],
+    ['the largest number read as seconds', '31557599999', 31_557_599_999_000],
+    ['the smallest number read as milliseconds', '31557600000', 31_557_600_000],
+  ])('§4.8 %s: %s', (_name, to, expected) => {
+    expect(resolve({ token: 't-1', to }, {}, {}).filter.toMs).toBe(expected);
+  });
+});
+
 describe('resolveRunConfig: usage errors name the flag and what was expected', () => {
   it.each([
     ['--service-account without a colon', { token: 't', serviceAccount: 'no-colon', projectId: '1' }, '--service-account: expected user:secret'],
