@@ -61,6 +61,8 @@ export interface ProxyEnv {
 export interface DeliveryConfig {
   /** The base URL: an origin, and with --api-host maybe a path the endpoints go under. */
   readonly origin: string;
+  /** The data residency region asked for (--region, MIXPANEL_REGION, enableEuropeanUnionEndpoint; us by default). */
+  readonly region?: Region;
   /** Set when the environment names a proxy; null (or absent) for direct connections. */
   readonly proxy?: ProxyEnv | null;
   readonly auth: ImportAuth;
@@ -145,7 +147,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
     backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
   };
   const threads = int('threads', flags.threads, defaultThreads(), 0, 16);
-  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, proxy: proxyEnv(env), auth, ...limits };
+  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, region: region as Region, proxy: proxyEnv(env), auth, ...limits };
   if (errors.length > 0) return { errors };
 
   const secrets = [token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null]

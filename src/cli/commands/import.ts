@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseSettings } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
 import { expandInputs } from '../../input/expand.js';
@@ -9,6 +9,7 @@ import { Replay } from '../../run/replay.js';
 import { buildReport, type Report } from '../../run/report.js';
 import { TextWriter } from '../../lib/text-writer.js';
 import type { CliIo } from '../io.js';
+import { sendingLine } from '../announce.js';
 import { startProgress } from '../progress.js';
 import { renderReport } from '../render-report.js';
 import { CheckpointError, EXIT, InputError, UsageError } from '../../errors.js';
@@ -21,6 +22,9 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
   const files = await expandInputs(config.inputs).catch((error: unknown) => {
     throw error instanceof InputError ? new UsageError(error.message) : error;
   });
+  // A cron job must not report success on nothing (README "Exit codes").
+  if (files.length === 0) throw new UsageError(`no input file in ${config.inputs.join(' ')} (looked for .ndjson, .jsonl, .json and .gz): nothing to send`);
+  const sizes = await inputSizes(files);
 
   const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files);
   const rejectsWriter = config.rejects === null ? null : new TextWriter(await openForWriting('--rejects', config.rejects));
@@ -48,20 +52,33 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
   const signals = io.signals ?? process;
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
+  if (config.delivery !== null && !config.dryRun && !config.quiet) io.stderr.write(`${sendingLine(config.delivery, config.token, config.inputs, files.length, sizes.total)}\n`);
   const progress = await startProgress(io, replay.accounting, config.progress, config.dryRun ? 'dry run' : 'import');
   try {
     const result = await replay.run();
     progress.stop();
     await rejectsWriter?.close(true);
     if (output !== null && output !== io.stdout) await new Promise<void>((resolve) => output.end(resolve));
+    if (!result.interrupted && result.fatal === null && result.inputs.every((input) => input.lines === 0)) {
+      throw new UsageError(`the inputs hold no line at all (${files.length} file${files.length === 1 ? '' : 's'} read): nothing to send`);
+    }
     const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', ...result, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
     writeReport(report, config, io);
+    if (report.status === 'interrupted' && !config.dryRun && config.checkpoint === null) {
+      io.stderr.write('warning: interrupted without --checkpoint: a re-run starts from the first line; events are deduplicated by $insert_id, but the $add/$append profile updates already delivered are sent, and counted, again\n');
+    }
     return report.exitCode;
   } finally {
     progress.stop();
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
   }
+}
+
+/** The inputs' sizes in bytes; the total is null when one has no size known up front (stdin). */
+async function inputSizes(files: readonly string[]): Promise<{ sizes: Array<number | null>; total: number | null }> {
+  const sizes = await Promise.all(files.map((file) => (file === '-' ? null : stat(file).then((info) => info.size, () => null))));
+  return { sizes, total: sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + size!, 0) };
 }
 
 /** Open an output file before anything runs, so a bad path is a usage error (exit 2). */

@@ -2,7 +2,8 @@
  * `mpx-replay import … --dry-run`, run in-process through `main(argv, io)` (SPEC §1, §2, §4.8,
  * §7, §8): records on stdout or --out, rejects file, report, exit codes, usage errors, help.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -543,5 +544,52 @@ describe('§1 help and version', () => {
     const result = await run([]);
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/Usage: mpx-replay/);
+  });
+});
+
+describe('§1 inputs that hold no line at all are a mistake, not success', () => {
+  const emptyFolder = (): string => {
+    const path = tmp('empty-day');
+    mkdirSync(path);
+    return path;
+  };
+  const folderWithoutInputs = (): string => {
+    const path = tmp('no-inputs-day');
+    mkdirSync(path);
+    writeFileSync(join(path, 'manifest.csv'), 'a,b\n');
+    return path;
+  };
+  const emptyFile = (): string => {
+    const path = tmp('empty.ndjson');
+    writeFileSync(path, '');
+    return path;
+  };
+  const emptyGzip = (): string => {
+    const path = tmp('empty.ndjson.gz');
+    writeFileSync(path, gzipSync(''));
+    return path;
+  };
+  it.each([
+    ['an empty folder', emptyFolder, /no input file in .*empty-day/],
+    ['a folder with no input files', folderWithoutInputs, /no input file in .*no-inputs-day/],
+    ['an empty file', emptyFile, /the inputs hold no line at all \(1 file read\)/],
+    ['an empty gzip file', emptyGzip, /the inputs hold no line at all \(1 file read\)/],
+  ])('%s: exit 2, nothing to send', async (_name, make, message) => {
+    const result = await run(['import', make(), '--dry-run', '--out', tmp('out.ndjson'), '--no-progress']);
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(2);
+  });
+
+  it('empty stdin: exit 2', async () => {
+    const result = await run(['import', '-', '--dry-run', '--no-progress'], { stdin: Readable.from([]) });
+    expect(result.stderr).toContain('the inputs hold no line at all');
+    expect(result.code).toBe(2);
+  });
+
+  it('a file of blank lines holds lines (none of them messages): exit 0', async () => {
+    const path = tmp('blank.ndjson');
+    writeFileSync(path, '\n\n\n');
+    const result = await run(['import', path, '--dry-run', '--no-progress']);
+    expect(result.code).toBe(0);
   });
 });
