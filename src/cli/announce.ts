@@ -1,4 +1,5 @@
 import type { DeliveryConfig } from '../config/run-config.js';
+import { formatBytes } from './progress-format.js';
 
 /**
  * The line printed before anything is sent (README "Usage"): where to, which project, how it
@@ -25,11 +26,4 @@ function proxyHost(delivery: DeliveryConfig): string | null {
   const host = new URL(url).hostname;
   const bypassed = proxy.noProxy.split(/[,\s]+/).some((entry) => entry !== '' && (entry === '*' || new URL(delivery.origin).hostname.endsWith(entry.replace(/^\*?\./, ''))));
   return bypassed ? null : `${host}${new URL(url).port === '' ? '' : `:${new URL(url).port}`}`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1e3) return `${bytes} B`;
-  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
-  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${(bytes / 1e9).toFixed(2)} GB`;
 }

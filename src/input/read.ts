@@ -23,6 +23,8 @@ export interface ReadOptions {
   readonly onBlank?: (file: string, line: number) => void;
   /** Aborted on an interrupt: stdin is let go even while it waits for input (a pipe may stay open and idle). */
   readonly signal?: AbortSignal;
+  /** Told of every chunk read from an input, as stored (compressed bytes for gzip), for progress. */
+  readonly onRead?: (file: string, bytes: number) => void;
 }
 
 const NEWLINE = 0x0a;
@@ -50,8 +52,8 @@ export async function* readBlocks(files: readonly string[], options: ReadOptions
     if (path === undefined) {
       // The CLI passes its stdin in (only cli/ touches the process).
       if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
-      yield* readOne(file, chunksUntil(options.stdin, options.signal), false, options);
-    } else yield* readOne(file, fileChunks(path), true, options);
+      yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, options);
+    } else yield* readOne(file, counted(file, fileChunks(path), options.onRead), true, options);
   }
 }
 
@@ -87,6 +89,15 @@ async function* chunksUntil(stream: Readable, signal: AbortSignal | undefined): 
     if (signal?.aborted !== true) throw error;
   } finally {
     signal?.removeEventListener('abort', stop);
+  }
+}
+
+async function* counted(file: string, source: AsyncGenerator<Buffer>, onRead: ReadOptions['onRead']): AsyncGenerator<Buffer> {
+  if (onRead === undefined) return yield* source;
+  onRead(file, 0);
+  for await (const chunk of source) {
+    onRead(file, chunk.length);
+    yield chunk;
   }
 }
 

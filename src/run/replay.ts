@@ -40,9 +40,29 @@ export interface ReplayResult {
   readonly resumed: number;
 }
 
+/** Where a run is, for the progress display (read while it runs). */
+export interface RunPosition {
+  /** The alias pass reads every input once before the main pass (original identity mode). */
+  readonly phase: 'aliases' | 'main';
+  readonly file: string | null;
+  /** Bytes of the inputs read in this phase, as stored (gzip compressed). */
+  readonly bytesRead: number;
+  readonly http: Readonly<DeliveryStats>;
+  /** When the latest wait after a 429 ends (clock ms; 0: none). */
+  readonly rateLimitedUntil: number;
+}
+
 /** One run of the pipeline: a dry run, or a delivery with its alias pass first. */
 export class Replay {
   readonly accounting = new Accounting();
+  private readonly http: DeliveryStats = { ...NO_DELIVERY };
+  private phase: RunPosition['phase'] = 'main';
+  private file: string | null = null;
+  private bytesRead = 0;
+  private readonly onRead = (file: string, bytes: number): void => {
+    this.file = file;
+    this.bytesRead += bytes;
+  };
   private interrupted = false;
   /** Aborted on an interrupt: reading stdin (or spooling it) stops even while it waits for input. */
   private readonly stopReading = new AbortController();
@@ -57,6 +77,10 @@ export class Replay {
     private readonly deps: ReplayDeps,
   ) {}
 
+  position(): RunPosition {
+    return { phase: this.phase, file: this.file, bytesRead: this.bytesRead, http: this.http, rateLimitedUntil: this.sink?.rateLimitedUntil ?? 0 };
+  }
+
   /** SIGINT/SIGTERM: stop reading, send nothing new, let in-flight requests finish. */
   interrupt(): void {
     this.interrupted = true;
@@ -68,7 +92,7 @@ export class Replay {
     const clock = this.deps.clock ?? systemClock;
     const startedAt = clock.now();
     const inputs: FileSummary[] = [];
-    const http: DeliveryStats = { ...NO_DELIVERY };
+    const http = this.http;
     const { config } = this;
     const checkpoint = this.deps.checkpoint;
     const base: Omit<PipelineOptions, 'sink'> = {
@@ -88,6 +112,7 @@ export class Replay {
       },
       stopped: () => this.interrupted || this.halted,
       signal: this.stopReading.signal,
+      onRead: this.onRead,
     };
     const mapper = createBlockMapper(mapperSetup(base, this.delivery === null), config.threads);
     let result: ReplayResult;
@@ -138,9 +163,12 @@ export class Replay {
       let aliasLine = (_file: string, _line: number): boolean => false;
       if (gate !== null) {
         const aliases = aliasPassSelection((id) => gate.expect(id));
+        this.phase = 'aliases';
         await runPipeline({ ...base, stdinPath: spool?.path, sink, aliasPass: aliases });
         sink.flushOpen();
         aliasLine = aliases.handled;
+        this.phase = 'main';
+        this.bytesRead = 0;
       }
       const resumedOrAlias = this.counted(base.skip);
       const skip = (file: string, line: number): boolean => aliasLine(file, line) || resumedOrAlias?.(file, line) === true;

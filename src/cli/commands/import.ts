@@ -11,6 +11,7 @@ import { TextWriter } from '../../lib/text-writer.js';
 import type { CliIo } from '../io.js';
 import { sendingLine } from '../announce.js';
 import { startProgress } from '../progress.js';
+import type { ProgressSnapshot } from '../progress-format.js';
 import { renderReport } from '../render-report.js';
 import { CheckpointError, EXIT, InputError, UsageError } from '../../errors.js';
 import { systemClock } from '../../lib/clock.js';
@@ -53,7 +54,7 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
   if (config.delivery !== null && !config.dryRun && !config.quiet) io.stderr.write(`${sendingLine(config.delivery, config.token, config.inputs, files.length, sizes.total)}\n`);
-  const progress = await startProgress(io, replay.accounting, config.progress, config.dryRun ? 'dry run' : 'import');
+  const progress = await startProgress(io, () => progressSnapshot(replay, config.dryRun, sizes.total), config.progress);
   try {
     const result = await replay.run();
     progress.stop();
@@ -73,6 +74,26 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
   }
+}
+
+function progressSnapshot(replay: Replay, dryRun: boolean, bytesTotal: number | null): ProgressSnapshot {
+  const a = replay.accounting;
+  const position = replay.position();
+  let records = 0;
+  for (const n of (dryRun ? a.recordsBuilt : a.recordsDelivered).values()) records += n;
+  return {
+    label: dryRun ? 'dry run' : 'import',
+    phase: position.phase,
+    lines: a.linesRead,
+    settled: a.linesDelivered + a.linesSkipped + a.linesRejected,
+    records,
+    bytesRead: position.bytesRead,
+    bytesTotal,
+    file: position.file,
+    retries: position.http.retries,
+    status429: position.http.status429,
+    rateLimitedUntil: position.rateLimitedUntil,
+  };
 }
 
 /** The inputs' sizes in bytes; the total is null when one has no size known up front (stdin). */
