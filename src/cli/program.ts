@@ -1,17 +1,17 @@
 import { Command, Option } from 'commander';
 import { RUN_DEFAULTS, type ImportFlags } from '../config/run-config.js';
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
+import { TOOL } from '../version.js';
 import type { CliIo } from './io.js';
 import { runImportCommand } from './commands/import.js';
 import { runDiffCommand, type DiffFlags } from './commands/diff.js';
 
-export const VERSION = '0.1.0';
 
 /** The commander program. Actions store their exit code in `result.code`. */
 export function buildProgram(io: CliIo, result: { code: number }): Command {
   const program = new Command('mpx-replay')
     .description('Replay Segment event logs (NDJSON, gzip, archive folders, stdin) into Mixpanel, mapped exactly as Segment\'s Mixpanel destination does.')
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(TOOL.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

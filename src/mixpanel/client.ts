@@ -2,6 +2,7 @@ import type { Buffer } from 'node:buffer';
 import type { Dispatcher } from 'undici';
 import { authorizationHeader, type ImportAuth } from './auth.js';
 import { splitBaseUrl } from './endpoints.js';
+import { TOOL } from '../version.js';
 import type { Reply } from './classify.js';
 import type { Endpoint } from './types.js';
 
@@ -23,7 +24,7 @@ export interface MixpanelClient {
   close(): Promise<void>;
 }
 
-const USER_AGENT = 'mpx-replay/0.1.0';
+const USER_AGENT = `${TOOL.name}/${TOOL.version}`;
 
 /** The query string of each endpoint (SPEC §6). */
 export function endpointPath(endpoint: Endpoint, auth: ImportAuth): string {

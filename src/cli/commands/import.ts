@@ -19,7 +19,7 @@ import { redact } from '../../lib/redact.js';
 
 /** `mpx-replay import <inputs…>`: resolve the configuration, run the replay, report, exit code. */
 export async function runImportCommand(inputs: string[], flags: ImportFlags, io: CliIo): Promise<number> {
-  const config = await loadConfig(inputs, flags, io);
+  const { config, settingsWarnings } = await loadConfig(inputs, flags, io);
   const files = await expandInputs(config.inputs).catch((error: unknown) => {
     throw error instanceof InputError ? new UsageError(error.message) : error;
   });
@@ -55,6 +55,8 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
   signals.on('SIGTERM', onSignal);
   if (config.delivery !== null && !config.dryRun && !config.quiet) io.stderr.write(`${sendingLine(config.delivery, config.token, config.inputs, files.length, sizes.total)}\n`);
   const progress = await startProgress(io, () => progressSnapshot(replay, config.dryRun, sizes.total), config.progress);
+  const now = io.now ?? Date.now;
+  const startedAtMs = now();
   try {
     const result = await replay.run();
     progress.stop();
@@ -63,7 +65,16 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
     if (!result.interrupted && result.fatal === null && result.inputs.every((input) => input.lines === 0)) {
       throw new UsageError(`the inputs hold no line at all (${files.length} file${files.length === 1 ? '' : 's'} read): nothing to send`);
     }
-    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', ...result, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
+    const report = buildReport({
+      mode: config.dryRun ? 'dry-run' : 'import',
+      ...result,
+      fatal: result.fatal === null ? null : redact(result.fatal, config.secrets),
+      files,
+      current: replay.position().file,
+      startedAtMs,
+      endedAtMs: now(),
+      settingsWarnings,
+    });
     writeReport(report, config, io);
     if (report.status === 'interrupted' && !config.dryRun && config.checkpoint === null) {
       io.stderr.write('warning: interrupted without --checkpoint: a re-run starts from the first line; events are deduplicated by $insert_id, but the $add/$append profile updates already delivered are sent, and counted, again\n');
@@ -120,7 +131,7 @@ async function openCheckpoint(config: RunConfig, files: readonly string[]): Prom
   });
 }
 
-async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Promise<RunConfig> {
+async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Promise<{ config: RunConfig; settingsWarnings: readonly string[] }> {
   const settingsPath = flags.settings ?? io.env.MPX_SETTINGS;
   let rawSettings: unknown = {};
   if (settingsPath !== undefined) {
@@ -141,7 +152,7 @@ async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Prom
   // Shown even with --quiet: an ignored setting changes what is sent (README "Settings").
   for (const warning of parsed.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (resolved.config.dryRun && !quiet) io.stderr.write(`dry run: nothing is sent; records carry the placeholder token "${DRY_RUN_TOKEN}"\n`);
-  return resolved.config;
+  return { config: resolved.config, settingsWarnings: parsed.warnings };
 }
 
 /** Human report on stderr; `--json` on stdout (for a dry run to stdout, on stderr so records stay clean). */
