@@ -30,12 +30,15 @@ export async function runTimed(args, { env = {}, cwd = ROOT, stdoutFile } = {}) 
   }
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)/.exec(stderr);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  const user = /User time \(seconds\): (\S+)/.exec(stderr);
+  const system = /System time \(seconds\): (\S+)/.exec(stderr);
   if (!wall || !rss) throw new Error(`no /usr/bin/time figures for node ${args.join(' ')}:\n${stderr.slice(-2000)}`);
   const timeReport = stderr.lastIndexOf('\tCommand being timed');
   return {
     code,
     seconds: clockSeconds(wall[1]),
     rssMB: Number(rss[1]) / 1024,
+    cpuSeconds: Number(user?.[1] ?? NaN) + Number(system?.[1] ?? NaN),
     stdout,
     stderr: timeReport === -1 ? stderr : stderr.slice(0, timeReport),
   };

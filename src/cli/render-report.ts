@@ -5,7 +5,7 @@ export function renderReport(report: Report): string {
   const m = report.messages;
   const lines: string[] = [];
   const verb = report.mode === 'dry-run' ? 'mapped (dry run)' : 'delivered';
-  lines.push(`mpx-replay ${report.mode}: ${statusText(report)}`);
+  lines.push(`mpx-replay ${report.mode}${report.preset === 'actions' ? ' (preset actions)' : ''}: ${statusText(report)}`);
   if (report.resumed > 0) lines.push(`  resumed           ${report.resumed} lines already settled by an earlier run (checkpoint)`);
   lines.push(`  messages read     ${m.read}${typeList(m.byType)}`);
   lines.push(`  ${verb.padEnd(17)} ${m.delivered}`);
@@ -28,6 +28,8 @@ export function renderReport(report: Report): string {
   }
   const warnings = Object.entries(report.warnings);
   if (warnings.length > 0) lines.push(`  warnings: ${warnings.map(([w, n]) => `${w} ×${n}`).join('; ')}`);
+  if (report.s3 !== undefined) lines.push(...s3Lines(report.s3));
+  for (const notice of report.notices) lines.push(`  notice: ${notice}`);
   for (const input of report.inputs) if (input.read === 'complete' && input.truncated !== null) lines.push(`  input ${input.file}: ${input.truncated}`);
   const h = report.http;
   if (report.mode === 'import') {
@@ -64,4 +66,14 @@ function endpointList(counts: Record<string, number>): string {
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** Per prefix: the received days read (when narrowed) and the objects; then the objects and bytes fetched. */
+function s3Lines(s3: NonNullable<Report['s3']>): string[] {
+  const lines = s3.prefixes.map((p) => {
+    const days = p.days === null ? 'all days' : p.days.length <= 4 ? `days ${p.days.join(', ')}` : `${p.days.length} days, ${p.days[0]} to ${p.days.at(-1)}`;
+    return `  s3 input          ${p.input}: ${days}; ${p.objects} objects${p.ignored > 0 ? ` (${p.ignored} other objects ignored)` : ''}`;
+  });
+  lines.push(`  s3 read           ${s3.objectsRead} objects, ${mb(s3.bytesRead)}${s3.resumes > 0 ? `, ${s3.resumes} reads resumed` : ''}`);
+  return lines;
 }

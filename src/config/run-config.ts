@@ -4,7 +4,9 @@ import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.j
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
 import { parseTime } from '../segment/time.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
-import type { IdentityMode, Settings } from './settings-types.js';
+import type { IdentityMode, Preset, Settings } from './settings-types.js';
+import { resolvePreset } from './preset.js';
+import type { PresetKeys } from './settings.js';
 import type { MessageFilter } from './filter.js';
 
 /** Run defaults (SPEC §1): the only place they live. */
@@ -15,7 +17,12 @@ export const RUN_DEFAULTS = {
   maxRetries: 10,
   timeoutMs: 60_000,
   backoffMs: 2_000,
+  dedupeWindow: 5_000_000,
+  lateDays: 2,
 } as const;
+
+/** The largest --dedupe-window (about 1.4 GB of keys). */
+export const MAX_DEDUPE_WINDOW = 100_000_000;
 
 /** Retries back off from --backoff, doubling up to this. */
 const MAX_BACKOFF_MS = 60_000;
@@ -49,6 +56,11 @@ export interface ImportFlags {
   timeout?: string;
   backoff?: string;
   threads?: string;
+  dedupeWindow?: string;
+  skipDeviceMode?: boolean;
+  awsProfile?: string;
+  lateDays?: string;
+  preset?: string;
 }
 
 /** HTTP(S)_PROXY and NO_PROXY as the environment gives them (lower case first, as curl reads them). */
@@ -79,6 +91,10 @@ export interface DeliveryConfig {
 export interface RunConfig {
   readonly inputs: readonly string[];
   readonly settings: Settings;
+  /** Which destination's mapping the run follows (README "Replaying a workspace that uses Mixpanel (Actions)"). */
+  readonly preset: Preset;
+  /** Configuration warnings to show (settings of the other preset). */
+  readonly warnings: readonly string[];
   readonly identity: IdentityMode;
   /** The token written into records; "<token>" in a dry run without one. */
   readonly token: string;
@@ -95,17 +111,44 @@ export interface RunConfig {
   readonly delivery: DeliveryConfig | null;
   /** Worker threads for parsing and mapping (0: in the main thread). */
   readonly threads: number;
+  /** Messages whose type and messageId are remembered to skip repeats (0: no deduplication). */
+  readonly dedupeWindow: number;
   /** Values that must never appear in output. */
   readonly secrets: readonly string[];
+  /** `s3://` inputs (README "Nightly backfill from S3"). */
+  readonly s3: S3Config;
+}
+
+export interface S3Config {
+  /** `--aws-profile`; null leaves the choice to the AWS SDK (AWS_PROFILE, the default profile). */
+  readonly profile: string | null;
+  /** `AWS_ENDPOINT_URL_S3` (else `AWS_ENDPOINT_URL`): an S3-compatible store. */
+  readonly endpoint: string | null;
+  /** Received days read after the day of --to (late events). */
+  readonly lateDays: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export const DRY_RUN_TOKEN = '<token>';
 
-/** Resolve flags + env + parsed settings into a RunConfig, or every problem found (exit 2). */
-export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, env: Env, settings: Settings): { config: RunConfig } | { errors: string[] } {
+const NO_PRESET_KEYS = { classic: [], actions: [] } as const;
+
+/**
+ * Resolve flags + env + parsed settings into a RunConfig, or every problem found (exit 2).
+ * `presetKeys` (from presetKeysOf) picks the preset when --preset is not given.
+ */
+export function resolveRunConfig(
+  inputs: readonly string[],
+  flags: ImportFlags,
+  env: Env,
+  settings: Settings,
+  nowMs: number = Date.now(),
+  presetKeys: PresetKeys = NO_PRESET_KEYS,
+): { config: RunConfig } | { errors: string[] } {
   const errors: string[] = [];
+  const presetResult = resolvePreset(flags.preset, presetKeys, settings);
+  if ('error' in presetResult) errors.push(presetResult.error);
   const int = (name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -115,7 +158,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
 
   const identity = flags.identity ?? 'original';
   if (identity !== 'original' && identity !== 'simplified') errors.push(`--identity ${JSON.stringify(identity)}: expected original or simplified`);
-  const region = (flags.region ?? env.MIXPANEL_REGION ?? (settings.enableEuropeanUnionEndpoint ? 'eu' : 'us')).toLowerCase();
+  const region = (flags.region ?? env.MIXPANEL_REGION ?? settings.apiRegion ?? (settings.enableEuropeanUnionEndpoint ? 'eu' : 'us')).toLowerCase();
   if (!(region in REGION_HOSTS)) errors.push(`--region ${JSON.stringify(region)}: expected us, eu or in`);
   const apiHost = flags.apiHost ?? env.MIXPANEL_API_HOST;
   let origin = REGION_HOSTS[region as Region] ?? REGION_HOSTS.us;
@@ -126,8 +169,8 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
   }
 
   const types = parseTypes(flags.types, errors);
-  const fromMs = parseBound('--from', flags.from, errors);
-  const toMs = parseBound('--to', flags.to, errors);
+  const fromMs = parseBound('--from', flags.from, errors, nowMs);
+  const toMs = parseBound('--to', flags.to, errors, nowMs);
   if (fromMs !== null && toMs !== null && fromMs >= toMs) errors.push(`--from must be before --to`);
 
   const token = flags.token ?? env.MIXPANEL_TOKEN ?? settings.token;
@@ -135,6 +178,9 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
   const auth = resolveAuth(flags, env, settings, token, errors);
   if (!dryRun && token === null) errors.push('no project token: give --token, MIXPANEL_TOKEN or "token" in the settings file (a --dry-run needs none)');
   if (!dryRun && flags.out !== undefined) errors.push('--out is for --dry-run output');
+  // A dry run settles every line without sending it: its journal would make a real import with
+  // the same checkpoint send nothing (README "Resume and checkpoint").
+  if (dryRun && flags.checkpoint !== undefined) errors.push('--checkpoint cannot be used with --dry-run: a dry run sends nothing, so a journal of it would tell a later import that every line was delivered');
 
   // Checked in a dry run too, so a typo shows before the real run.
   const limits = {
@@ -147,6 +193,12 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
     backoff: { baseMs: int('backoff', flags.backoff, RUN_DEFAULTS.backoffMs, 1, MAX_BACKOFF_MS), maxMs: MAX_BACKOFF_MS },
   };
   const threads = int('threads', flags.threads, defaultThreads(), 0, 16);
+  const dedupeWindow = int('dedupe-window', flags.dedupeWindow, RUN_DEFAULTS.dedupeWindow, 0, MAX_DEDUPE_WINDOW);
+  const s3: S3Config = {
+    profile: flags.awsProfile ?? null,
+    endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null,
+    lateDays: int('late-days', flags.lateDays, RUN_DEFAULTS.lateDays, 0, 366),
+  };
   const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, region: region as Region, proxy: proxyEnv(env), auth, ...limits };
   if (errors.length > 0) return { errors };
 
@@ -156,9 +208,11 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
     config: {
       inputs,
       settings,
+      preset: 'preset' in presetResult ? presetResult.preset : 'classic',
+      warnings: 'warnings' in presetResult ? presetResult.warnings : [],
       identity: identity as IdentityMode,
       token: token ?? DRY_RUN_TOKEN,
-      filter: { types, fromMs, toMs },
+      filter: { types, fromMs, toMs, skipDeviceMode: flags.skipDeviceMode === true },
       dryRun,
       out: flags.out ?? null,
       rejects: flags.rejects ?? null,
@@ -169,7 +223,9 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
       progress: flags.progress !== false && flags.quiet !== true,
       delivery,
       threads,
+      dedupeWindow,
       secrets,
+      s3,
     },
   };
 }
@@ -213,11 +269,16 @@ function parseTypes(raw: string | undefined, errors: string[]): ReadonlySet<Segm
   return new Set(names as SegmentType[]);
 }
 
-function parseBound(flag: string, raw: string | undefined, errors: string[]): number | null {
+/** `today` and `yesterday`: UTC midnights, for a nightly job (README "Nightly backfill from S3"). */
+const RELATIVE_DAYS: Readonly<Record<string, number>> = { today: 0, yesterday: -1 };
+
+function parseBound(flag: string, raw: string | undefined, errors: string[], nowMs: number): number | null {
   if (raw === undefined) return null;
+  const relative = RELATIVE_DAYS[raw.trim().toLowerCase()];
+  if (relative !== undefined) return (Math.floor(nowMs / 86_400_000) + relative) * 86_400_000;
   // Epoch numbers by the rule message times follow: below 31557600000 seconds, else milliseconds
   // (README "Options": `--to 1704153600` is 2024-01-02, not 1970).
   const ms = parseTime(raw.trim());
-  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z) or epoch seconds or milliseconds`);
+  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z), epoch seconds or milliseconds, today or yesterday`);
   return ms;
 }

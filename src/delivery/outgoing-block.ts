@@ -4,6 +4,7 @@ import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import { asBuffer } from '../lib/as-buffer.js';
 import type { LineRef } from '../outcomes.js';
 import type { PackedStrings, SentBlock } from '../mapper/protocol.js';
+import { LINE_FLAGS } from '../lib/line-flags.js';
 
 const endOf = (packed: PackedStrings, i: number): number => {
   const end = packed.ends[i]!;
@@ -66,6 +67,30 @@ export class OutgoingBlock {
   /** The line's text when it was kept (--rejects), else ''. */
   text(i: number): string {
     return this.sent.texts?.[i] ?? '';
+  }
+
+  /** Whether device mode sent line `i` already (its `_metadata.bundled` lists Mixpanel). */
+  deviceMode(i: number): boolean {
+    return (this.sent.flags[i]! & LINE_FLAGS.deviceMode) !== 0;
+  }
+
+  /** Whether line `i` has a dedupe key (a messageId); its halves are `keyHi(i)`, `keyLo(i)`. */
+  keyed(i: number): boolean {
+    return (this.sent.flags[i]! & LINE_FLAGS.keyed) !== 0;
+  }
+
+  keyHi(i: number): number {
+    return this.sent.keys[2 * i]!;
+  }
+
+  keyLo(i: number): number {
+    return this.sent.keys[2 * i + 1]!;
+  }
+
+  /** Line `i` is not sent (a duplicate): its records count as taken, so the block's bytes can still be reused. */
+  drop(i: number): void {
+    this.unreleased -= this.firstRecord(i + 1) - this.firstRecord(i);
+    if (this.unreleased === 0) this.reuse?.(this.sent.bytes);
   }
 
   warnings(i: number): readonly string[] {

@@ -5,6 +5,7 @@ import { readLines } from '../input/read.js';
 import { recordName } from './compare.js';
 import { ENDPOINTS, type Endpoint, type Entry } from './types.js';
 import { DiffInputError } from '../errors.js';
+import { MAX_MESSAGE_DEPTH, nestedDeeperThan } from '../lib/json-depth.js';
 
 /** What a dry-run line must look like (SPEC §8), quoted in every bad-input message. */
 export const DRY_RUN_SHAPE = '{"endpoint":"/import"|"/engage"|"/groups","file":…,"line":n,"messageId":id-or-null,"record":{…}}';
@@ -89,6 +90,8 @@ export function parseDryRecord(text: string): DryRecord | string {
     return `invalid JSON (${(error as Error).message})`;
   }
   if (!isObject(value)) return `found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object`;
+  // The comparison walks records recursively (docs/architecture.md, "Nesting").
+  if (nestedDeeperThan(value, text, MAX_MESSAGE_DEPTH)) return `nesting deeper than ${MAX_MESSAGE_DEPTH} levels`;
   const { endpoint, file, line, messageId, record } = value;
   if (!ENDPOINTS.includes(endpoint as Endpoint)) return `"endpoint" is ${describe(endpoint)}`;
   if (typeof file !== 'string') return `"file" is ${describe(file)}`;

@@ -2,9 +2,9 @@ import { constants } from 'node:fs';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-
-/** File names a directory walk picks up: NDJSON-ish files, gzipped or not, and Segment's bare `.gz` archive files. */
-const INPUT_FILE = /\.(ndjson|jsonl|json)(\.gz)?$|\.gz$/i;
+import { INPUT_FILE } from './input-file.js';
+import type { S3Inputs } from './s3-source.js';
+import { isS3Url } from './s3-url.js';
 
 /** What a failed look at a path means, in words (the code is kept for searching). */
 const WHY: Record<string, string> = {
@@ -23,17 +23,23 @@ function inputError(path: string, error: NodeJS.ErrnoException, what = ''): Inpu
 
 /**
  * Expand the command-line inputs into the ordered list of files to read: files as given,
- * directories walked recursively in sorted (code-point) order, `-` for stdin. Every file must be
+ * directories walked recursively in sorted (code-point) order, `-` for stdin, the objects under
+ * an `s3://bucket/prefix` in key order (named by their `s3://bucket/key` URLs). Every file must be
  * readable now, so a permission problem is a usage error before anything is sent (README "Usage",
  * "Exit codes"). Symbolic links inside a folder are followed; each real file and folder is read
  * once, however many links lead to it, and a broken link is an error naming it.
  */
-export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+export async function expandInputs(inputs: readonly string[], s3: S3Inputs | null = null): Promise<string[]> {
   const files: string[] = [];
   const seen = new Set<string>();
   for (const input of inputs) {
     if (input === '-') {
       files.push('-');
+      continue;
+    }
+    if (isS3Url(input)) {
+      if (s3 === null) throw new InputError(`input ${input}: S3 inputs are not available here`);
+      files.push(...(await s3.expand(input)));
       continue;
     }
     const info = await stat(input).catch((error: NodeJS.ErrnoException) => {

@@ -1,10 +1,11 @@
 import { Buffer } from 'node:buffer';
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { asBuffer } from '../lib/as-buffer.js';
+import { fileChunks } from './file-chunks.js';
+import { InputReadError } from './s3-errors.js';
 import { splitBlock } from './split-lines.js';
-import type { Block, FileSummary, InputLine, ReadItem } from './types.js';
+import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
 
 /** Lines longer than this are rejected (and skipped without being held in memory). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -14,8 +15,8 @@ const BLOCK_BYTES = 256 * 1024;
 
 export interface ReadOptions {
   readonly stdin?: Readable;
-  /** Read "-" from this file instead of stdin (stdin spooled for a two-pass delivery). */
-  readonly stdinPath?: string;
+  /** Inputs read from a copy instead (stdin and pipes spooled for a two-pass delivery: input/spool.ts). */
+  readonly spooled?: ReadonlyMap<string, string>;
   /** Lines of a file to leave out (already settled in an earlier run); they are not emitted. */
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
@@ -25,6 +26,8 @@ export interface ReadOptions {
   readonly signal?: AbortSignal;
   /** Told of every chunk read from an input, as stored (compressed bytes for gzip), for progress. */
   readonly onRead?: (file: string, bytes: number) => void;
+  /** Inputs that are not local files (`s3://` objects): their bytes, or null for a local path. */
+  readonly open?: OpenInput;
 }
 
 const NEWLINE = 0x0a;
@@ -48,31 +51,15 @@ export async function* readLines(files: readonly string[], options: ReadOptions 
 /** Stream the inputs as blocks of whole lines, numbered, with the lines to skip marked. */
 export async function* readBlocks(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadItem> {
   for (const file of files) {
-    const path = file === '-' ? options.stdinPath : file;
-    if (path === undefined) {
+    const opened = options.open?.(file, options.signal) ?? null;
+    const path = options.spooled?.get(file) ?? (file === '-' ? undefined : file);
+    if (opened !== null) {
+      yield* readOne(file, counted(file, opened.chunks, options.onRead), opened.borrowed, options);
+    } else if (path === undefined) {
       // The CLI passes its stdin in (only cli/ touches the process).
       if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
       yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, options);
     } else yield* readOne(file, counted(file, fileChunks(path), options.onRead), true, options);
-  }
-}
-
-/**
- * A file's bytes, read into one buffer used again for every read: the chunks are borrowed until
- * the next read. (A read stream's fresh 1 MiB per read is garbage the main thread, which allocates
- * little else, frees late: tens of MB of RSS.)
- */
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafeSlow(1 << 20);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await handle.close();
   }
 }
 
@@ -92,7 +79,7 @@ async function* chunksUntil(stream: Readable, signal: AbortSignal | undefined): 
   }
 }
 
-async function* counted(file: string, source: AsyncGenerator<Buffer>, onRead: ReadOptions['onRead']): AsyncGenerator<Buffer> {
+async function* counted(file: string, source: AsyncIterable<Buffer>, onRead: ReadOptions['onRead']): AsyncGenerator<Buffer> {
   if (onRead === undefined) return yield* source;
   onRead(file, 0);
   for await (const chunk of source) {
@@ -109,8 +96,9 @@ async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: b
   try {
     for await (const chunk of decoded.chunks) yield* cutter.push(chunk, borrowed && !decoded.gzip);
   } catch (error) {
-    if (!decoded.gzip) throw error;
-    truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
+    if (error instanceof InputReadError) truncated = `${error.message}; kept the ${cutter.completeLines} complete lines before it`;
+    else if (!decoded.gzip) throw error;
+    else truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
   }
   yield* cutter.end(truncated !== null);
   options.onFile?.({ file, lines: cutter.lineNumber, gzip: decoded.gzip, truncated });

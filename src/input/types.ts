@@ -30,3 +30,12 @@ export interface FileSummary {
   /** Set when a gzip stream ended early; the lines before were kept. */
   readonly truncated: string | null;
 }
+
+/** An input that is not read from the local disk (an `s3://` object): its bytes, and whether each chunk is only valid until the next. */
+export interface OpenedInput {
+  readonly chunks: AsyncIterable<Buffer>;
+  readonly borrowed: boolean;
+}
+
+/** The bytes of `file` when it is not a local path, else null. */
+export type OpenInput = (file: string, signal: AbortSignal | undefined) => OpenedInput | null;

@@ -26,7 +26,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
       if (line.kind === 'settled') {
         lines.push(line.outcome.kind === 'rejected' ? line : { ...line, text: '' });
       } else if (output !== null) {
-        output.add(line.ref, line.type, line.records, line.warnings);
+        output.add(line.ref, line.type, line.records, line.warnings, line.deviceMode);
       } else {
         sent!.add(line);
       }
@@ -35,8 +35,8 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
     selection === 'aliases' ? linesHolding(aliasCandidates(block.bytes)) : undefined,
   );
   if (output !== null) {
-    const written = output.take();
-    return { lines, blanks, written, sent: null, transfer: [written.bytes, written.lines, written.types].map((array) => array.buffer as ArrayBuffer) };
+    const { written, transfer } = output.take();
+    return { lines, blanks, written, sent: null, transfer };
   }
   const packed = sent!.take();
   return { lines, blanks, written: null, sent: packed.sent, transfer: packed.transfer };

@@ -5,6 +5,7 @@ import { asBuffer } from '../lib/as-buffer.js';
 import type { LineRef } from '../outcomes.js';
 import { Utf8Buffer } from '../lib/utf8-buffer.js';
 import type { PackedStrings, ProcessedLine, SentBlock } from './protocol.js';
+import { LineFactsBuilder } from './line-facts.js';
 
 class StringPacker {
   private readonly text = new Utf8Buffer(4 * 1024);
@@ -29,6 +30,7 @@ export class SentBlockBuilder {
   private readonly json: Utf8Buffer;
   private readonly lines: number[] = [];
   private readonly types: number[] = [];
+  private readonly facts = new LineFactsBuilder();
   private readonly messageIds = new StringPacker();
   private readonly texts: string[] | null;
   private readonly firstRecord: number[] = [0];
@@ -54,6 +56,7 @@ export class SentBlockBuilder {
     this.lines.push(line.ref.line);
     this.types.push(SEGMENT_TYPES.indexOf(line.type));
     this.messageIds.add(line.ref.messageId);
+    this.facts.add(line.type, line.ref.messageId, line.deviceMode);
     this.texts?.push(line.text);
     for (const record of line.records) this.addRecord(record);
     this.firstRecord.push(this.ends.length);
@@ -61,10 +64,13 @@ export class SentBlockBuilder {
 
   /** The packed block, and the memory to transfer with it. */
   take(): { sent: SentBlock; transfer: ArrayBuffer[] } {
+    const { flags, keys } = this.facts.take();
     const sent: SentBlock = {
       bytes: this.json.written(),
       lines: Int32Array.from(this.lines),
       types: Uint8Array.from(this.types),
+      flags,
+      keys,
       messageIds: this.messageIds.take(),
       texts: this.texts,
       firstRecord: Int32Array.from(this.firstRecord),
@@ -76,7 +82,7 @@ export class SentBlockBuilder {
       warnings: this.warnings,
     };
     const { messageIds, distinctIds } = sent;
-    const arrays = [sent.bytes, sent.lines, sent.types, sent.firstRecord, sent.ends, sent.endpoints, sent.idempotent, messageIds.bytes, messageIds.ends, distinctIds.bytes, distinctIds.ends];
+    const arrays = [sent.bytes, sent.lines, sent.types, flags, keys, sent.firstRecord, sent.ends, sent.endpoints, sent.idempotent, messageIds.bytes, messageIds.ends, distinctIds.bytes, distinctIds.ends];
     const transfer = arrays.map((array) => array.buffer as ArrayBuffer);
     return { sent, transfer };
   }

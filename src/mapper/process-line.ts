@@ -2,6 +2,8 @@ import { isObject, type JsonObject } from '../lib/json.js';
 import { mapMessage, type MappingOptions } from '../mapping/index.js';
 import { toRouted, type RoutedRecord } from '../mixpanel/types.js';
 import { readMessageId, readTime, readType } from '../segment/parse.js';
+import { sentByDeviceMode } from '../segment/device-mode.js';
+import { MAX_MESSAGE_DEPTH, nestedDeeperThan } from '../lib/json-depth.js';
 import type { SegmentType } from '../segment/types.js';
 import { badLine, rejectedInput } from './input-rejection.js';
 import type { LineOutcome, LineRef } from '../outcomes.js';
@@ -22,12 +24,20 @@ export function processLine(input: InputLine, mapping: MappingOptions, filter: M
   if (!isObject(value)) return rejectedInput(baseRef, `not a JSON object: found ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, input.text);
 
   const ref: LineRef = { file: input.file, line: input.line, messageId: readMessageId(value) };
+  // Before anything walks the message recursively (docs/architecture.md, "Nesting").
   const type = readType(value);
+  if (nestedDeeperThan(value, input.text, MAX_MESSAGE_DEPTH)) {
+    return { kind: 'settled', ref, type, outcome: { kind: 'rejected', type, stage: 'input', reason: `nesting deeper than ${MAX_MESSAGE_DEPTH} levels` }, text: input.text };
+  }
   const filtered = type === null ? null : filterReason(value, type, filter);
   if (filtered !== null) return { kind: 'settled', ref, type, outcome: { kind: 'skipped', type, reason: filtered }, text: input.text };
 
   const result = mapMessage(value, mapping);
-  if (result.outcome === 'mapped') return { kind: 'records', ref, type: result.type, records: result.records.map(toRouted), warnings: result.warnings, text: input.text };
+  if (result.outcome === 'mapped') {
+    const deviceMode = sentByDeviceMode(value);
+    if (deviceMode && filter.skipDeviceMode) return { kind: 'settled', ref, type: result.type, outcome: { kind: 'skipped', type: result.type, reason: 'sent by device mode' }, text: input.text };
+    return { kind: 'records', ref, type: result.type, records: result.records.map(toRouted), warnings: result.warnings, text: input.text, deviceMode };
+  }
   const outcome: ProcessedLine & { kind: 'settled' } = {
     kind: 'settled',
     ref,

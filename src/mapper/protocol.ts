@@ -11,7 +11,16 @@ import type { Block } from '../input/types.js';
 
 /** One input line after parsing and mapping: records to send, or a final outcome. */
 export type ProcessedLine<R = RoutedRecord> =
-  | { readonly kind: 'records'; readonly ref: LineRef; readonly type: SegmentType; readonly records: readonly R[]; readonly warnings: readonly string[]; readonly text: string }
+  | {
+      readonly kind: 'records';
+      readonly ref: LineRef;
+      readonly type: SegmentType;
+      readonly records: readonly R[];
+      readonly warnings: readonly string[];
+      readonly text: string;
+      /** Its `_metadata.bundled` lists Mixpanel (device mode sent it already). */
+      readonly deviceMode: boolean;
+    }
   | { readonly kind: 'settled'; readonly ref: LineRef; readonly type: SegmentType | null; readonly outcome: Exclude<LineOutcome, { kind: 'delivered' }>; readonly text: string };
 
 /** A line that ends where it was read or mapped: skipped or rejected. */
@@ -65,7 +74,8 @@ export type WorkerReply =
 /**
  * Strings (or nulls) as UTF-8 bytes back to back: string i ends at `ends[i]`, or, for a null,
  * `ends[i]` is `-(end + 1)`. Read back one at a time (`packedString`), so the sending thread holds
- * a buffer instead of a string object per line or record.
+ * a buffer instead of a string object per line or record: 18 MB less peak RSS on a 1M import
+ * (docs/performance.md, "Crossing threads packed").
  */
 export interface PackedStrings {
   readonly bytes: Uint8Array;
@@ -82,6 +92,9 @@ export interface SentBlock {
   /** Per line: its number (ascending), type (index into SEGMENT_TYPES), messageId, text (with keepText). */
   readonly lines: Int32Array;
   readonly types: Uint8Array;
+  /** Per line: LINE_FLAGS bits; and its dedupe key, two 32-bit halves (hi, lo) at 2i, 2i + 1. */
+  readonly flags: Uint8Array;
+  readonly keys: Uint32Array;
   readonly messageIds: PackedStrings;
   readonly texts: string[] | null;
   /** Per line, plus one: the index of its first record. */

@@ -24,6 +24,8 @@ export class Accounting {
   linesDelivered = 0;
   linesSkipped = 0;
   linesRejected = 0;
+  /** Messages replayed although device mode had sent them (`_metadata.bundled` lists Mixpanel). */
+  deviceMode = 0;
 
   /** A non-blank line was read (counted once, before its outcome is known). */
   read(type: SegmentType | null): void {

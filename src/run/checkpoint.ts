@@ -27,6 +27,9 @@ interface Journal {
 
 const HEAD_BYTES = 64 * 1024;
 
+/** The identity of an input that is not a local file (`head`: e.g. its ETag), or null for a local file. */
+export type Identify = (file: string) => { size: number; head: string } | null;
+
 /**
  * The resume journal (SPEC §7): settled lines per input file, written atomically (write +
  * rename) after every change, one write at a time, so a crash loses at most the records in flight.
@@ -43,18 +46,33 @@ export class Checkpoint {
     for (const [file, entry] of Object.entries(journal.files)) this.settled.set(file, { through: entry.through, extra: new Set(entry.extra) });
   }
 
-  /** Open or create the journal for these inputs; refuse one from another scope or changed files unless forced. */
-  static async open(path: string, scope: CheckpointScope, files: readonly string[], force: boolean): Promise<Checkpoint> {
+  /** What the journal noticed on opening (an S3 object rewritten since it was written), for the user. */
+  readonly notices: string[] = [];
+
+  /**
+   * Open or create the journal for these inputs; refuse one from another scope or changed files
+   * unless forced. `identify` names inputs that are not local files (`s3://` objects: size and
+   * ETag); such an input that changed is read again from its start, with a notice.
+   */
+  static async open(path: string, scope: CheckpointScope, files: readonly string[], force: boolean, identify?: Identify): Promise<Checkpoint> {
     const previous = await readJournal(path);
     const journal: Journal = { version: 1, scope: scope.fingerprint, scopeDescription: scope.describe, files: {} };
     if (previous !== null && previous.scope !== scope.fingerprint && !force) {
       throw new CheckpointError(`checkpoint ${path} was written by a run with other settings (${previous.scopeDescription}); this run: ${scope.describe}. Use --force to reuse it anyway, or another --checkpoint file`);
     }
+    const notices: string[] = [];
     for (const file of files) {
       if (file === '-') throw new CheckpointError('--checkpoint cannot be used with stdin (-): its lines cannot be matched on a re-run');
-      const identity = await fileIdentity(file);
+      const remote = identify?.(file) ?? null;
+      if (remote === null && !(await stat(file)).isFile()) throw new CheckpointError(`--checkpoint cannot be used with ${file}: not a regular file (a pipe), so its lines cannot be matched on a re-run`);
+      const identity = remote ?? (await fileIdentity(file));
       const before = previous?.files[file];
-      if (before !== undefined && (before.size !== identity.size || before.head !== identity.head)) {
+      const changed = before !== undefined && (before.size !== identity.size || before.head !== identity.head);
+      if (changed && remote !== null) {
+        // Segment's own replays rewrite objects: the new version is read whole.
+        notices.push(`${file} was rewritten since checkpoint ${path} was written (${before.head}, ${before.size} bytes → ${identity.head}, ${identity.size} bytes): reading it again from the start`);
+        journal.files[file] = { ...identity, through: 0, extra: [] };
+      } else if (changed) {
         if (!force) throw new CheckpointError(`input ${file} changed since checkpoint ${path} was written (size or content differs); use --force to start that file over`);
         journal.files[file] = { ...identity, through: 0, extra: [] };
       } else {
@@ -62,6 +80,7 @@ export class Checkpoint {
       }
     }
     const checkpoint = new Checkpoint(path, journal);
+    checkpoint.notices.push(...notices);
     // Written at once: a path that cannot be written is refused before anything is sent.
     checkpoint.dirty = true;
     await checkpoint.flush();
@@ -128,11 +147,20 @@ export class Checkpoint {
 
 /**
  * Fingerprint of a run's scope: what decides how lines are mapped or which are skipped
- * (settings, identity mode, --types/--from/--to). Credentials are not part of it.
+ * (settings, identity mode, --types/--from/--to, --skip-device-mode, --preset). Credentials are
+ * not part of it, nor is --dedupe-window (a memory bound; docs/architecture.md, "Deduplication").
  */
-export function checkpointScope(settings: object, identity: string, filter: { types: readonly string[] | null; fromMs: number | null; toMs: number | null }): CheckpointScope {
+export function checkpointScope(
+  settings: object,
+  identity: string,
+  filter: { types: readonly string[] | null; fromMs: number | null; toMs: number | null; skipDeviceMode?: boolean },
+  preset: 'classic' | 'actions' = 'classic',
+): CheckpointScope {
   const settingsHash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
-  const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}`;
+  // Named only when set, so journals written before the flag (or the preset) existed keep their scope.
+  const deviceMode = filter.skipDeviceMode === true ? ', device mode skipped' : '';
+  const presetPart = preset === 'actions' ? ', preset actions' : '';
+  const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}${deviceMode}${presetPart}`;
   return { fingerprint: createHash('sha256').update(describe).digest('hex').slice(0, 16), describe };
 }
 

@@ -12,7 +12,11 @@ import type { MessageFilter } from '../config/filter.js';
 import type { BlockMapper, MappedBlock, MapperSetup, Selection } from '../mapper/protocol.js';
 import { OutgoingBlock } from '../delivery/outgoing-block.js';
 import type { LineSink } from '../delivery/sink.js';
-import type { FileSummary } from '../input/types.js';
+import type { FileSummary, OpenInput } from '../input/types.js';
+import { ENDPOINTS } from '../mixpanel/types.js';
+import { LINE_FLAGS } from '../lib/line-flags.js';
+import { DedupeWindow } from './dedupe-window.js';
+import { findDuplicates, withoutDuplicates } from './duplicates.js';
 
 /** Where records formatted by the mapper go: the dry-run writer. Its lines count as delivered. */
 export interface FormattedSink {
@@ -35,7 +39,10 @@ export interface PipelineOptions {
   readonly accounting: Accounting;
   readonly onSettle: SettleListener;
   readonly stdin?: Readable;
-  readonly stdinPath?: string;
+  /** Inputs read from a spooled copy (input/spool.ts). */
+  readonly spooled?: ReadonlyMap<string, string>;
+  /** The bytes of inputs that are not local files (`s3://` objects). */
+  readonly open?: OpenInput;
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
   /** Bytes read from an input (for progress). */
@@ -53,6 +60,8 @@ export interface PipelineOptions {
    * counted; the sink is not finished.
    */
   readonly aliasPass?: { readonly keep: (line: AliasLine) => boolean };
+  /** `--dedupe-window`: skip a message whose type and messageId were seen among the last n (0 or absent: off). */
+  readonly dedupeWindow?: number;
 }
 
 /** What the mappers need of a run's options; `format`: the sink takes formatted output (dry run). */
@@ -62,6 +71,8 @@ export function mapperSetup(options: Pick<PipelineOptions, 'mapping' | 'filter' 
 
 /** The outcome of a line whose records were all delivered, one shared object per type. */
 const DELIVERED = new Map<SegmentType, LineOutcome>(SEGMENT_TYPES.map((type) => [type, Object.freeze({ kind: 'delivered', type })]));
+/** The outcome of a line that repeats a message already seen in the run. */
+const DUPLICATE = new Map<SegmentType, LineOutcome>(SEGMENT_TYPES.map((type) => [type, Object.freeze({ kind: 'skipped', type, reason: 'duplicate messageId' })]));
 
 /**
  * read → map → sink, accounting for every line. The reader cuts the input into blocks of whole
@@ -79,31 +90,46 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (done) pendingSettles.push(done);
   };
 
+  // One window per pass: the alias pass sees only alias calls, the main pass everything else.
+  const dedupe = options.dedupeWindow ? new DedupeWindow(options.dedupeWindow) : null;
+
   const consume = async (file: string, { lines: settledLines, blanks, written, sent }: MappedBlock): Promise<void> => {
     for (const blank of blanks) options.onBlank?.(file, blank);
+    const keyed = written ?? sent;
+    const duplicates = dedupe === null || keyed === null ? null : findDuplicates(keyed, dedupe);
     if (written !== null) {
       if (sink.kind !== 'formatted') throw new Error('formatted output for a sink that takes records');
-      await sink.write(written.bytes);
+      await sink.write(duplicates === null ? written.bytes : withoutDuplicates(written.bytes, written.outputEnds, duplicates));
       mapper.recycle(written.bytes);
-      for (const [endpoint, count] of written.records) accounting.built(endpoint, count);
-      for (const [warning, count] of written.warnings) accounting.warn(warning, count);
     }
     // The alias pass sends only some of its lines' records: their memory is left to the collector.
     const outgoing = sent === null ? null : new OutgoingBlock(file, sent, aliasPass === undefined ? (bytes) => mapper.recycle(bytes) : undefined);
     /** Lines of `outgoing` to send. */
     const toSend: number[] = [];
+    const built = new Int32Array(ENDPOINTS.length);
     /** A written line (dry run) is delivered once written; an outgoing one is counted and queued. */
     const takeWritten = (i: number): void => {
       const type = SEGMENT_TYPES[written!.types[i]!]!;
       accounting.read(type);
-      settle({ file, line: written!.lines[i]!, messageId: null }, DELIVERED.get(type)!, '');
+      const ref = { file, line: written!.lines[i]!, messageId: null };
+      if (duplicates?.[i] === 1) return settle(ref, DUPLICATE.get(type)!, '');
+      for (let r = written!.firstRecord[i]!; r < written!.firstRecord[i + 1]!; r += 1) built[written!.endpoints[r]!]! += 1;
+      if ((written!.flags[i]! & LINE_FLAGS.deviceMode) !== 0) accounting.deviceMode += 1;
+      settle(ref, DELIVERED.get(type)!, '');
     };
     const takeOutgoing = (i: number): void => {
       const type = outgoing!.type(i);
-      if (aliasPass !== undefined && !aliasPass.keep({ file, line: outgoing!.lineNumber(i), type, aliasFor: aliasesOf(outgoing!, i) })) return;
+      const duplicate = duplicates?.[i] === 1;
+      // A duplicate alias is marked as handled (the main pass skips it) but links no id.
+      if (aliasPass !== undefined && !aliasPass.keep({ file, line: outgoing!.lineNumber(i), type, aliasFor: duplicate ? [] : aliasesOf(outgoing!, i) })) return;
       accounting.read(type);
+      if (duplicate) {
+        outgoing!.drop(i);
+        return settle(outgoing!.ref(i), DUPLICATE.get(type)!, outgoing!.text(i));
+      }
       for (const warning of outgoing!.warnings(i)) accounting.warn(warning);
       for (let r = outgoing!.firstRecord(i); r < outgoing!.firstRecord(i + 1); r += 1) accounting.built(outgoing!.endpoint(r));
+      if (outgoing!.deviceMode(i)) accounting.deviceMode += 1;
       toSend.push(i);
     };
     // The lines with records and the settled ones (skipped, rejected) are taken in input order.
@@ -120,6 +146,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
       settle(line.ref, line.outcome, line.text);
     }
     takeUpTo(Number.POSITIVE_INFINITY);
+    if (written !== null) countWritten(written, duplicates, built);
     if (outgoing !== null && toSend.length > 0) {
       if (sink.kind !== 'records') throw new Error('records for a sink that takes formatted output');
       const room = sink.accept(outgoing, toSend, (index, rejection) => {
@@ -135,12 +162,18 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (pendingSettles.length > 0) await Promise.all(pendingSettles.splice(0));
   };
 
+  /** A dry-run block's records per endpoint (counted per line in `built`) and warnings, duplicates left out. */
+  const countWritten = (written: NonNullable<MappedBlock['written']>, duplicates: Uint8Array | null, built: Int32Array): void => {
+    built.forEach((count, endpoint) => count > 0 && accounting.built(ENDPOINTS[endpoint]!, count));
+    for (const [i, warnings] of written.warnings) if (duplicates?.[i] !== 1) for (const warning of warnings) accounting.warn(warning);
+  };
+
   const ahead: Array<{ file: string; mapped: Promise<MappedBlock> }> = [];
   const next = async (): Promise<void> => {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal });
+  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open });
   for await (const item of reader) {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {

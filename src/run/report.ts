@@ -4,6 +4,7 @@ import { reasonCode } from '../outcomes.js';
 import { TOOL } from '../version.js';
 import type { DeliveryStats } from '../delivery/stats.js';
 import type { FileSummary } from '../input/types.js';
+import type { S3Summary } from '../input/s3-source.js';
 
 export type RunStatus = 'ok' | 'rejected' | 'fatal' | 'interrupted';
 
@@ -22,6 +23,8 @@ export interface Report {
   version: 2;
   tool: { name: string; version: string };
   mode: 'dry-run' | 'import';
+  /** The mapping preset (README "Replaying a workspace that uses Mixpanel (Actions)"). */
+  preset: 'classic' | 'actions';
   status: RunStatus;
   exitCode: number;
   error: string | null;
@@ -36,9 +39,15 @@ export interface Report {
   warnings: Record<string, number>;
   /** Settings keys that were ignored (unknown, browser-only). */
   settingsWarnings: string[];
+  /** Messages replayed although device mode had sent them to Mixpanel already (`_metadata.bundled`). */
+  deviceMode: number;
+  /** Things the user should know that are not errors, e.g. about device-mode messages. */
+  notices: string[];
   inputs: InputReport[];
   /** Lines not read again because the checkpoint had them settled. */
   resumed: number;
+  /** Only with `s3://` inputs: the received days, objects and bytes read. */
+  s3?: S3Summary;
   http: DeliveryStats;
   wallMs: number;
   recordsPerSecond: number;
@@ -46,6 +55,7 @@ export interface Report {
 
 export function buildReport(args: {
   mode: Report['mode'];
+  preset?: Report['preset'];
   accounting: Accounting;
   inputs: FileSummary[];
   http: DeliveryStats;
@@ -59,6 +69,7 @@ export function buildReport(args: {
   startedAtMs: number;
   endedAtMs: number;
   settingsWarnings: readonly string[];
+  s3?: S3Summary | null;
 }): Report {
   const { accounting: a, inputs, http, wallMs, fatal, interrupted } = args;
   const truncated = inputs.some((f) => f.truncated !== null);
@@ -68,6 +79,7 @@ export function buildReport(args: {
     version: 2,
     tool: { name: TOOL.name, version: TOOL.version },
     mode: args.mode,
+    preset: args.preset ?? 'classic',
     status,
     exitCode: EXIT[status],
     error: fatal,
@@ -91,8 +103,11 @@ export function buildReport(args: {
     rejected: coded('rejected', a.rejected),
     warnings: Object.fromEntries(a.warnings),
     settingsWarnings: [...args.settingsWarnings],
+    deviceMode: a.deviceMode,
+    notices: notices(a, args.mode),
     inputs: inputReports(args.files, inputs, args.current),
     resumed: args.resumed,
+    ...(args.s3 && { s3: args.s3 }),
     http,
     wallMs: Math.round(wallMs),
     recordsPerSecond: wallMs > 0 ? Math.round((delivered / wallMs) * 1000) : 0,
@@ -124,6 +139,12 @@ export function errorCode(message: string): string {
   if (/^checkpoint /.test(message)) return 'checkpoint_failed';
   if (/dry-run records/.test(message)) return 'output_failed';
   return 'fatal';
+}
+
+function notices(a: Accounting, mode: Report['mode']): string[] {
+  if (a.deviceMode === 0) return [];
+  const count = a.deviceMode === 1 ? '1 message was' : `${a.deviceMode} messages were`;
+  return [`${count} ${mode === 'dry-run' ? 'mapped' : 'replayed'} that device mode had sent to Mixpanel already (_metadata.bundled lists Mixpanel); --skip-device-mode skips them`];
 }
 
 function sum(map: Map<string, number>): number {

@@ -20,12 +20,8 @@ const PLACEHOLDER_IDS = new Set([
   '',
 ]);
 
-/** The longest placeholder id. */
-const LONGEST_PLACEHOLDER = Math.max(...[...PLACEHOLDER_IDS].map((id) => id.length));
-
 export function isPlaceholderId(id: string): boolean {
-  const trimmed = id.trim();
-  return trimmed.length <= LONGEST_PLACEHOLDER && PLACEHOLDER_IDS.has(trimmed.toLowerCase());
+  return PLACEHOLDER_IDS.has(id.trim().toLowerCase());
 }
 
 /** A Segment id field as a string, or null when absent, a placeholder, or not a string/number. */

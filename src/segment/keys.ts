@@ -12,10 +12,7 @@ export const normalizeKey = boundedMemo((key) => key.replace(/[^A-Za-z0-9$]/g, '
 export function findKey(object: JsonObject, name: string): string | undefined {
   if (Object.hasOwn(object, name)) return name;
   const wanted = normalizeKey(name);
-  for (const key in object) {
-    // Folding only drops characters: a shorter key cannot match.
-    if (key.length >= wanted.length && normalizeKey(key) === wanted) return key;
-  }
+  for (const key in object) if (normalizeKey(key) === wanted) return key;
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { isObject, objectOrEmpty, type Json, type JsonObject } from '../lib/json.js';
 import { readId } from './ids.js';
+import { lookup } from './keys.js';
 import { parseTime } from './time.js';
 import { SEGMENT_TYPES, type SegmentMessage, type SegmentType } from './types.js';
 
@@ -49,34 +50,48 @@ export function parseMessage(raw: JsonObject): ParseResult {
 
   const messageId = readMessageId(raw);
   const userId = readId(raw.userId);
-  const anonymousId = readId(raw.anonymousId);
+  // Old Segment libraries wrote the anonymous id as `sessionId`.
+  const anonymousId = readId(raw.anonymousId) ?? readId(raw.sessionId);
   const context = objectOrEmpty(raw.context);
   const timeMs = time.ms;
+  const mixpanel = lookup(context, 'Mixpanel');
+  const ignoreIp = isObject(mixpanel) && lookup(mixpanel, 'ignoreIp') === true;
+  const ignoreTime = context.active === false || (isObject(mixpanel) && lookup(mixpanel, 'ignoreTime') === true);
   // Each variant is written out in full (no spreads): one stable object shape per type.
   switch (type) {
     case 'track': {
       if (typeof raw.event !== 'string' || raw.event.trim() === '') return reject(type, 'track without an event name: expected a non-empty string in "event"');
-      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, event: raw.event, properties: objectOrEmpty(raw.properties) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, ignoreIp, ignoreTime, context, raw, event: raw.event, properties: objectOrEmpty(raw.properties) });
     }
     case 'page':
     case 'screen':
-      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, name: nonEmpty(raw.name), category: nonEmpty(raw.category), properties: objectOrEmpty(raw.properties) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, ignoreIp, ignoreTime, context, raw, name: nonEmpty(raw.name), category: nonEmpty(raw.category), properties: objectOrEmpty(raw.properties) });
     case 'identify':
-      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, traits: objectOrEmpty(raw.traits) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, ignoreIp, ignoreTime, context, raw, traits: objectOrEmpty(raw.traits) });
     case 'alias':
-      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, previousId: readId(raw.previousId) });
+      // Old Segment libraries wrote an alias as `from` (previousId) and `to` (userId).
+      return ok({ type, messageId, timeMs, userId: userId ?? readId(raw.to), anonymousId, ignoreIp, ignoreTime, context, raw, previousId: readId(raw.previousId) ?? readId(raw.from) });
     case 'group': {
       const groupId = typeof raw.groupId === 'string' && raw.groupId !== '' ? raw.groupId : typeof raw.groupId === 'number' ? raw.groupId : null;
-      return ok({ type, messageId, timeMs, userId, anonymousId, context, raw, groupId, traits: objectOrEmpty(raw.traits) });
+      return ok({ type, messageId, timeMs, userId, anonymousId, ignoreIp, ignoreTime, context, raw, groupId, traits: objectOrEmpty(raw.traits) });
     }
   }
 }
 
-/** `integrations.Mixpanel === false`, or `integrations.All === false` without Mixpanel truthy. */
+/**
+ * `integrations.Mixpanel === false`, or `integrations.All === false` without Mixpanel truthy.
+ * The two keys match case-insensitively (`all`, `mixpanel`); the first spelling in the object wins.
+ */
 function disabledForMixpanel(integrations: Json | undefined): boolean {
   if (!isObject(integrations)) return false;
-  if (integrations.Mixpanel === false) return true;
-  return integrations.All === false && !integrations.Mixpanel;
+  let mixpanel: Json | undefined;
+  let all: Json | undefined;
+  for (const key in integrations) {
+    if (key.length === 8 && mixpanel === undefined && key.toLowerCase() === 'mixpanel') mixpanel = integrations[key];
+    else if (key.length === 3 && all === undefined && key.toLowerCase() === 'all') all = integrations[key];
+  }
+  if (mixpanel === false) return true;
+  return all === false && !mixpanel;
 }
 
 function ok(message: SegmentMessage): ParseResult {

@@ -10,7 +10,12 @@ interface Common {
   /** Message time, epoch milliseconds (from timestamp ‖ originalTimestamp ‖ receivedAt). */
   readonly timeMs: number;
   readonly userId: string | null;
+  /** `anonymousId`, else the legacy `sessionId`. */
   readonly anonymousId: string | null;
+  /** `context.Mixpanel.ignoreIp === true`: events and profile updates are not geolocated (ip "0"). */
+  readonly ignoreIp: boolean;
+  /** `context.active === false` or `context.Mixpanel.ignoreTime === true`: profile updates carry `$ignore_time`. */
+  readonly ignoreTime: boolean;
   readonly context: JsonObject;
   /** The message exactly as read, for canonical hashing. */
   readonly raw: JsonObject;
@@ -37,6 +42,7 @@ export interface IdentifyMessage extends Common {
 
 export interface AliasMessage extends Common {
   readonly type: 'alias';
+  /** `previousId`, else the legacy `from` (the userId of an alias is `userId`, else `to`). */
   readonly previousId: string | null;
 }
 

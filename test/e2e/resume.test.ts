@@ -18,10 +18,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type AcceptedRecord, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
 import { generateMessages } from '../support/synth/index.js';
+import { compareWithDryRun, type DeliveryComparison } from '../support/oracle.js';
 import { ensureBuilt, jsonReport, readNdjson, ROOT, runCli, startCli as startCliProcess, tempDir, writeLines, type CliResult, type DryRecord, type Report } from '../support/cli.js';
 
 const TOKEN = DEFAULT_PROJECT.token;
-const DRY_RUN_TOKEN = '<token>';
 
 /** People on, with event and property increments, so `$add` profile updates exist. */
 const SETTINGS = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'settings.json'), 'utf8')) as Record<string, unknown>;
@@ -97,66 +97,12 @@ function importArgs(input: string, mp: MixpanelTestServer, checkpoint: string, e
   ];
 }
 
-/** A record as the dry run writes it: the token replaced by the placeholder. */
-function comparable(record: unknown): string {
-  return JSON.stringify(record).replaceAll(JSON.stringify(TOKEN), JSON.stringify(DRY_RUN_TOKEN));
-}
-
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
-}
-
-/**
- * What the server holds against what the dry run says should be sent: /import by `$insert_id`,
- * /engage and /groups as a multiset of their JSON. `resent…` counts the copies beyond the
- * expected ones.
- */
-const comparisons = new WeakMap<readonly AcceptedRecord[], ReturnType<typeof compareUncached>>();
-function compareWithDryRun(dry: readonly DryRecord[], accepted: readonly AcceptedRecord[]): ReturnType<typeof compareUncached> {
-  if (!comparisons.has(accepted)) comparisons.set(accepted, compareUncached(dry, accepted));
+/** The server against the dry run (test/support/oracle.ts), once per run's accepted records. */
+const comparisons = new WeakMap<readonly AcceptedRecord[], DeliveryComparison>();
+function compared(dry: readonly DryRecord[], accepted: readonly AcceptedRecord[]): DeliveryComparison {
+  if (!comparisons.has(accepted)) comparisons.set(accepted, compareWithDryRun(dry, accepted, TOKEN));
   return comparisons.get(accepted)!;
 }
-
-function compareUncached(dry: readonly DryRecord[], accepted: readonly AcceptedRecord[]) {
-  const expectedIds = new Set<string>();
-  const expectedUpdates = new Map<string, number>();
-  for (const d of dry) {
-    if (d.endpoint === '/import') expectedIds.add(d.record.properties.$insert_id as string);
-    else bump(expectedUpdates, `${d.endpoint} ${comparable(d.record)}`);
-  }
-  const gotIds = new Map<string, number>();
-  const gotUpdates = new Map<string, number>();
-  for (const a of accepted) {
-    if (a.endpoint === '/import') bump(gotIds, a.record.properties.$insert_id as string);
-    else bump(gotUpdates, `${a.endpoint} ${comparable(a.record)}`);
-  }
-  let resentEvents = 0;
-  for (const n of gotIds.values()) resentEvents += n - 1;
-  let resentAdds = 0;
-  let resentOtherUpdates = 0;
-  let missingUpdates = 0;
-  let unexpectedUpdates = 0;
-  for (const [key, n] of expectedUpdates) {
-    const got = gotUpdates.get(key) ?? 0;
-    if (got < n) missingUpdates += n - got;
-    else if (key.startsWith('/engage ') && '$add' in JSON.parse(key.slice('/engage '.length))) resentAdds += got - n;
-    else resentOtherUpdates += got - n;
-  }
-  for (const [key, n] of gotUpdates) if (!expectedUpdates.has(key)) unexpectedUpdates += n;
-  return {
-    completeness: {
-      missingEvents: [...expectedIds].filter((id) => !gotIds.has(id)).length,
-      unexpectedEvents: [...gotIds.keys()].filter((id) => !expectedIds.has(id)).length,
-      missingUpdates,
-      unexpectedUpdates,
-    },
-    resentEvents,
-    resentAdds,
-    resentOtherUpdates,
-  };
-}
-
-const COMPLETE = { missingEvents: 0, unexpectedEvents: 0, missingUpdates: 0, unexpectedUpdates: 0 };
 
 interface ResumeReport extends Report {
   resumed: number;
@@ -235,10 +181,10 @@ describe('a 60 000-message run stopped part-way resumes from its checkpoint (SPE
       stopAndRestart(input, 'double-sigint', ['SIGINT', 'SIGINT']),
     ]);
     for (const [name, s] of Object.entries({ killed, interrupted })) {
-      const c = compareWithDryRun(dry.records, s.accepted);
+      const { resent } = compared(dry.records, s.accepted);
       console.info(
         `${name}: stopped after ${s.acceptedAtStop} accepted records (first run ${s.first.ms} ms, exit ${s.first.code ?? s.first.signal}, closed ${s.msAfterLastSignal} ms after the last signal); ` +
-          `re-run ${s.second.ms} ms, exit ${s.second.code}; re-sent ${c.resentEvents} events, ${c.resentAdds} $add, ${c.resentOtherUpdates} other profile/group updates`,
+          `re-run ${s.second.ms} ms, exit ${s.second.code}; re-sent ${resent.events} events, ${resent.adds} $add, ${resent.appends} $append, ${resent.otherUpdates} other profile/group updates`,
       );
     }
   }, 100_000);
@@ -282,13 +228,14 @@ describe('a 60 000-message run stopped part-way resumes from its checkpoint (SPE
     });
 
     it('leaves the server with every dry-run record: each event (by $insert_id) and each profile/group update, nothing else', () => {
-      expect(compareWithDryRun(dry.records, scenario().accepted).completeness).toEqual(COMPLETE);
+      const { missing, unexpected, examples } = compared(dry.records, scenario().accepted);
+      expect({ missing, unexpected, examples }).toEqual({ missing: 0, unexpected: 0, examples: [] });
     });
 
     it(`re-sent at most one in-flight window (W = (${CONCURRENCY} in flight + 2 queued + 3 open) × ${BATCH_SIZE} = ${WINDOW}) of events and of $add updates`, () => {
-      const { resentEvents, resentAdds } = compareWithDryRun(dry.records, scenario().accepted);
-      expect(resentEvents).toBeLessThanOrEqual(WINDOW);
-      expect(resentAdds).toBeLessThanOrEqual(WINDOW);
+      const { resent } = compared(dry.records, scenario().accepted);
+      expect(resent.events).toBeLessThanOrEqual(WINDOW);
+      expect(resent.adds).toBeLessThanOrEqual(WINDOW);
     });
   });
 
@@ -314,8 +261,8 @@ describe('a 60 000-message run stopped part-way resumes from its checkpoint (SPE
 
     it('SIGINT: the report\'s http.nonIdempotentInFlight is at least the number of $add updates the resume then sent a second time', () => {
       const report = jsonReport(interrupted.first.stdout) as ResumeReport;
-      const { resentAdds } = compareWithDryRun(dry.records, interrupted.accepted);
-      expect(report.http.nonIdempotentInFlight).toBeGreaterThanOrEqual(resentAdds);
+      const { resent } = compared(dry.records, interrupted.accepted);
+      expect(report.http.nonIdempotentInFlight).toBeGreaterThanOrEqual(resent.adds + resent.appends);
     });
 
     it('a second SIGINT: exit 130 at once, leaving a valid journal that the same command accepts and resumes from', () => {

@@ -33,7 +33,7 @@ export function startCli(args: readonly string[], extraEnv: Readonly<Record<stri
   const started = Date.now();
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key === 'CI' || key.startsWith('MIXPANEL_') || key === 'MPX_SETTINGS' || /^(https?|no)_proxy$/i.test(key)) continue;
+    if (key === 'CI' || key.startsWith('MIXPANEL_') || key.startsWith('AWS_') || key === 'MPX_SETTINGS' || /^(https?|no)_proxy$/i.test(key)) continue;
     env[key] = value;
   }
   Object.assign(env, extraEnv);

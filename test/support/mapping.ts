@@ -29,7 +29,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
 }
 
 export function options(settingsOverrides: Partial<Settings> = {}, identity: IdentityMode = 'original'): MappingOptions {
-  return { settings: settings(settingsOverrides), identity, token: TOKEN, runStartMs: RUN_START_MS };
+  return { preset: 'classic', settings: settings(settingsOverrides), identity, token: TOKEN, runStartMs: RUN_START_MS };
 }
 
 export function baseTrack(overrides: JsonObject = {}): JsonObject {
@@ -113,9 +113,9 @@ export function followUps(raw: JsonObject, opts: MappingOptions): Routed[] {
   return records.slice(1);
 }
 
-/** The four fields every event carries (SPEC §4.0, §4.1) in original mode. */
+/** The fields every event carries (SPEC §4.0, §4.1) in original mode, for a message without context.ip (ip "0"). */
 export function coreProperties(overrides: JsonObject = {}): JsonObject {
-  return { time: TIME_MS, distinct_id: USER_ID, $insert_id: 'msg-track-0001', token: TOKEN, ...overrides };
+  return { time: TIME_MS, distinct_id: USER_ID, $insert_id: 'msg-track-0001', token: TOKEN, ip: '0', ...overrides };
 }
 
 /** The fields every /engage update carries (SPEC §4.8) for a message without context.ip. */
@@ -149,4 +149,9 @@ export function without(raw: JsonObject, ...keys: string[]): JsonObject {
   const copy = { ...raw };
   for (const key of keys) delete copy[key];
   return copy;
+}
+
+/** Mapping options under the Actions preset (SPEC §10). */
+export function actionsOptions(settingsOverrides: Partial<Settings> = {}, identity: IdentityMode = 'original'): MappingOptions {
+  return { ...options(settingsOverrides, identity), preset: 'actions' };
 }

@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
 
 export interface MainResult {
   readonly code: number;
@@ -16,6 +17,8 @@ export interface MainOptions {
   readonly tty?: boolean;
   /** The run's clock; omitted, the real clock is used. */
   readonly now?: () => number;
+  /** `s3://` seams: the client, listing page size, resume timings. */
+  readonly s3?: CliIo['s3'];
 }
 
 export async function runMain(argv: string[], options: MainOptions = {}): Promise<MainResult> {
@@ -32,6 +35,7 @@ export async function runMain(argv: string[], options: MainOptions = {}): Promis
     env: { ...options.env },
     signals: new EventEmitter(),
     ...(options.now && { now: options.now }),
+    ...(options.s3 && { s3: options.s3 }),
   });
   // Let the last 'data' events arrive.
   await new Promise((resolve) => setImmediate(resolve));

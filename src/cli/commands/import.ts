@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { parseSettings } from '../../config/settings.js';
+import { parseSettings, presetKeysOf } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
 import { expandInputs } from '../../input/expand.js';
 import { formatReject } from '../../run/rejects-file.js';
@@ -16,29 +16,53 @@ import { renderReport } from '../render-report.js';
 import { CheckpointError, EXIT, InputError, UsageError } from '../../errors.js';
 import { systemClock } from '../../lib/clock.js';
 import { redact } from '../../lib/redact.js';
+import { receivedDayWindow } from '../../input/received-days.js';
+import { S3Access } from '../../input/s3-access.js';
+import { S3Inputs } from '../../input/s3-source.js';
+import { isS3Url } from '../../input/s3-url.js';
 
 /** `mpx-replay import <inputs…>`: resolve the configuration, run the replay, report, exit code. */
 export async function runImportCommand(inputs: string[], flags: ImportFlags, io: CliIo): Promise<number> {
   const { config, settingsWarnings } = await loadConfig(inputs, flags, io);
-  const files = await expandInputs(config.inputs).catch((error: unknown) => {
+  const s3 = config.inputs.some(isS3Url) ? await openS3Inputs(config, io) : null;
+  try {
+    return await importFrom(config, settingsWarnings, s3, io);
+  } finally {
+    await s3?.close();
+  }
+}
+
+async function importFrom(config: RunConfig, settingsWarnings: readonly string[], s3: S3Inputs | null, io: CliIo): Promise<number> {
+  const asUsage = (error: unknown): never => {
     throw error instanceof InputError ? new UsageError(error.message) : error;
-  });
+  };
+  const files = await expandInputs(config.inputs, s3).catch(asUsage);
+  await s3?.probe().catch(asUsage);
   // A cron job must not report success on nothing (README "Exit codes").
   if (files.length === 0) throw new UsageError(`no input file in ${config.inputs.join(' ')} (looked for .ndjson, .jsonl, .json and .gz): nothing to send`);
-  const sizes = await inputSizes(files);
+  const sizes = await inputSizes(files, s3);
 
-  const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files);
-  const rejectsWriter = config.rejects === null ? null : new TextWriter(await openForWriting('--rejects', config.rejects));
+  const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files, s3);
+  if (!config.quiet) for (const notice of checkpoint?.notices ?? []) io.stderr.write(`notice: ${notice}\n`);
+  // A rejects file that cannot be written (a full disk) stops the run as fatal (README "Exit codes").
+  let failed = (_reason: string): void => undefined;
+  const rejectsWriter =
+    config.rejects === null ? null : new TextWriter(await openForWriting('--rejects', config.rejects), (error) => failed(`cannot write the rejects file ${config.rejects}: ${error.code ?? error.message}`));
   const output = config.dryRun ? (config.out === null ? io.stdout : await openForWriting('--out', config.out)) : null;
   const replay = new Replay(config, files, {
     stdin: io.stdin,
     output,
     checkpoint,
+    s3,
     ...(io.now && { clock: { now: io.now, sleep: systemClock.sleep } }),
-    onSettle: (ref, outcome, text) => {
-      if (outcome.kind === 'rejected' && rejectsWriter !== null) return rejectsWriter.write(formatReject(ref, outcome.stage, outcome.reason, text, config.secrets));
-    },
+    ...(rejectsWriter && {
+      rejects: {
+        write: (ref, outcome, text, written) => rejectsWriter.write(formatReject(ref, outcome.stage, outcome.reason, text, config.secrets), written),
+        close: () => rejectsWriter.close(true),
+      },
+    }),
   });
+  failed = (reason) => replay.fail(reason);
 
   let signalsSeen = 0;
   const onSignal = (): void => {
@@ -60,14 +84,15 @@ export async function runImportCommand(inputs: string[], flags: ImportFlags, io:
   try {
     const result = await replay.run();
     progress.stop();
-    await rejectsWriter?.close(true);
     if (output !== null && output !== io.stdout) await new Promise<void>((resolve) => output.end(resolve));
     if (!result.interrupted && result.fatal === null && result.inputs.every((input) => input.lines === 0)) {
       throw new UsageError(`the inputs hold no line at all (${files.length} file${files.length === 1 ? '' : 's'} read): nothing to send`);
     }
     const report = buildReport({
       mode: config.dryRun ? 'dry-run' : 'import',
+      preset: config.preset,
       ...result,
+      s3: s3?.summary() ?? null,
       fatal: result.fatal === null ? null : redact(result.fatal, config.secrets),
       files,
       current: replay.position().file,
@@ -108,8 +133,13 @@ function progressSnapshot(replay: Replay, dryRun: boolean, bytesTotal: number | 
 }
 
 /** The inputs' sizes in bytes; the total is null when one has no size known up front (stdin). */
-async function inputSizes(files: readonly string[]): Promise<{ sizes: Array<number | null>; total: number | null }> {
-  const sizes = await Promise.all(files.map((file) => (file === '-' ? null : stat(file).then((info) => info.size, () => null))));
+async function inputSizes(files: readonly string[], s3: S3Inputs | null): Promise<{ sizes: Array<number | null>; total: number | null }> {
+  const sizeOf = (file: string): Promise<number | null> | number | null => {
+    if (file === '-') return null;
+    if (isS3Url(file)) return s3?.identity(file)?.size ?? null;
+    return stat(file).then((info) => info.size, () => null);
+  };
+  const sizes = await Promise.all(files.map(sizeOf));
   return { sizes, total: sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + size!, 0) };
 }
 
@@ -123,10 +153,40 @@ async function openForWriting(flag: string, path: string): Promise<WriteStream> 
   return stream;
 }
 
-async function openCheckpoint(config: RunConfig, files: readonly string[]): Promise<Checkpoint> {
-  const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs };
-  const scope = checkpointScope({ ...config.settings, token: null, apiSecret: null }, config.identity, filter);
-  return Checkpoint.open(config.checkpoint!, scope, files, config.force).catch((error: unknown) => {
+/**
+ * The settings that decide the mapping, without credentials. Under the classic preset the
+ * Actions keys are left out, so journals written before they existed keep their scope.
+ */
+function scopeSettings(config: RunConfig): object {
+  const scoped: Record<string, unknown> = { ...config.settings, token: null, apiSecret: null };
+  if (config.preset === 'classic') for (const key of ACTIONS_SETTINGS) delete scoped[key];
+  return scoped;
+}
+
+const ACTIONS_SETTINGS = ['apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'groupKey'] as const;
+
+/** The S3 side of a run: the client (the SDK's credential chain, or the one `io` hands in) and the day window. */
+async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {
+  // The SDK warns on Node 20 that its releases from 2027 on need Node 22; the version we pin supports Node 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const access = await S3Access.open({ profile: config.s3.profile, endpoint: config.s3.endpoint }, io.s3?.client);
+  return new S3Inputs({
+    access,
+    window: receivedDayWindow(config.filter.fromMs, config.filter.toMs, config.s3.lateDays),
+    maxKeys: io.s3?.maxKeys,
+    resume: io.s3?.resume,
+    onNotice: (text) => void (config.quiet || io.stderr.write(`notice: ${text}\n`)),
+  });
+}
+
+async function openCheckpoint(config: RunConfig, files: readonly string[], s3: S3Inputs | null): Promise<Checkpoint> {
+  const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs, skipDeviceMode: config.filter.skipDeviceMode };
+  const scope = checkpointScope(scopeSettings(config), config.identity, filter, config.preset);
+  const identify = (file: string) => {
+    const object = s3?.identity(file) ?? null;
+    return object === null ? null : { size: object.size, head: `etag ${object.etag}` };
+  };
+  return Checkpoint.open(config.checkpoint!, scope, files, config.force, identify).catch((error: unknown) => {
     throw error instanceof CheckpointError ? new UsageError(error.message) : error;
   });
 }
@@ -146,11 +206,12 @@ async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Prom
   }
   const parsed = parseSettings(rawSettings, settingsPath ?? 'settings');
   if (!parsed.ok) throw new UsageError(parsed.errors.join('\n'));
-  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings);
+  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings, io.now?.() ?? Date.now(), presetKeysOf(rawSettings));
   if ('errors' in resolved) throw new UsageError(resolved.errors.join('\n'));
   const quiet = flags.quiet === true;
-  // Shown even with --quiet: an ignored setting changes what is sent (README "Settings").
+  // Settings warnings are shown even with --quiet: an ignored setting changes what is sent (README "Settings").
   for (const warning of parsed.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (!quiet) for (const warning of resolved.config.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (resolved.config.dryRun && !quiet) io.stderr.write(`dry run: nothing is sent; records carry the placeholder token "${DRY_RUN_TOKEN}"\n`);
   return { config: resolved.config, settingsWarnings: parsed.warnings };
 }

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from '../../lib/json.js';
+import { isObject, newObject, type Json, type JsonObject } from '../../lib/json.js';
 import type { Settings } from '../../config/settings-types.js';
 import type { MixpanelRecord } from '../../mixpanel/types.js';
 import { keySet, normalizeKey } from '../../segment/keys.js';
@@ -7,21 +7,10 @@ import { addEventContextProperties, libraryName } from './context-properties.js'
 import { eventIdentity } from '../identity.js';
 import { insertId } from '../insert-id.js';
 import { checkEventProperties } from '../limits.js';
-import { pickTraits, renameSpecialTraits } from './traits.js';
+import { emailShaped, renameSpecialTraits } from './special-traits.js';
+import { pickTraits } from './traits.js';
 import type { MappingOptions } from '../types.js';
-
-/** Properties Mixpanel sets itself at ingestion: never forwarded from message properties or super properties (reference §3.9). */
-const SET_BY_MIXPANEL = new Set([
-  '$import', '$mp_api_endpoint', '$mp_api_timestamp_ms', 'mp_processing_time_ms', '$mp_event_size',
-  '$distinct_id_before_identity', '$is_reshuffled', '$preshuffle_distinct_id', '$failure_reason',
-  '$failure_description', '$identity_failure_reason', 'mp_original_distinct_id', 'mp_original_event_name',
-]);
-
-/** Identity events: never sent to a simplified ID merge project (SPEC §5). */
-const IDENTITY_EVENTS = new Set(['$identify', '$create_alias', '$merge']);
-
-/** Names Mixpanel treats specially: sent unchanged, counted as a warning (SPEC §4.0). */
-const RESERVED_NAMES = ['length', 'bucket'] as const;
+import { addReservedNameWarnings, IDENTITY_EVENTS, identityEventProblem, SET_BY_MIXPANEL } from '../event-rules.js';
 
 /** Message properties that become Mixpanel ones: `searchEngine` → `$search_engine`, … (SPEC §4.1). */
 const RENAMED_PROPERTIES = new Map([
@@ -29,8 +18,6 @@ const RENAMED_PROPERTIES = new Map([
   ['username', '$username'],
   ['referrer', '$referrer'],
 ]);
-
-const SHORTEST_RENAMED = Math.min(...[...RENAMED_PROPERTIES.keys()].map((key) => key.length));
 
 export type EventResult = { readonly record: MixpanelRecord; readonly warnings: string[] } | { readonly reason: string };
 
@@ -40,24 +27,24 @@ export type EventResult = { readonly record: MixpanelRecord; readonly warnings: 
  */
 export function buildEvent(message: TrackMessage | PageMessage, event: string, extra: JsonObject, options: MappingOptions): EventResult {
   if (options.identity === 'simplified' && IDENTITY_EVENTS.has(event)) {
-    return { reason: `event name "${event}" is an identity event: Mixpanel rejects the whole batch on a simplified ID merge project` };
+    return { reason: identityEventProblem(event) };
   }
   const identity = eventIdentity(message, options.identity);
   if (identity === null) return { reason: 'no distinct id: expected userId or anonymousId (placeholder ids such as "anonymous" count as absent)' };
 
   const core: JsonObject = { time: message.timeMs, ...identity, $insert_id: insertId(message), token: options.token };
-  const renamed: JsonObject = {};
+  const renamed = newObject();
   // One null-prototype object filled in layers: V8 keeps it in dictionary mode, so the
   // ever-changing key sets of events do not each create a hidden class (see bench/).
-  const properties: JsonObject = Object.create(null) as JsonObject;
+  const properties = newObject();
   assign(properties, core);
-  assign(properties, superProperties(message.context, options.settings), SET_BY_MIXPANEL);
+  const warnings: string[] = [];
+  assign(properties, superProperties(message, options.settings, warnings), SET_BY_MIXPANEL);
   // `for…in` over decoded JSON (here and in the mapping's other key loops): every key is the
   // object's own, and V8 reads each value through the key cache rather than a generic lookup.
   for (const key in message.properties) {
     const value = message.properties[key]!;
-    // Folding only drops characters: a key shorter than every renamed one needs no lookup.
-    const target = key.length < SHORTEST_RENAMED ? undefined : RENAMED_PROPERTIES.get(normalizeKey(key));
+    const target = RENAMED_PROPERTIES.get(normalizeKey(key));
     if (target !== undefined) {
       if (!(target in renamed)) renamed[target] = value;
     } else if (value !== null && !SET_BY_MIXPANEL.has(key)) {
@@ -66,8 +53,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   }
   assign(properties, extra);
 
-  const ip = message.context.ip;
-  if (ip !== undefined && ip !== null && ip !== '') properties.ip = ip;
+  properties.ip = eventIp(message, properties.ip);
   const library = libraryName(message.context);
   if (library !== null) properties.mp_lib = `Segment: ${library}`;
   addEventContextProperties(properties, message.context, renamed.$referrer);
@@ -81,18 +67,35 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   const json = JSON.stringify(record);
   const reason = checkEventProperties(properties, json);
   if (reason !== null) return { reason };
-  return { record: { endpoint: '/import', record, json }, warnings: reservedNameWarnings(properties) };
+  addReservedNameWarnings(properties, warnings);
+  return { record: { endpoint: '/import', record, json }, warnings };
 }
 
 /**
  * Super properties (SPEC §4.6): the message's `context.traits`, all of them or only
- * `superProperties`, special traits renamed, no `id` added (`assign` drops the nulls).
+ * `superProperties`, special traits renamed (an e-mail-shaped userId stands in for a missing
+ * `email` when `email` may pass), no `id` added (`assign` drops the nulls).
  */
-function superProperties(context: JsonObject, settings: Settings): JsonObject {
-  const traits = context.traits;
-  if (!isObject(traits)) return {};
-  const picked = settings.setAllTraitsByDefault ? traits : pickTraits(traits, keySet(settings.superProperties), false);
-  return renameSpecialTraits(picked);
+function superProperties(message: TrackMessage | PageMessage, settings: Settings, warnings: string[]): JsonObject {
+  const traits = message.context.traits;
+  const allowed = settings.setAllTraitsByDefault ? null : keySet(settings.superProperties);
+  const userEmail = allowed === null || allowed.has('email') ? emailShaped(message.userId) : null;
+  if (!isObject(traits)) return userEmail === null ? NO_TRAITS : renameSpecialTraits(NO_TRAITS, userEmail, warnings);
+  return renameSpecialTraits(allowed === null ? traits : pickTraits(traits, allowed, false), userEmail, warnings);
+}
+
+const NO_TRAITS: JsonObject = Object.freeze(newObject());
+
+/**
+ * `context.ip` (0 kept as 0); without one, the message's own `ip` property, else "0": `/import`
+ * would otherwise place the event where the replaying machine is. `context.Mixpanel.ignoreIp`
+ * always gives "0" (README "Mapping").
+ */
+function eventIp(message: TrackMessage | PageMessage, propertyIp: Json | undefined): Json {
+  if (message.ignoreIp) return '0';
+  const ip = message.context.ip;
+  if (ip !== undefined && ip !== null && ip !== '') return ip;
+  return propertyIp ?? '0';
 }
 
 /** Copy the non-null values of `from` into `to` (later layers win), leaving out the `except` keys. */
@@ -101,10 +104,4 @@ function assign(to: JsonObject, from: JsonObject, except?: ReadonlySet<string>):
     const value = from[key]!;
     if (value !== null && except?.has(key) !== true) to[key] = value;
   }
-}
-
-function reservedNameWarnings(properties: JsonObject): string[] {
-  const warnings: string[] = [];
-  for (const name of RESERVED_NAMES) if (name in properties) warnings.push(`reserved property name "${name}"`);
-  return warnings;
 }

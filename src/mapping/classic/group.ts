@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../../lib/json.js';
+import { newObject, type Json, type JsonObject } from '../../lib/json.js';
 import type { EngageUpdate, GroupUpdate } from '../../mixpanel/types.js';
 import { findKey, keySet, normalizeKey } from '../../segment/keys.js';
 import type { GroupMessage } from '../../segment/types.js';
@@ -9,21 +9,23 @@ import type { MapResult, MappingOptions } from '../types.js';
 
 /**
  * Group → one /groups profile per configured group key present in the call, and with People
- * on and a userId, an /engage `$union` that puts the user in the group (SPEC §4.5).
+ * on and a userId, an /engage `$union` that puts the user in the group (SPEC §4.5). Group
+ * updates carry no distinct id, so a call without userId and anonymousId still sends them
+ * (README "Mapping").
  */
 export function mapGroup(message: GroupMessage, options: MappingOptions): MapResult {
   const { settings } = options;
-  if (message.userId === null && message.anonymousId === null) return { outcome: 'rejected', type: 'group', reason: 'no distinct id: expected userId or anonymousId' };
   const setOnce = keySet(settings.groupTraitsToSetOnce);
   const groups: GroupUpdate[] = [];
   const memberships: EngageUpdate[] = [];
   const userId = settings.people ? profileDistinctId(message, options.identity, true) : null;
 
-  // The same traits go to every group key of the call.
-  const $set: JsonObject = {};
-  const $set_once: JsonObject = {};
+  // The same traits go to every group key of the call; null traits are not sent.
+  const $set = newObject();
+  const $set_once = newObject();
   for (const trait in message.traits) {
-    (setOnce.has(normalizeKey(trait)) ? $set_once : $set)[trait] = normalizeProfileDates(message.traits[trait]!);
+    const value = message.traits[trait]!;
+    if (value !== null) (setOnce.has(normalizeKey(trait)) ? $set_once : $set)[trait] = normalizeProfileDates(value);
   }
   for (const [groupKey, groupId] of groupKeys(message, settings.groupIdentifierTraits)) {
     const base = { $token: options.token, $group_key: groupKey, $group_id: groupId };
@@ -41,20 +43,21 @@ export function mapGroup(message: GroupMessage, options: MappingOptions): MapRes
 }
 
 /**
- * [group key as spelled in the message, group id] for each `groupIdentifierTraits` entry whose
- * value is present; `groupId` means the message's own groupId.
+ * [group key as spelled in the settings, group id] for each `groupIdentifierTraits` entry whose
+ * value is present; `groupId` means the message's own groupId. The settings' spelling is the
+ * group key the Mixpanel project is configured with, whatever spelling matched in the traits.
  */
 function groupKeys(message: GroupMessage, identifiers: readonly string[]): Array<[string, string | number]> {
   const found: Array<[string, string | number]> = [];
   for (const identifier of identifiers) {
     if (normalizeKey(identifier) === 'groupid') {
-      if (message.groupId !== null) found.push(['groupId', message.groupId]);
+      if (message.groupId !== null) found.push([identifier, message.groupId]);
       continue;
     }
     const key = findKey(message.traits, identifier);
     if (key === undefined) continue;
     const value = message.traits[key];
-    if (typeof value === 'number' || (typeof value === 'string' && value !== '')) found.push([key, value]);
+    if (typeof value === 'number' || (typeof value === 'string' && value !== '')) found.push([identifier, value]);
   }
   return found;
 }

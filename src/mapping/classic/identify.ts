@@ -4,7 +4,8 @@ import type { IdentifyMessage } from '../../segment/types.js';
 import { deviceProperties } from './context-properties.js';
 import { profileDistinctId } from '../identity.js';
 import { profileUpdate, routeUpdates } from './profile.js';
-import { normalizeProfileDates, pickTraits, renameSpecialTraits } from './traits.js';
+import { emailShaped, renameSpecialTraits } from './special-traits.js';
+import { normalizeProfileDates, pickTraits } from './traits.js';
 import type { MapResult, MappingOptions } from '../types.js';
 
 /**
@@ -19,8 +20,9 @@ export function mapIdentify(message: IdentifyMessage, options: MappingOptions): 
   if (distinctId === null) return skipped('anonymous profile');
 
   const traits = settings.setAllTraitsByDefault ? message.traits : pickTraits(message.traits, keySet(settings.peopleProperties), true);
+  const warnings: string[] = [];
   // Device properties are written over the traits (normalizeProfileDates returns a new object).
-  const $set = deviceProperties(message.context, normalizeProfileDates(renameSpecialTraits(traits)) as JsonObject);
+  const $set = deviceProperties(message.context, normalizeProfileDates(renameSpecialTraits(traits, emailShaped(message.userId), warnings)) as JsonObject);
   const updates = [profileUpdate(message, distinctId, options, { $set })];
   const device = message.context.device;
   const token = isObject(device) ? device.token : undefined;
@@ -28,7 +30,7 @@ export function mapIdentify(message: IdentifyMessage, options: MappingOptions): 
 
   const routed = routeUpdates('/engage', updates);
   if ('reason' in routed) return rejected(routed.reason);
-  return { outcome: 'mapped', type: 'identify', records: routed.records, warnings: [] };
+  return { outcome: 'mapped', type: 'identify', records: routed.records, warnings };
 
   function rejected(reason: string): MapResult {
     return { outcome: 'rejected', type: 'identify', reason };

@@ -1,18 +1,20 @@
-import type { Json, JsonObject } from '../../lib/json.js';
+import { newObject, type Json, type JsonObject } from '../../lib/json.js';
 import type { EngageUpdate } from '../../mixpanel/types.js';
-import { keySet, lookup, normalizeKey } from '../../segment/keys.js';
+import { keySet, normalizeKey } from '../../segment/keys.js';
 import { formatProfileDate } from '../../segment/time.js';
 import type { PageMessage, TrackMessage } from '../../segment/types.js';
 import { profileDistinctId } from '../identity.js';
 import { profileUpdate } from './profile.js';
+import { REVENUE_NOT_A_NUMBER, revenueAmount } from './revenue.js';
 import type { MappingOptions } from '../types.js';
 
 /**
  * Profile updates that follow an event when "Use Mixpanel People" is on (SPEC §4.4), in this
  * order: event increment `$add`, `"Last <event>"` `$set`, property increments `$add`, revenue
- * `$append`. None of them is idempotent except the `$set`.
+ * `$append`. None of them is idempotent except the `$set`. A revenue that is not a number is a
+ * warning pushed to `warnings`.
  */
-export function peopleUpdates(message: TrackMessage | PageMessage, event: string, options: MappingOptions): EngageUpdate[] {
+export function peopleUpdates(message: TrackMessage | PageMessage, event: string, options: MappingOptions, warnings: string[]): EngageUpdate[] {
   const { settings, identity } = options;
   if (!settings.people) return [];
   const updates: EngageUpdate[] = [];
@@ -25,23 +27,26 @@ export function peopleUpdates(message: TrackMessage | PageMessage, event: string
     const increments = propertyIncrements(message.properties, keySet(settings.propIncrements));
     if (increments !== null) updates.push(profileUpdate(message, userId, options, { $add: increments }));
   }
-  const revenue = toNumber(lookup(message.properties, 'revenue'));
+  const revenue = revenueAmount(message.properties, event);
+  if (revenue === REVENUE_NOT_A_NUMBER) warnings.push(revenue);
   const buyer = profileDistinctId(message, identity);
-  if (revenue !== null && revenue !== 0 && buyer !== null) {
+  if (typeof revenue === 'number' && revenue !== 0 && buyer !== null) {
     updates.push(profileUpdate(message, buyer, options, { $append: { $transactions: { $time: formatProfileDate(message.timeMs), $amount: revenue } } }));
   }
   return updates;
 }
 
-/** A number, or a numeric string (a leading "$" allowed), as a number; anything else null. */
+// --- internal ---
+
+/** A finite number, or a numeric string (a leading "$" allowed), as a number; anything else null. */
 function toNumber(value: Json | undefined): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value !== 'string') return null;
   const text = value.trim().replace(/^\$/, '');
-  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : null;
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return null;
+  const number = Number(text);
+  return Number.isFinite(number) ? number : null;
 }
-
-// --- internal ---
 
 /** Event names match `eventIncrements` case-insensitively (whole name; no punctuation folding). */
 function matchesEventName(names: readonly string[], event: string): boolean {
@@ -59,7 +64,7 @@ const loweredNames = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 function propertyIncrements(properties: JsonObject, wanted: ReadonlySet<string>): JsonObject | null {
   if (wanted.size === 0) return null;
-  const out: JsonObject = {};
+  const out = newObject();
   let found = false;
   for (const key in properties) {
     const amount = wanted.has(normalizeKey(key)) ? toNumber(properties[key]) : null;

@@ -7,16 +7,17 @@ import type { MappingOptions } from '../types.js';
 /**
  * The fields every /engage update carries (SPEC §4.8): $token, $distinct_id, $time (message
  * time, ms), $ip (a string; "0" when absent so Mixpanel does not geolocate the replay machine)
- * and `$ignore_time: true` when `context.active === false`.
+ * (also "0" with `context.Mixpanel.ignoreIp`) and `$ignore_time: true` when `context.active === false`
+ * or `context.Mixpanel.ignoreTime` (README "Mapping").
  */
 export function profileUpdate(message: SegmentMessage, distinctId: string, options: MappingOptions, operation: JsonObject): EngageUpdate {
-  const ip = message.context.ip;
+  const ip = message.ignoreIp ? undefined : message.context.ip;
   return {
     $token: options.token,
     $distinct_id: distinctId,
     $time: message.timeMs,
     $ip: ip === undefined || ip === null || ip === '' || ip === 0 ? '0' : String(ip),
-    ...(message.context.active === false && { $ignore_time: true as const }),
+    ...(message.ignoreTime && { $ignore_time: true as const }),
     ...operation,
   };
 }

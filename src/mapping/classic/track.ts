@@ -13,7 +13,7 @@ export function mapTrack(message: TrackMessage, options: MappingOptions): MapRes
 export function mapEventCall(message: Parameters<typeof buildEvent>[0], event: string, extra: Parameters<typeof buildEvent>[2], options: MappingOptions): MapResult {
   const built = buildEvent(message, event, extra, options);
   if ('reason' in built) return { outcome: 'rejected', type: message.type, reason: built.reason };
-  const people = routeUpdates('/engage', peopleUpdates(message, event, options));
+  const people = routeUpdates('/engage', peopleUpdates(message, event, options, built.warnings));
   if ('reason' in people) return { outcome: 'rejected', type: message.type, reason: people.reason };
   return { outcome: 'mapped', type: message.type, records: [built.record, ...people.records], warnings: built.warnings };
 }

@@ -93,3 +93,25 @@ describe('resolveRunConfig: usage errors name the flag and what was expected', (
     expect([...config.secrets].sort()).toEqual(['api-secret-123', 'sa-secret-xyz', 'token-abcd']);
   });
 });
+
+describe('resolveRunConfig: --dedupe-window and --skip-device-mode (README "Options")', () => {
+  it.each([
+    { name: 'the default', flags: {}, window: 5_000_000 },
+    { name: '0 turns it off', flags: { dedupeWindow: '0' }, window: 0 },
+    { name: 'a window of 250', flags: { dedupeWindow: '250' }, window: 250 },
+    { name: 'the largest, 100,000,000', flags: { dedupeWindow: '100000000' }, window: 100_000_000 },
+  ])('--dedupe-window, $name: $window', ({ flags, window }) => {
+    expect(resolve({ dryRun: true, ...flags }).dedupeWindow).toBe(window);
+  });
+
+  it.each(['-1', '2.5', 'many', '100000001'])('--dedupe-window %s is refused with the range', (raw) => {
+    expect(errorsOf({ dryRun: true, dedupeWindow: raw })).toEqual([`--dedupe-window ${JSON.stringify(raw)}: expected an integer from 0 to 100000000`]);
+  });
+
+  it.each([
+    { flags: {}, skip: false },
+    { flags: { skipDeviceMode: true }, skip: true },
+  ])('--skip-device-mode $flags → filter.skipDeviceMode $skip', ({ flags, skip }) => {
+    expect(resolve({ dryRun: true, ...flags }).filter.skipDeviceMode).toBe(skip);
+  });
+});

@@ -21,6 +21,7 @@ const LINES: Array<ProcessedLine & { kind: 'records' }> = [
     ],
     warnings: ['reserved property name "length"'],
     text: '{"type":"track","line":3}',
+    deviceMode: false,
   },
   {
     kind: 'records',
@@ -29,6 +30,7 @@ const LINES: Array<ProcessedLine & { kind: 'records' }> = [
     records: [record('/import', '{"event":"$create_alias","properties":{"alias":"user-new-7"}}', { distinctId: 'anon-7-ünïcode-😀', aliasFor: 'user-new-7' })],
     warnings: [],
     text: '{"type":"alias","line":7}',
+    deviceMode: false,
   },
   {
     kind: 'records',
@@ -37,6 +39,7 @@ const LINES: Array<ProcessedLine & { kind: 'records' }> = [
     records: [record('/groups', '{"$group_key":"company","$group_id":"c-8","$set":{"name":"Ωmega"}}')],
     warnings: [],
     text: '{"type":"group","line":8}',
+    deviceMode: true,
   },
 ];
 
@@ -49,7 +52,7 @@ function readBack(block: OutgoingBlock): Array<ProcessedLine & { kind: 'records'
       expect(block.copyRecord(r, json, 0)).toBe(json.length);
       records.push({ endpoint: block.endpoint(r), json: json.toString('utf8'), distinctId: block.distinctId(r), aliasFor: block.aliasFor(r), idempotent: block.idempotent(r) });
     }
-    return { kind: 'records' as const, ref: block.ref(i), type: block.type(i), records, warnings: block.warnings(i), text: block.text(i) };
+    return { kind: 'records' as const, ref: block.ref(i), type: block.type(i), records, warnings: block.warnings(i), text: block.text(i), deviceMode: block.deviceMode(i) };
   });
 }
 
@@ -61,8 +64,8 @@ describe('§6 records packed for the sender', () => {
     const builder = new SentBlockBuilder(16, keepText); // small on purpose: the buffer must grow
     for (const line of LINES) builder.add(line);
     const { sent, transfer } = builder.take();
-    expect(transfer.length).toBe(11);
-    expect(new Set(transfer).size).toBe(11);
+    expect(transfer.length).toBe(13);
+    expect(new Set(transfer).size).toBe(13);
     const block = new OutgoingBlock('day-1.ndjson', sent);
     expect(block.lineCount).toBe(LINES.length);
     expect(LINES.map((_, i) => block.lineNumber(i))).toEqual([3, 7, 8]);
@@ -105,7 +108,7 @@ describe('§6 packed strings', () => {
     ['none', []],
   ] as const)('%s read back as written', (_name, values) => {
     const builder = new SentBlockBuilder(16, false);
-    values.forEach((messageId, i) => builder.add({ kind: 'records', ref: { file: 'f', line: i + 1, messageId }, type: 'track', records: [], warnings: [], text: '' }));
+    values.forEach((messageId, i) => builder.add({ kind: 'records', ref: { file: 'f', line: i + 1, messageId }, type: 'track', records: [], warnings: [], text: '', deviceMode: false }));
     const { sent } = builder.take();
     expect(values.map((_, i) => packedString(sent.messageIds, i))).toEqual(values);
   });

@@ -60,10 +60,10 @@ describe('§4.5 /groups updates', () => {
     ]);
   });
 
-  it('§4.8 groupIdentifierTraits match case-insensitively; $group_key keeps the message spelling', () => {
+  it('§4.8 / §4.9 groupIdentifierTraits match case-insensitively; $group_key is the settings spelling', () => {
     const traits = { CompanyId: 'company-id-881' };
     expect(mapRecords(baseGroup({ traits }), groupOptions({ groupIdentifierTraits: ['companyid'] }))).toEqual([
-      groups({ $group_key: 'CompanyId', $group_id: 'company-id-881', $set: traits }),
+      groups({ $group_key: 'companyid', $group_id: 'company-id-881', $set: traits }),
     ]);
   });
 

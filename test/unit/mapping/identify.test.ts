@@ -55,7 +55,7 @@ describe('§4.3 $set content', () => {
     ['email → $email', { email: 'ada@example.com' }, { $email: 'ada@example.com' }],
     ['firstName → $first_name', { firstName: 'first-Ada' }, { $first_name: 'first-Ada' }],
     ['lastName → $last_name', { lastName: 'last-Lovelace' }, { $last_name: 'last-Lovelace' }],
-    ['name → $name', { name: 'name-Countess' }, { $name: 'name-Countess' }],
+    ['name → $name (a one-word name is also $first_name, §4.9)', { name: 'name-Countess' }, { $first_name: 'name-Countess', $name: 'name-Countess' }],
     ['username → $username', { username: 'username-ada99' }, { $username: 'username-ada99' }],
     ['phone → $phone', { phone: '+44-20-7946-0000' }, { $phone: '+44-20-7946-0000' }],
     ['avatar → $avatar', { avatar: 'https://cdn.example.com/ada.png' }, { $avatar: 'https://cdn.example.com/ada.png' }],

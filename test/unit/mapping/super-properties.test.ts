@@ -22,7 +22,7 @@ describe('§4.6 setAllTraitsByDefault: true (default)', () => {
   it.each<[string, JsonObject, JsonObject]>([
     ['email → $email', { email: 'ada@example.com' }, { $email: 'ada@example.com' }],
     ['firstName / lastName → $first_name / $last_name and $name', { firstName: 'first-Ada', lastName: 'last-Lovelace' }, { $first_name: 'first-Ada', $last_name: 'last-Lovelace', $name: 'first-Ada last-Lovelace' }],
-    ['name → $name', { name: 'name-Countess' }, { $name: 'name-Countess' }],
+    ['name → $name (a one-word name is also $first_name, §4.9)', { name: 'name-Countess' }, { $first_name: 'name-Countess', $name: 'name-Countess' }],
     ['created → $created', { created: '2013-01-01T10:00:00Z' }, { $created: '2013-01-01T10:00:00' }],
     ['createdAt → $created', { createdAt: '2014-05-06T07:08:09Z' }, { $created: '2014-05-06T07:08:09' }],
     ['username → $username', { username: 'username-ada99' }, { $username: 'username-ada99' }],

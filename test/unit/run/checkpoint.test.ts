@@ -153,6 +153,7 @@ describe('refusal: a checkpoint from another scope (settings, identity mode, fil
     { change: 'other identity mode', scope: checkpointScope({ people: true }, 'simplified', NO_FILTER) },
     { change: 'other --types', scope: checkpointScope({ people: true }, 'original', { types: ['track'], fromMs: null, toMs: null }) },
     { change: 'other --from', scope: checkpointScope({ people: true }, 'original', { types: null, fromMs: 1, toMs: null }) },
+    { change: '--skip-device-mode', scope: checkpointScope({ people: true }, 'original', { ...NO_FILTER, skipDeviceMode: true }) },
   ])('$change: refused with a message naming both scopes and --force', async ({ scope }) => {
     await openWithSettled({ [fileA]: [1, 2] });
 
@@ -168,7 +169,8 @@ describe('refusal: a checkpoint from another scope (settings, identity mode, fil
   it('the same settings, identity and filters reopen the journal without --force', async () => {
     await openWithSettled({ [fileA]: [1] });
 
-    const same = checkpointScope({ people: true }, 'original', NO_FILTER);
+    // Without --skip-device-mode the scope is the one journals had before the flag existed.
+    const same = checkpointScope({ people: true }, 'original', { ...NO_FILTER, skipDeviceMode: false });
     const reopened = await Checkpoint.open(journalPath, same, [fileA, fileB], false);
 
     expect(settledLines(reopened, fileA, 10)).toEqual([1]);
