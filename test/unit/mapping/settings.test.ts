@@ -142,7 +142,7 @@ describe('§3 unknown keys', () => {
     expect(errors({ [typo]: true })).toEqual([`${SOURCE}: unknown setting "${typo}": did you mean \`${meant}\`?`]);
   });
 
-  it.each(['tokenType', 'apiRegion', 'projectToken', 'persistence', 'customEventMapping'])('§3 %s is not taken for a typo (too far from every key, or browser-only)', (key) => {
+  it.each(['tokenType', 'webhookUrls', 'persistence', 'customEventMapping'])('§3 %s is not taken for a typo (too far from every key, or browser-only)', (key) => {
     expect(parsed({ [key]: 'x' }).warnings).toHaveLength(1);
   });
 });
