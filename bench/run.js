@@ -19,7 +19,8 @@ const { token, apiSecret } = DEFAULT_PROJECT;
 const RATE = Number(values.rate); // events/s of the rate-limited server (step 5)
 const RESULTS = `${DATA_DIR}/results${RATE === 15_000 ? '' : `-rate${RATE}`}.json`;
 const MPX = `${ROOT}bin/mpx-replay.js`;
-const MIXPANEL_IMPORT = `${ROOT}node_modules/mixpanel-import/index.js`;
+// Installed into bench/node_modules by `npm run bench` (bench/package.json), not with the tool.
+const MIXPANEL_IMPORT = `${ROOT}bench/node_modules/mixpanel-import/index.js`;
 const REDIRECT = `${ROOT}bench/redirect-mixpanel.cjs`;
 
 function check(result, what) {

@@ -1,17 +1,17 @@
 import { Command, Option } from 'commander';
 import { RUN_DEFAULTS, type ImportFlags } from '../config/run-config.js';
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
+import { TOOL } from '../version.js';
 import type { CliIo } from './io.js';
 import { runImportCommand } from './commands/import.js';
 import { runDiffCommand, type DiffFlags } from './commands/diff.js';
 
-export const VERSION = '0.1.0';
 
 /** The commander program. Actions store their exit code in `result.code`. */
 export function buildProgram(io: CliIo, result: { code: number }): Command {
   const program = new Command('mpx-replay')
     .description('Replay Segment event logs (NDJSON, gzip, archive folders, stdin) into Mixpanel, mapped exactly as Segment\'s Mixpanel destination does.')
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(TOOL.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -43,8 +43,8 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .addOption(new Option('--identity <mode>', 'the project\'s ID merge system: original or simplified').default('original'))
     .option('--dry-run', 'map and validate only; write the records as NDJSON to --out or stdout')
     .option('--out <file>', 'dry-run output file (default stdout)')
-    .option('--from <time>', 'only messages at or after this time (ISO-8601, epoch ms, today or yesterday: UTC midnight)')
-    .option('--to <time>', 'only messages before this time (ISO-8601, epoch ms, today or yesterday)')
+    .option('--from <time>', 'only messages at or after this time (ISO-8601, epoch seconds or ms, today or yesterday: UTC midnight)')
+    .option('--to <time>', 'only messages before this time (ISO-8601, epoch seconds or ms, today or yesterday)')
     .option('--types <list>', 'only these Segment call types, e.g. track,page')
     .option('--concurrency <n>', `requests in flight (default ${RUN_DEFAULTS.concurrency})`)
     .option('--batch-size <n>', `records per request, 1..${MAX_RECORDS_PER_REQUEST} (default ${RUN_DEFAULTS.batchSize})`)

@@ -1,8 +1,10 @@
-import type { Accounting } from '../run/accounting.js';
 import { noColor, type CliIo, type ErrorStream } from './io.js';
+import { formatPlainLine, formatStatus, RateWindow, type ProgressSnapshot } from './progress-format.js';
 
+/** A plain line this often (a log, a pipe, CI). */
 const PLAIN_EVERY_MS = 5_000;
-const SPIN_EVERY_MS = 200;
+/** The spinner's text is refreshed, and the rates sampled, this often. */
+const TICK_MS = 250;
 /** Narrower than this, a terminal has no room for a spinner line (and 0 makes ora loop forever). */
 export const MIN_SPINNER_COLUMNS = 20;
 
@@ -23,32 +25,42 @@ function usableWidth(columns: number | undefined): boolean {
 }
 
 /**
- * Live counts on stderr: an ora spinner when `spinnerFits`, otherwise a plain line every few
- * seconds; nothing when disabled (--quiet, --no-progress). ora is loaded only when a spinner is
- * shown: it costs ~13 MB of memory that a cron run or a pipe never uses. ora keeps its own checks
- * (it is never forced on), and the spinner gives way to plain lines if the terminal is resized
- * to an unusable width, so output stays one line per frame whatever the terminal reports.
+ * Live progress on stderr: an ora spinner when `spinnerFits`, otherwise a timestamped plain line
+ * every few seconds; nothing when disabled (--quiet, --no-progress). `snapshot` is read on every
+ * tick. ora is loaded only when a spinner is shown: it costs ~13 MB of memory that a cron run or
+ * a pipe never uses. ora keeps its own checks (it is never forced on), and the spinner gives way
+ * to plain lines if the terminal is resized to an unusable width, so output stays one line per
+ * frame whatever the terminal reports.
  */
-export async function startProgress(io: CliIo, accounting: Accounting, enabled: boolean, label: string): Promise<Progress> {
+export async function startProgress(io: CliIo, snapshot: () => ProgressSnapshot, enabled: boolean): Promise<Progress> {
   if (!enabled) return { stop() {} };
   const now = io.now ?? Date.now;
-  const started = now();
-  const text = (): string => {
-    const seconds = Math.max((now() - started) / 1000, 0.001);
-    return `${label}: ${accounting.linesRead} read, ${accounting.linesDelivered} ${label === 'dry run' ? 'mapped' : 'delivered'}, ${accounting.linesSkipped} skipped, ${accounting.linesRejected} rejected, ${Math.round(accounting.linesRead / seconds)} lines/s`;
+  const rates = new RateWindow();
+  const sample = (): ProgressSnapshot => {
+    const current = snapshot();
+    rates.add(now(), current.records, current.bytesRead);
+    return current;
   };
+  sample();
   const plain = (): Progress => {
-    const timer = setInterval(() => io.stderr.write(`${text()}\n`), PLAIN_EVERY_MS);
+    let sinceLine = 0;
+    const timer = setInterval(() => {
+      const current = sample();
+      sinceLine += TICK_MS * 4;
+      if (sinceLine < PLAIN_EVERY_MS) return;
+      sinceLine = 0;
+      io.stderr.write(`${formatPlainLine(current, now(), rates)}\n`);
+    }, TICK_MS * 4);
     timer.unref();
     return { stop: () => clearInterval(timer) };
   };
   if (!spinnerFits(io.stderr, io.env)) return plain();
 
   const { default: ora } = await import('ora');
-  const fit = (): string => text().slice(0, Math.max(1, (io.stderr.columns ?? MIN_SPINNER_COLUMNS) - 3));
-  const spinner = ora({ text: fit(), stream: io.stderr, discardStdin: false, interval: SPIN_EVERY_MS, color: noColor(io.env) ? false : 'cyan' }).start();
+  const fit = (current: ProgressSnapshot): string => formatStatus(current, now(), rates).slice(0, Math.max(1, (io.stderr.columns ?? MIN_SPINNER_COLUMNS) - 3));
+  const spinner = ora({ text: fit(snapshot()), stream: io.stderr, discardStdin: false, interval: TICK_MS, color: noColor(io.env) ? false : 'cyan' }).start();
   let fallback: Progress | null = null;
-  const timer = setInterval(() => (spinner.text = fit()), SPIN_EVERY_MS);
+  const timer = setInterval(() => (spinner.text = fit(sample())), TICK_MS);
   timer.unref();
   const stopSpinner = (): void => {
     clearInterval(timer);

@@ -30,7 +30,7 @@ export function renderReport(report: Report): string {
   if (warnings.length > 0) lines.push(`  warnings: ${warnings.map(([w, n]) => `${w} ×${n}`).join('; ')}`);
   if (report.s3 !== undefined) lines.push(...s3Lines(report.s3));
   for (const notice of report.notices) lines.push(`  notice: ${notice}`);
-  for (const input of report.inputs.filter((f) => f.truncated !== null)) lines.push(`  input ${input.file}: ${input.truncated}`);
+  for (const input of report.inputs) if (input.read === 'complete' && input.truncated !== null) lines.push(`  input ${input.file}: ${input.truncated}`);
   const h = report.http;
   if (report.mode === 'import') {
     lines.push(`  http              ${h.requests} requests, ${h.retries} retries, ${h.status429} × 429, ${mb(h.bytesRaw)} raw, ${mb(h.bytesWire)} on the wire`);

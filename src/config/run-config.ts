@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ImportAuth } from '../mixpanel/auth.js';
 import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.js';
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
-import { parseIso } from '../segment/time.js';
+import { parseTime } from '../segment/time.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { IdentityMode, Preset, Settings } from './settings-types.js';
 import { resolvePreset } from './preset.js';
@@ -63,8 +63,20 @@ export interface ImportFlags {
   preset?: string;
 }
 
+/** HTTP(S)_PROXY and NO_PROXY as the environment gives them (lower case first, as curl reads them). */
+export interface ProxyEnv {
+  readonly httpProxy: string;
+  readonly httpsProxy: string;
+  readonly noProxy: string;
+}
+
 export interface DeliveryConfig {
+  /** The base URL: an origin, and with --api-host maybe a path the endpoints go under. */
   readonly origin: string;
+  /** The data residency region asked for (--region, MIXPANEL_REGION, enableEuropeanUnionEndpoint; us by default). */
+  readonly region?: Region;
+  /** Set when the environment names a proxy; null (or absent) for direct connections. */
+  readonly proxy?: ProxyEnv | null;
   readonly auth: ImportAuth;
   readonly concurrency: number;
   readonly batchSize: number;
@@ -187,7 +199,7 @@ export function resolveRunConfig(
     endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null,
     lateDays: int('late-days', flags.lateDays, RUN_DEFAULTS.lateDays, 0, 366),
   };
-  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, auth, ...limits };
+  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, region: region as Region, proxy: proxyEnv(env), auth, ...limits };
   if (errors.length > 0) return { errors };
 
   const secrets = [token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null]
@@ -216,6 +228,12 @@ export function resolveRunConfig(
       s3,
     },
   };
+}
+
+function proxyEnv(env: Env): ProxyEnv | null {
+  const pick = (name: string): string => env[name.toLowerCase()] ?? env[name] ?? '';
+  const proxy = { httpProxy: pick('HTTP_PROXY'), httpsProxy: pick('HTTPS_PROXY'), noProxy: pick('NO_PROXY') };
+  return proxy.httpProxy === '' && proxy.httpsProxy === '' ? null : proxy;
 }
 
 /**
@@ -258,7 +276,9 @@ function parseBound(flag: string, raw: string | undefined, errors: string[], now
   if (raw === undefined) return null;
   const relative = RELATIVE_DAYS[raw.trim().toLowerCase()];
   if (relative !== undefined) return (Math.floor(nowMs / 86_400_000) + relative) * 86_400_000;
-  const ms = /^\d+$/.test(raw.trim()) ? Number(raw) : parseIso(raw.trim());
-  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z), epoch milliseconds, today or yesterday`);
+  // Epoch numbers by the rule message times follow: below 31557600000 seconds, else milliseconds
+  // (README "Options": `--to 1704153600` is 2024-01-02, not 1970).
+  const ms = parseTime(raw.trim());
+  if (ms === null) errors.push(`${flag} ${JSON.stringify(raw)}: expected an ISO-8601 time (2026-11-01T00:00:00Z), epoch seconds or milliseconds, today or yesterday`);
   return ms;
 }

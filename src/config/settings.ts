@@ -73,8 +73,10 @@ export type SettingsResult =
   | { readonly ok: false; readonly errors: readonly string[] };
 
 /**
- * Parse a Segment Mixpanel destination settings object (SPEC §3) into fully resolved settings.
- * Unknown keys are warnings (a typo must not pass silently); wrong types are errors.
+ * Parse a Segment Mixpanel destination settings object (README "Settings") into fully resolved
+ * settings. A key a small edit away from a known one is a typo and an error (the setting it
+ * meant would silently keep its default); other unknown keys are warnings (exports carry keys of
+ * other destinations and versions); wrong types are errors.
  * `source` names the file in messages.
  */
 export function parseSettings(value: unknown, source: string): SettingsResult {
@@ -86,7 +88,9 @@ export function parseSettings(value: unknown, source: string): SettingsResult {
   for (const [key, raw] of Object.entries(value)) {
     const spec = KEYS[key];
     if (spec === undefined) {
-      (BROWSER_ONLY.has(key) ? ignored : unknown).push(key);
+      const meant = BROWSER_ONLY.has(key) ? null : closeKnownKey(key);
+      if (meant !== null) errors.push(`${source}: unknown setting "${key}": did you mean \`${meant}\`?`);
+      else (BROWSER_ONLY.has(key) ? ignored : unknown).push(key);
       continue;
     }
     if (raw === null) continue;
@@ -99,6 +103,46 @@ export function parseSettings(value: unknown, source: string): SettingsResult {
   if (unknown.length > 0) warnings.push(`${source}: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} ignored (check the spelling against Segment's Mixpanel settings)`);
   if (ignored.length > 0) warnings.push(`${source}: browser-only setting${ignored.length > 1 ? 's' : ''} ${ignored.map((k) => `"${k}"`).join(', ')} ignored in a server-side replay`);
   return { ok: true, settings: resolved as unknown as Settings, warnings };
+}
+
+/**
+ * The known key `key` is probably a misspelling of: the same letters in another case or with
+ * other punctuation, or at most 2 edits away (1 for keys of up to 6 letters), comparing
+ * lower-case letters and digits only. Null when none is that close.
+ */
+export function closeKnownKey(key: string): string | null {
+  const folded = fold(key);
+  let best: { key: string; distance: number } | null = null;
+  for (const known of Object.keys(KEYS)) {
+    const target = fold(known);
+    const allowed = target.length <= 6 ? 1 : 2;
+    const distance = editDistance(folded, target, allowed);
+    if (distance <= allowed && (best === null || distance < best.distance)) best = { key: known, distance };
+  }
+  return best?.key ?? null;
+}
+
+function fold(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Optimal-string-alignment distance (insert, delete, substitute, swap neighbours), or limit + 1 once over it. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let twoBack: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, twoBack[j - 2]! + 1);
+      row.push(value);
+    }
+    twoBack = previous;
+    previous = row;
+  }
+  return previous[b.length]!;
 }
 
 export interface PresetKeys {

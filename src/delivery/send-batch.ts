@@ -155,6 +155,7 @@ async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classifi
   if (outcome.rateLimited) ctx.pace.slowDown();
   if (outcome.retryAfterMs !== null) ctx.backoff.pause(outcome.retryAfterMs);
   const delay = retryDelay(attempt, ctx.config.backoff, outcome.retryAfterMs, ctx.random());
+  if (outcome.rateLimited) ctx.state.rateLimitedUntil = Math.max(ctx.state.rateLimitedUntil, ctx.clock.now() + delay);
   await ctx.state.backingOff(ctx.state.unlessStopped(ctx.clock.sleep(delay)));
   return 'again';
 }

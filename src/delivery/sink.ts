@@ -40,6 +40,8 @@ export interface DeliverySink extends LineSink {
   stop(): void;
   /** The fatal error that stopped delivery, if any (exit 3). */
   readonly fatal: string | null;
+  /** When the latest wait after a 429 ends (clock ms; 0: none). */
+  readonly rateLimitedUntil: number;
 }
 
 /** Two batches beyond the connections keep every connection busy; more only holds memory. */
@@ -89,6 +91,10 @@ class Sink implements DeliverySink {
 
   get fatal(): string | null {
     return this.ctx.state.fatal;
+  }
+
+  get rateLimitedUntil(): number {
+    return this.ctx.state.rateLimitedUntil;
   }
 
   accept(block: OutgoingBlock, lines: readonly number[], settle: (line: number, rejection: Rejection | null) => void): Promise<void> | void {

@@ -6,6 +6,8 @@ export class DeliveryState {
   fatal: string | null = null;
   /** Batches waiting out their retry backoff. */
   waitingOut = 0;
+  /** When the latest wait after a 429 ends (clock ms; 0: none yet), for the progress display. */
+  rateLimitedUntil = 0;
   private interrupted = false;
   private wake: () => void = () => undefined;
   private readonly stopped = new Promise<void>((resolve) => {

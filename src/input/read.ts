@@ -24,6 +24,8 @@ export interface ReadOptions {
   readonly onBlank?: (file: string, line: number) => void;
   /** Aborted on an interrupt: stdin is let go even while it waits for input (a pipe may stay open and idle). */
   readonly signal?: AbortSignal;
+  /** Told of every chunk read from an input, as stored (compressed bytes for gzip), for progress. */
+  readonly onRead?: (file: string, bytes: number) => void;
   /** Inputs that are not local files (`s3://` objects): their bytes, or null for a local path. */
   readonly open?: OpenInput;
 }
@@ -52,12 +54,12 @@ export async function* readBlocks(files: readonly string[], options: ReadOptions
     const opened = options.open?.(file, options.signal) ?? null;
     const path = options.spooled?.get(file) ?? (file === '-' ? undefined : file);
     if (opened !== null) {
-      yield* readOne(file, opened.chunks, opened.borrowed, options);
+      yield* readOne(file, counted(file, opened.chunks, options.onRead), opened.borrowed, options);
     } else if (path === undefined) {
       // The CLI passes its stdin in (only cli/ touches the process).
       if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
-      yield* readOne(file, chunksUntil(options.stdin, options.signal), false, options);
-    } else yield* readOne(file, fileChunks(path), true, options);
+      yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, options);
+    } else yield* readOne(file, counted(file, fileChunks(path), options.onRead), true, options);
   }
 }
 
@@ -74,6 +76,15 @@ async function* chunksUntil(stream: Readable, signal: AbortSignal | undefined): 
     if (signal?.aborted !== true) throw error;
   } finally {
     signal?.removeEventListener('abort', stop);
+  }
+}
+
+async function* counted(file: string, source: AsyncIterable<Buffer>, onRead: ReadOptions['onRead']): AsyncGenerator<Buffer> {
+  if (onRead === undefined) return yield* source;
+  onRead(file, 0);
+  for await (const chunk of source) {
+    onRead(file, chunk.length);
+    yield chunk;
   }
 }
 

@@ -1,11 +1,16 @@
 import { Buffer } from 'node:buffer';
 import type { Dispatcher } from 'undici';
 import { authorizationHeader, type ImportAuth } from './auth.js';
+import { splitBaseUrl } from './endpoints.js';
+import { TOOL } from '../version.js';
 import type { Reply } from './classify.js';
 import type { Endpoint } from './types.js';
 
 export interface ClientOptions {
+  /** The base URL: origin, and maybe a path every endpoint goes under (--api-host). */
   readonly origin: string;
+  /** From HTTP_PROXY, HTTPS_PROXY and NO_PROXY; null: connect directly. */
+  readonly proxy?: { readonly httpProxy: string; readonly httpsProxy: string; readonly noProxy: string } | null;
   readonly auth: ImportAuth;
   readonly connections: number;
   readonly timeoutMs: number;
@@ -19,7 +24,7 @@ export interface MixpanelClient {
   close(): Promise<void>;
 }
 
-const USER_AGENT = 'mpx-replay/0.1.0';
+const USER_AGENT = `${TOOL.name}/${TOOL.version}`;
 
 /**
  * The most of a reply body that is read: Mixpanel's replies are small JSON; a longer body (a
@@ -54,7 +59,8 @@ export function endpointPath(endpoint: Endpoint, auth: ImportAuth): string {
  * run, `--help` or `diff` never need.
  */
 export async function createMixpanelClient(options: ClientOptions): Promise<MixpanelClient> {
-  const dispatcher = options.dispatcher ?? new (await import('undici')).Pool(options.origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const { origin, basePath } = splitBaseUrl(options.origin);
+  const dispatcher = options.dispatcher ?? (await defaultDispatcher(origin, options));
   const authorization = authorizationHeader(options.auth);
   return {
     async post(endpoint, body, gzip) {
@@ -62,8 +68,8 @@ export async function createMixpanelClient(options: ClientOptions): Promise<Mixp
       if (gzip) headers['content-encoding'] = 'gzip';
       if (endpoint === '/import') headers.authorization = authorization;
       const response = await dispatcher.request({
-        origin: options.origin,
-        path: endpointPath(endpoint, options.auth),
+        origin,
+        path: `${basePath}${endpointPath(endpoint, options.auth)}`,
         method: 'POST',
         headers,
         body,
@@ -79,4 +85,16 @@ export async function createMixpanelClient(options: ClientOptions): Promise<Mixp
       if (options.dispatcher === undefined) await dispatcher.close();
     },
   };
+}
+
+/**
+ * One keep-alive pool for the origin; with a proxy in the environment, undici's
+ * EnvHttpProxyAgent (HTTPS_PROXY for https, HTTP_PROXY for http, hosts in NO_PROXY direct),
+ * given the values explicitly so it never reads the process environment itself.
+ */
+async function defaultDispatcher(origin: string, options: ClientOptions): Promise<Dispatcher> {
+  const undici = await import('undici');
+  const pool = { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 };
+  if (options.proxy === null || options.proxy === undefined) return new undici.Pool(origin, pool);
+  return new undici.EnvHttpProxyAgent({ ...pool, ...options.proxy });
 }

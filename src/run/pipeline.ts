@@ -45,6 +45,8 @@ export interface PipelineOptions {
   readonly open?: OpenInput;
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
+  /** Bytes read from an input (for progress). */
+  readonly onRead?: (file: string, bytes: number) => void;
   readonly onBlank?: (file: string, line: number) => void;
   /** Checked between blocks: when it returns true, reading stops (SIGINT). */
   readonly stopped?: () => boolean;
@@ -171,7 +173,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, signal: options.signal, open: options.open });
+  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open });
   for await (const item of reader) {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {

@@ -56,9 +56,29 @@ export interface ReplayResult {
   readonly resumed: number;
 }
 
+/** Where a run is, for the progress display (read while it runs). */
+export interface RunPosition {
+  /** The alias pass reads every input once before the main pass (original identity mode). */
+  readonly phase: 'aliases' | 'main';
+  readonly file: string | null;
+  /** Bytes of the inputs read in this phase, as stored (gzip compressed). */
+  readonly bytesRead: number;
+  readonly http: Readonly<DeliveryStats>;
+  /** When the latest wait after a 429 ends (clock ms; 0: none). */
+  readonly rateLimitedUntil: number;
+}
+
 /** One run of the pipeline: a dry run, or a delivery with its alias pass first. */
 export class Replay {
   readonly accounting = new Accounting();
+  private readonly http: DeliveryStats = { ...NO_DELIVERY };
+  private phase: RunPosition['phase'] = 'main';
+  private file: string | null = null;
+  private bytesRead = 0;
+  private readonly onRead = (file: string, bytes: number): void => {
+    this.file = file;
+    this.bytesRead += bytes;
+  };
   private interrupted = false;
   /** Aborted on an interrupt: reading stdin (or spooling it) stops even while it waits for input. */
   private readonly stopReading = new AbortController();
@@ -72,6 +92,10 @@ export class Replay {
     private readonly files: readonly string[],
     private readonly deps: ReplayDeps,
   ) {}
+
+  position(): RunPosition {
+    return { phase: this.phase, file: this.file, bytesRead: this.bytesRead, http: this.http, rateLimitedUntil: this.sink?.rateLimitedUntil ?? 0 };
+  }
 
   /** The first failure of an output the run cannot go on without (the rejects file). */
   private failure: string | null = null;
@@ -95,7 +119,7 @@ export class Replay {
     const clock = this.deps.clock ?? systemClock;
     const startedAt = clock.now();
     const inputs: FileSummary[] = [];
-    const http: DeliveryStats = { ...NO_DELIVERY };
+    const http = this.http;
     const { config } = this;
     const checkpoint = this.deps.checkpoint;
     const base: Omit<PipelineOptions, 'sink'> = {
@@ -122,6 +146,7 @@ export class Replay {
       },
       stopped: () => this.interrupted || this.halted,
       signal: this.stopReading.signal,
+      onRead: this.onRead,
     };
     const mapper = createBlockMapper(mapperSetup(base, this.delivery === null), config.threads);
     let result: ReplayResult;
@@ -167,7 +192,7 @@ export class Replay {
       await spool?.remove();
       return this.result(inputs, http, null, clock.now() - startedAt);
     }
-    const client = await createMixpanelClient({ origin: delivery.origin, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, dispatcher: this.deps.dispatcher });
+    const client = await createMixpanelClient({ origin: delivery.origin, proxy: delivery.proxy ?? null, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, dispatcher: this.deps.dispatcher });
     const gate = config.identity === 'original' ? new AliasGate(delivery.aliasDelayMs, clock) : null;
     const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random }, gate);
     this.sink = sink;
@@ -178,9 +203,12 @@ export class Replay {
         // Two passes over the input: S3 objects are kept on disk as read, and not downloaded twice.
         await this.deps.s3?.startSpool();
         const aliases = aliasPassSelection((id) => gate.expect(id));
+        this.phase = 'aliases';
         await runPipeline({ ...base, spooled: spool?.paths, sink, aliasPass: aliases });
         sink.flushOpen();
         aliasLine = aliases.handled;
+        this.phase = 'main';
+        this.bytesRead = 0;
       }
       const resumedOrAlias = this.counted(base.skip);
       const skip = (file: string, line: number): boolean => aliasLine(file, line) || resumedOrAlias?.(file, line) === true;

@@ -333,6 +333,7 @@ describe('stopping a run fed through a pipe that stays open (SPEC §1: SIGINT/SI
       expect(result.code, result.stderr).toBe(130);
       expect(result.ms).toBeLessThan(5_000);
       expect(result.stderr).toContain('stopping: finishing the requests in flight');
+      expect(result.stderr).toContain('warning: interrupted without --checkpoint: a re-run starts from the first line; events are deduplicated by $insert_id, but the $add/$append profile updates already delivered are sent, and counted, again');
       const report = jsonReport(result.stdout);
       expect({ status: report.status, exitCode: report.exitCode }).toEqual({ status: 'interrupted', exitCode: 130 });
       expect(report.messages.read).toBeGreaterThan(0);
@@ -342,4 +343,27 @@ describe('stopping a run fed through a pipe that stays open (SPEC §1: SIGINT/SI
     },
     60_000,
   );
+});
+
+describe('§1 before sending, one line says where to and with what (never a secret)', () => {
+  it.each([
+    [
+      'a service account',
+      ['--service-account', SERVICE_ACCOUNT, '--project-id', DEFAULT_PROJECT.id],
+      (url: string, input: string) => `sending to ${url} (region us), project ${DEFAULT_PROJECT.id}, auth: service account; inputs: ${input} (1 file, `,
+    ],
+    [
+      'an API secret, region eu',
+      ['--api-secret', DEFAULT_PROJECT.apiSecret, '--region', 'eu'],
+      (url: string, input: string) => `sending to ${url} (region eu), project with token ${TOKEN.slice(0, 4)}…, auth: API secret; inputs: ${input} (1 file, `,
+    ],
+  ])('%s', async (_name, auth, expected) => {
+    const mp = await server();
+    const input = synthFile(`announce-${auth[0]}.ndjson`, 30, 41);
+    const result = await runCli(['import', input, '--settings', settingsFile, '--api-host', mp.url, '--token', TOKEN, ...auth, '--no-progress']);
+    expect(result.code, result.stderr).toBe(0);
+    const first = result.stderr.split('\n')[0]!;
+    expect(first.startsWith(expected(mp.url, input))).toBe(true);
+    for (const secret of [TOKEN, DEFAULT_PROJECT.apiSecret, DEFAULT_PROJECT.serviceAccount!.secret]) expect(result.stderr).not.toContain(secret);
+  });
 });

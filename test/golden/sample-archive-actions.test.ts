@@ -40,7 +40,7 @@ describe('golden: the sample archive under the Actions preset', () => {
 
   it('§10 the report equals fixtures/sample-actions.expected-report.json, names the preset, and its counts add up', async () => {
     const { report } = await dryRunSample();
-    const { wallMs: _wall, recordsPerSecond: _rate, ...stable } = report;
+    const { wallMs: _wall, recordsPerSecond: _rate, startedAt: _start, endedAt: _end, ...stable } = report;
     expect(stable).toEqual(JSON.parse(readFileSync('fixtures/sample-actions.expected-report.json', 'utf8')));
     expect(report.preset).toBe('actions');
     const messages = report.messages as Record<string, number>;

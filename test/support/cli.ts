@@ -29,11 +29,11 @@ export function ensureBuilt(): void {
  * Start `node bin/mpx-replay.js <args>` with an environment free of Mixpanel credentials and CI
  * settings. Its stdin is left open for the caller; `done` resolves when it has exited.
  */
-export function startCli(args: readonly string[], extraEnv: Record<string, string> = {}): { child: ChildProcessWithoutNullStreams; done: Promise<CliResult> } {
+export function startCli(args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): { child: ChildProcessWithoutNullStreams; done: Promise<CliResult> } {
   const started = Date.now();
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key === 'CI' || key.startsWith('MIXPANEL_') || key.startsWith('AWS_') || key === 'MPX_SETTINGS') continue;
+    if (key === 'CI' || key.startsWith('MIXPANEL_') || key.startsWith('AWS_') || key === 'MPX_SETTINGS' || /^(https?|no)_proxy$/i.test(key)) continue;
     env[key] = value;
   }
   Object.assign(env, extraEnv);
@@ -52,7 +52,7 @@ export function startCli(args: readonly string[], extraEnv: Record<string, strin
 }
 
 /** Run the CLI to the end with `stdin` (default: empty); kill it (and resolve with the signal) after `timeoutMs`. */
-export async function runCli(args: readonly string[], options: { timeoutMs?: number; stdin?: Buffer; env?: Record<string, string> } = {}): Promise<CliResult> {
+export async function runCli(args: readonly string[], options: { timeoutMs?: number; stdin?: Buffer; env?: Readonly<Record<string, string>> } = {}): Promise<CliResult> {
   const { child, done } = startCli(args, options.env);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   child.stdin.end(options.stdin ?? Buffer.alloc(0));

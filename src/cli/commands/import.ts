@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseSettings, presetKeysOf } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
 import { expandInputs } from '../../input/expand.js';
@@ -9,7 +9,9 @@ import { Replay } from '../../run/replay.js';
 import { buildReport, type Report } from '../../run/report.js';
 import { TextWriter } from '../../lib/text-writer.js';
 import type { CliIo } from '../io.js';
+import { sendingLine } from '../announce.js';
 import { startProgress } from '../progress.js';
+import type { ProgressSnapshot } from '../progress-format.js';
 import { renderReport } from '../render-report.js';
 import { CheckpointError, EXIT, InputError, UsageError } from '../../errors.js';
 import { systemClock } from '../../lib/clock.js';
@@ -21,21 +23,24 @@ import { isS3Url } from '../../input/s3-url.js';
 
 /** `mpx-replay import <inputs…>`: resolve the configuration, run the replay, report, exit code. */
 export async function runImportCommand(inputs: string[], flags: ImportFlags, io: CliIo): Promise<number> {
-  const config = await loadConfig(inputs, flags, io);
+  const { config, settingsWarnings } = await loadConfig(inputs, flags, io);
   const s3 = config.inputs.some(isS3Url) ? await openS3Inputs(config, io) : null;
   try {
-    return await importFrom(config, s3, io);
+    return await importFrom(config, settingsWarnings, s3, io);
   } finally {
     await s3?.close();
   }
 }
 
-async function importFrom(config: RunConfig, s3: S3Inputs | null, io: CliIo): Promise<number> {
+async function importFrom(config: RunConfig, settingsWarnings: readonly string[], s3: S3Inputs | null, io: CliIo): Promise<number> {
   const asUsage = (error: unknown): never => {
     throw error instanceof InputError ? new UsageError(error.message) : error;
   };
   const files = await expandInputs(config.inputs, s3).catch(asUsage);
   await s3?.probe().catch(asUsage);
+  // A cron job must not report success on nothing (README "Exit codes").
+  if (files.length === 0) throw new UsageError(`no input file in ${config.inputs.join(' ')} (looked for .ndjson, .jsonl, .json and .gz): nothing to send`);
+  const sizes = await inputSizes(files, s3);
 
   const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files, s3);
   if (!config.quiet) for (const notice of checkpoint?.notices ?? []) io.stderr.write(`notice: ${notice}\n`);
@@ -72,19 +77,70 @@ async function importFrom(config: RunConfig, s3: S3Inputs | null, io: CliIo): Pr
   const signals = io.signals ?? process;
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
-  const progress = await startProgress(io, replay.accounting, config.progress, config.dryRun ? 'dry run' : 'import');
+  if (config.delivery !== null && !config.dryRun && !config.quiet) io.stderr.write(`${sendingLine(config.delivery, config.token, config.inputs, files.length, sizes.total)}\n`);
+  const progress = await startProgress(io, () => progressSnapshot(replay, config.dryRun, sizes.total), config.progress);
+  const now = io.now ?? Date.now;
+  const startedAtMs = now();
   try {
     const result = await replay.run();
     progress.stop();
     if (output !== null && output !== io.stdout) await new Promise<void>((resolve) => output.end(resolve));
-    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', preset: config.preset, ...result, s3: s3?.summary() ?? null, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
+    if (!result.interrupted && result.fatal === null && result.inputs.every((input) => input.lines === 0)) {
+      throw new UsageError(`the inputs hold no line at all (${files.length} file${files.length === 1 ? '' : 's'} read): nothing to send`);
+    }
+    const report = buildReport({
+      mode: config.dryRun ? 'dry-run' : 'import',
+      preset: config.preset,
+      ...result,
+      s3: s3?.summary() ?? null,
+      fatal: result.fatal === null ? null : redact(result.fatal, config.secrets),
+      files,
+      current: replay.position().file,
+      startedAtMs,
+      endedAtMs: now(),
+      settingsWarnings,
+    });
     writeReport(report, config, io);
+    if (report.status === 'interrupted' && !config.dryRun && config.checkpoint === null) {
+      io.stderr.write('warning: interrupted without --checkpoint: a re-run starts from the first line; events are deduplicated by $insert_id, but the $add/$append profile updates already delivered are sent, and counted, again\n');
+    }
     return report.exitCode;
   } finally {
     progress.stop();
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
   }
+}
+
+function progressSnapshot(replay: Replay, dryRun: boolean, bytesTotal: number | null): ProgressSnapshot {
+  const a = replay.accounting;
+  const position = replay.position();
+  let records = 0;
+  for (const n of (dryRun ? a.recordsBuilt : a.recordsDelivered).values()) records += n;
+  return {
+    label: dryRun ? 'dry run' : 'import',
+    phase: position.phase,
+    lines: a.linesRead,
+    settled: a.linesDelivered + a.linesSkipped + a.linesRejected,
+    records,
+    bytesRead: position.bytesRead,
+    bytesTotal,
+    file: position.file,
+    retries: position.http.retries,
+    status429: position.http.status429,
+    rateLimitedUntil: position.rateLimitedUntil,
+  };
+}
+
+/** The inputs' sizes in bytes; the total is null when one has no size known up front (stdin). */
+async function inputSizes(files: readonly string[], s3: S3Inputs | null): Promise<{ sizes: Array<number | null>; total: number | null }> {
+  const sizeOf = (file: string): Promise<number | null> | number | null => {
+    if (file === '-') return null;
+    if (isS3Url(file)) return s3?.identity(file)?.size ?? null;
+    return stat(file).then((info) => info.size, () => null);
+  };
+  const sizes = await Promise.all(files.map(sizeOf));
+  return { sizes, total: sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + size!, 0) };
 }
 
 /** Open an output file before anything runs, so a bad path is a usage error (exit 2). */
@@ -135,7 +191,7 @@ async function openCheckpoint(config: RunConfig, files: readonly string[], s3: S
   });
 }
 
-async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Promise<RunConfig> {
+async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Promise<{ config: RunConfig; settingsWarnings: readonly string[] }> {
   const settingsPath = flags.settings ?? io.env.MPX_SETTINGS;
   let rawSettings: unknown = {};
   if (settingsPath !== undefined) {
@@ -153,9 +209,11 @@ async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Prom
   const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings, io.now?.() ?? Date.now(), presetKeysOf(rawSettings));
   if ('errors' in resolved) throw new UsageError(resolved.errors.join('\n'));
   const quiet = flags.quiet === true;
-  if (!quiet) for (const warning of [...parsed.warnings, ...resolved.config.warnings]) io.stderr.write(`warning: ${warning}\n`);
+  // Settings warnings are shown even with --quiet: an ignored setting changes what is sent (README "Settings").
+  for (const warning of parsed.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (!quiet) for (const warning of resolved.config.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (resolved.config.dryRun && !quiet) io.stderr.write(`dry run: nothing is sent; records carry the placeholder token "${DRY_RUN_TOKEN}"\n`);
-  return resolved.config;
+  return { config: resolved.config, settingsWarnings: parsed.warnings };
 }
 
 /** Human report on stderr; `--json` on stdout (for a dry run to stdout, on stderr so records stay clean). */

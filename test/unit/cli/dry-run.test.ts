@@ -2,7 +2,8 @@
  * `mpx-replay import … --dry-run`, run in-process through `main(argv, io)` (SPEC §1, §2, §4.8,
  * §7, §8): records on stdout or --out, rejects file, report, exit codes, usage errors, help.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,28 +183,32 @@ describe('§1 exit codes: skipped lines are not failures', () => {
       line: JSON.stringify({ type: 'track', event: 'Hidden', messageId: 'm-int', userId: 'u-int', timestamp: TIME_ISO, integrations: { Mixpanel: false } }),
       settings: {},
       reason: 'disabled for Mixpanel by integrations',
+      code: 'disabled_by_integrations',
     },
     {
       name: '§4.0 integrations.All false without Mixpanel is skipped, exit 0',
       line: JSON.stringify({ type: 'track', event: 'Hidden All', messageId: 'm-all', userId: 'u-all', timestamp: TIME_ISO, integrations: { All: false } }),
       settings: {},
       reason: 'disabled for Mixpanel by integrations',
+      code: 'disabled_by_integrations',
     },
     {
       name: '§4.3 identify without people is skipped, exit 0',
       line: JSON.stringify({ type: 'identify', messageId: 'm-idf', userId: 'u-idf', timestamp: TIME_ISO, traits: { email: 'a@example.com' } }),
       settings: {},
       reason: 'people disabled',
+      code: 'people_disabled',
     },
     {
       name: '§4.2 a page with no matching page option is skipped, exit 0',
       line: JSON.stringify({ type: 'page', messageId: 'm-page', userId: 'u-page', timestamp: TIME_ISO, name: 'Home' }),
       settings: { consolidatedPageCalls: false },
       reason: 'no page option matches',
+      code: 'page_not_tracked',
     },
   ];
 
-  it.each(cases)('$name', async ({ line, settings, reason }) => {
+  it.each(cases)('$name', async ({ line, settings, reason, code }) => {
     const input = writeInput('skips.ndjson', [track('kept-1'), line]);
     const out = tmp('out.ndjson');
     const result = await run(['import', input, '--dry-run', '--settings', writeJson('settings.json', settings), '--out', out, '--json', '--no-progress']);
@@ -211,7 +216,7 @@ describe('§1 exit codes: skipped lines are not failures', () => {
     const report = JSON.parse(result.stdout) as { exitCode: number; messages: Record<string, number>; skipped: Record<string, { count: number; examples: string[] }> };
     expect(report.exitCode).toBe(0);
     expect(report.messages).toMatchObject({ read: 2, delivered: 1, skipped: 1, rejected: 0 });
-    expect(report.skipped).toEqual({ [reason]: { count: 1, examples: [`${input}:2`] } });
+    expect(report.skipped).toEqual({ [reason]: { code, count: 1, examples: [`${input}:2`] } });
     expect(parseNdjson(readFileSync(out, 'utf8')).map((r) => r.line)).toEqual([1]);
   });
 });
@@ -268,7 +273,7 @@ describe('§8 dry-run output and report', () => {
       inputs: Array<{ file: string; lines: number }>;
       rejected: Record<string, unknown>;
     };
-    expect(report.version).toBe(1);
+    expect(report.version).toBe(2);
     expect(report.mode).toBe('dry-run');
     expect(report.exitCode).toBe(1);
     expect(report.messages).toMatchObject({ read: 5, delivered: 2, skipped: 1, rejected: 2, unsettled: 0 });
@@ -277,8 +282,8 @@ describe('§8 dry-run output and report', () => {
     expect(report.records.built).toEqual({ '/import': 2 });
     expect(report.inputs).toEqual([expect.objectContaining({ file: input, lines: 6 })]);
     expect(report.rejected).toEqual({
-      'not a JSON object: found an array': { count: 1, stage: 'input', examples: [`${input}:4`] },
-      'unsupported type "…": expected one of track, page, screen, identify, alias, group': { count: 1, stage: 'mapping', examples: [`${input}:6`] },
+      'not a JSON object: found an array': { code: 'not_an_object', count: 1, stage: 'input', examples: [`${input}:4`] },
+      'unsupported type "…": expected one of track, page, screen, identify, alias, group': { code: 'unsupported_type', count: 1, stage: 'mapping', examples: [`${input}:6`] },
     });
     expect(parseNdjson(readFileSync(out, 'utf8')).map((r) => [r.line, r.messageId, r.record.event])).toEqual([
       [1, 'r-1', 'Event r-1'],
@@ -295,7 +300,7 @@ describe('§8 dry-run output and report', () => {
       ['endpoint', 'file', 'line', 'messageId', 'record'],
     ]);
     const jsonLine = result.stderr.split('\n').find((l) => l.startsWith('{'));
-    expect(JSON.parse(jsonLine ?? 'null')).toMatchObject({ version: 1, messages: { read: 2, delivered: 2 } });
+    expect(JSON.parse(jsonLine ?? 'null')).toMatchObject({ version: 2, messages: { read: 2, delivered: 2 } });
   });
 
   it('§8 each output line has exactly endpoint, file, line, messageId, record, in that order', async () => {
@@ -458,13 +463,21 @@ describe('§1 usage and configuration errors exit 2 with a message naming the pr
     expect(parseNdjson(result.stdout).map((r) => r.messageId)).toEqual(['usage-1']);
   });
 
-  it('§3 an unknown settings key is a warning naming it, and the run goes on (exit 0)', async () => {
-    const settings = writeJson('typo.json', { peopel: true, trackNamedPages: true });
-    const result = await run(['import', input, '--dry-run', '--settings', settings, '--no-progress']);
+  it('§3 an unknown settings key is a warning naming it, shown even with --quiet, and the run goes on (exit 0)', async () => {
+    const settings = writeJson('unknown-key.json', { webhookUrls: ['x'], trackNamedPages: true });
+    const result = await run(['import', input, '--dry-run', '--settings', settings, '--quiet']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/warning: .*"peopel"/);
+    expect(result.stderr).toMatch(/warning: .*"webhookUrls"/);
     expect(result.stderr).not.toMatch(/"trackNamedPages"/);
     expect(parseNdjson(result.stdout).map((r) => r.messageId)).toEqual(['usage-1']);
+  });
+
+  it('§3 a settings typo stops the run before anything is read: exit 2, did you mean', async () => {
+    const settings = writeJson('typo.json', { consolidatedPagesCalls: false });
+    const result = await run(['import', input, '--dry-run', '--settings', settings, '--no-progress']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown setting "consolidatedPagesCalls": did you mean `consolidatedPageCalls`?');
+    expect(result.stdout).toBe('');
   });
 
   it('§3 the settings file can come from MPX_SETTINGS', async () => {
@@ -535,5 +548,71 @@ describe('§1 help and version', () => {
     const result = await run([]);
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/Usage: mpx-replay/);
+  });
+});
+
+describe('§1 inputs that hold no line at all are a mistake, not success', () => {
+  const emptyFolder = (): string => {
+    const path = tmp('empty-day');
+    mkdirSync(path);
+    return path;
+  };
+  const folderWithoutInputs = (): string => {
+    const path = tmp('no-inputs-day');
+    mkdirSync(path);
+    writeFileSync(join(path, 'manifest.csv'), 'a,b\n');
+    return path;
+  };
+  const emptyFile = (): string => {
+    const path = tmp('empty.ndjson');
+    writeFileSync(path, '');
+    return path;
+  };
+  const emptyGzip = (): string => {
+    const path = tmp('empty.ndjson.gz');
+    writeFileSync(path, gzipSync(''));
+    return path;
+  };
+  it.each([
+    ['an empty folder', emptyFolder, /no input file in .*empty-day/],
+    ['a folder with no input files', folderWithoutInputs, /no input file in .*no-inputs-day/],
+    ['an empty file', emptyFile, /the inputs hold no line at all \(1 file read\)/],
+    ['an empty gzip file', emptyGzip, /the inputs hold no line at all \(1 file read\)/],
+  ])('%s: exit 2, nothing to send', async (_name, make, message) => {
+    const result = await run(['import', make(), '--dry-run', '--out', tmp('out.ndjson'), '--no-progress']);
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(2);
+  });
+
+  it('empty stdin: exit 2', async () => {
+    const result = await run(['import', '-', '--dry-run', '--no-progress'], { stdin: Readable.from([]) });
+    expect(result.stderr).toContain('the inputs hold no line at all');
+    expect(result.code).toBe(2);
+  });
+
+  it('a file of blank lines holds lines (none of them messages): exit 0', async () => {
+    const path = tmp('blank.ndjson');
+    writeFileSync(path, '\n\n\n');
+    const result = await run(['import', path, '--dry-run', '--no-progress']);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('§1 --json: usage errors are a JSON object on stdout too', () => {
+  it.each([
+    ['a configuration error', ['import', 'in.ndjson', '--json'], 'no project token'],
+    ['an unknown option', ['import', 'in.ndjson', '--bogus', '--json'], "unknown option '--bogus'"],
+  ])('%s: exit 2, {status: "usage", errorCode: "usage", error}', async (_name, argv, message) => {
+    const result = await run(argv);
+    expect(result.code).toBe(2);
+    const error = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect({ version: error.version, status: error.status, exitCode: error.exitCode, errorCode: error.errorCode }).toEqual({ version: 2, status: 'usage', exitCode: 2, errorCode: 'usage' });
+    expect(String(error.error)).toContain(message);
+  });
+
+  it('without --json a usage error leaves stdout empty', async () => {
+    const result = await run(['import', 'in.ndjson']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
   });
 });

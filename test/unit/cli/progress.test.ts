@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spinnerFits, startProgress } from '../../../src/cli/progress.js';
-import { Accounting } from '../../../src/run/accounting.js';
+import type { ProgressSnapshot } from '../../../src/cli/progress-format.js';
 
 /** A stderr stand-in; as a TTY it has the cursor methods a terminal stream has (ora uses them). */
 function stderr(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
@@ -14,11 +14,9 @@ function stderr(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; te
   return { stream, text: () => chunks.join('') };
 }
 
-function accountingWith(read: number, delivered: number): Accounting {
-  const accounting = new Accounting();
-  for (let i = 0; i < read; i += 1) accounting.read('track');
-  accounting.linesDelivered = delivered;
-  return accounting;
+/** A run that has read `lines` lines and delivered `records` records (of a 2 MB input, half read). */
+function runAt(lines: number, records: number, label: ProgressSnapshot['label'] = 'import'): () => ProgressSnapshot {
+  return () => ({ label, phase: 'main', lines, settled: lines, records, bytesRead: 1_000_000, bytesTotal: 2_000_000, file: 'day.ndjson', retries: 0, status429: 0, rateLimitedUntil: 0 })
 }
 
 afterEach(() => {
@@ -26,36 +24,36 @@ afterEach(() => {
 });
 
 describe('startProgress', () => {
-  it('§1 not a TTY (or CI set): one plain line every 5 s with live counts, on stderr', async () => {
+  it('§1 not a TTY (or CI set): one timestamped plain line every 5 s with live counts, on stderr', async () => {
     vi.useFakeTimers();
     const err = stderr(false);
-    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(1234, 1200), true, 'import');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, runAt(1234, 1200), true);
     expect(err.text()).toBe('');
     vi.advanceTimersByTime(5_000);
     progress.stop();
-    expect(err.text()).toMatch(/^import: 1234 read, 1200 delivered, 0 skipped, 0 rejected, \d+ lines\/s\n$/);
+    expect(err.text()).toBe('1970-01-01T00:00:00Z import 50% of 2.0 MB · 1,234 lines · 1,200 records delivered · day.ndjson\n');
   });
 
   it('§1 a TTY without CI: an ora spinner with the live counts', async () => {
     const err = stderr(true);
-    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(77, 70), true, 'dry run');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, runAt(77, 70, 'dry run'), true);
     progress.stop();
-    expect(err.text()).toContain('dry run: 77 read, 70 mapped');
+    expect(err.text()).toContain('dry run 50% of 2.0 MB · 77 lines · 70 records written');
   });
 
   it('§1 a TTY with CI set: plain lines, no spinner', async () => {
     vi.useFakeTimers();
     const err = stderr(true);
-    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: { CI: 'true' }, now: () => 0 }, accountingWith(5, 5), true, 'import');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: { CI: 'true' }, now: () => 0 }, runAt(5, 5), true);
     vi.advanceTimersByTime(5_000);
     progress.stop();
-    expect(err.text()).toMatch(/^import: 5 read, 5 delivered/);
+    expect(err.text()).toMatch(/^1970-01-01T00:00:00Z import 50% of 2.0 MB · 5 lines · 5 records delivered/);
   });
 
   it('§1 --quiet / --no-progress: nothing at all', async () => {
     vi.useFakeTimers();
     const err = stderr(true);
-    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(9, 9), false, 'import');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, runAt(9, 9), false);
     vi.advanceTimersByTime(20_000);
     progress.stop();
     expect(err.text()).toBe('');
@@ -78,12 +76,12 @@ describe('spinnerFits', () => {
   it('§1 a terminal resized to 0 columns mid-run: the spinner stops and plain lines follow', async () => {
     vi.useFakeTimers();
     const err = stderr(true);
-    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, accountingWith(31, 30), true, 'import');
+    const progress = await startProgress({ stdin: new PassThrough(), stdout: new PassThrough(), stderr: err.stream, env: {}, now: () => 0 }, runAt(31, 30), true);
     Object.assign(err.stream, { columns: 0 });
     err.stream.emit('resize');
     const before = err.text().length;
     vi.advanceTimersByTime(5_000);
     progress.stop();
-    expect(err.text().slice(before)).toMatch(/^import: 31 read, 30 delivered/);
+    expect(err.text().slice(before)).toMatch(/^1970-01-01T00:00:00Z import 50% of 2.0 MB · 31 lines · 30 records delivered/);
   });
 });

@@ -7,7 +7,7 @@ import { Accounting } from '../../../src/run/accounting.js';
 import { buildReport } from '../../../src/run/report.js';
 
 const report = (s3: S3Summary | null) =>
-  buildReport({ mode: 'dry-run', accounting: new Accounting(), inputs: [], http: NO_DELIVERY, wallMs: 1000, fatal: null, interrupted: false, resumed: 0, s3 });
+  buildReport({ mode: 'dry-run', accounting: new Accounting(), inputs: [], http: NO_DELIVERY, wallMs: 1000, fatal: null, interrupted: false, resumed: 0, s3, files: [], current: null, startedAtMs: 0, endedAtMs: 1000, settingsWarnings: [] });
 
 describe('renderReport: s3 inputs', () => {
   it.each([

@@ -44,7 +44,8 @@ describe('resolveRunConfig: hosts', () => {
     ['MIXPANEL_REGION env', {}, { MIXPANEL_REGION: 'eu' }, {}, 'https://api-eu.mixpanel.com'],
     ['enableEuropeanUnionEndpoint in settings', {}, {}, { enableEuropeanUnionEndpoint: true }, 'https://api-eu.mixpanel.com'],
     ['--region wins over the settings key', { region: 'in' }, {}, { enableEuropeanUnionEndpoint: true }, 'https://api-in.mixpanel.com'],
-    ['--api-host over the region (https anywhere)', { apiHost: 'https://proxy.example.com:8443/x', region: 'eu' }, {}, {}, 'https://proxy.example.com:8443'],
+    ['--api-host over the region (https anywhere), its path kept', { apiHost: 'https://proxy.example.com:8443/x', region: 'eu' }, {}, {}, 'https://proxy.example.com:8443/x'],
+    ['--api-host with a path and a trailing slash: the slash dropped', { apiHost: 'https://proxy.example/mixpanel/' }, {}, {}, 'https://proxy.example/mixpanel'],
     ['plain http to 127.0.0.1', { apiHost: 'http://127.0.0.1:3777' }, {}, {}, 'http://127.0.0.1:3777'],
     ['plain http to localhost', { apiHost: 'http://localhost:3777' }, {}, {}, 'http://localhost:3777'],
   ] as const)('§6 the base URL: %s', (_name, flags, env, settings, expected) => {
@@ -55,8 +56,23 @@ describe('resolveRunConfig: hosts', () => {
     ['plain http to a LAN address', 'http://192.168.1.20:3777'],
     ['plain http to a public host', 'http://api.mixpanel.com'],
     ['another scheme', 'ftp://127.0.0.1'],
+    ['a query string', 'https://proxy.example/mixpanel?key=1'],
+    ['a user and password in the URL', 'https://user:pw@proxy.example/mixpanel'],
   ])('§1 --api-host refuses %s (credentials never over plain http off loopback)', (_name, apiHost) => {
     expect(errorsOf({ token: 't-1', apiHost }).join('\n')).toMatch(/--api-host/);
+  });
+});
+
+describe('resolveRunConfig: --from / --to', () => {
+  it.each([
+    ['ISO-8601', '2024-01-02T00:00:00Z', Date.UTC(2024, 0, 2)],
+    ['epoch seconds (below 31557600000)', '1704153600', Date.UTC(2024, 0, 2)],
+    ['epoch seconds with a fraction', '1704153600.5', Date.UTC(2024, 0, 2) + 500],
+    ['epoch milliseconds', '1704153600000', Date.UTC(2024, 0, 2)],
+    ['the largest number read as seconds', '31557599999', 31_557_599_999_000],
+    ['the smallest number read as milliseconds', '31557600000', 31_557_600_000],
+  ])('§4.8 %s: %s', (_name, to, expected) => {
+    expect(resolve({ token: 't-1', to }, {}, {}).filter.toMs).toBe(expected);
   });
 });
 

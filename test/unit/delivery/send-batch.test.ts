@@ -54,6 +54,8 @@ describe('the send loop on an injected clock', () => {
     const finished = loop.start(3);
     await until(() => loop.clock.pending() === 1);
     expect(loop.client.requests).toHaveLength(1);
+    // The progress display shows the wait: it ends 7,050 ms after the 429.
+    expect(loop.sink.rateLimitedUntil).toBe(1_000_000 + 7_050);
     await loop.clock.advance(7_049);
     expect(loop.client.requests).toHaveLength(1);
     await loop.clock.advance(1);

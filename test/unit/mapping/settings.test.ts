@@ -113,18 +113,37 @@ describe('§3 every key', () => {
 });
 
 describe('§3 unknown keys', () => {
-  it('§3 an unknown key is a warning naming it (a typo must not pass silently); settings keep their defaults', () => {
-    const result = parsed({ peopel: true });
+  it('§3 an unknown key far from every known one is a warning naming it; settings keep their defaults', () => {
+    const result = parsed({ customEventMapping: { a: 'b' } });
     expect(result.settings).toEqual(SPEC_DEFAULTS);
     expect(result.warnings).toHaveLength(1);
-    expect(result.warnings[0]).toContain('peopel');
+    expect(result.warnings[0]).toContain('"customEventMapping"');
   });
 
   it('§3 every unknown key is named', () => {
-    const result = parsed({ trackAllPage: true, eventIncrement: ['x'], people: true });
+    const result = parsed({ webhookUrls: ['x'], legacyMode: 3, people: true });
     expect(result.settings).toEqual({ ...SPEC_DEFAULTS, people: true });
-    expect(result.warnings.join('\n')).toContain('trackAllPage');
-    expect(result.warnings.join('\n')).toContain('eventIncrement');
+    expect(result.warnings.join('\n')).toContain('webhookUrls');
+    expect(result.warnings.join('\n')).toContain('legacyMode');
+  });
+
+  it.each([
+    ['consolidatedPagesCalls', 'consolidatedPageCalls'],
+    ['peopleproperties', 'peopleProperties'],
+    ['people_properties', 'peopleProperties'],
+    ['peopel', 'people'],
+    ['trackAllPage', 'trackAllPages'],
+    ['eventIncrement', 'eventIncrements'],
+    ['groupIdentifierTrait', 'groupIdentifierTraits'],
+    ['setAllTraitByDefault', 'setAllTraitsByDefault'],
+    ['enableEuropeanUnionEndpiont', 'enableEuropeanUnionEndpoint'],
+    ['sourcename', 'sourceName'],
+  ])('§3 a typo (%s) is an error: did you mean `%s`?', (typo, meant) => {
+    expect(errors({ [typo]: true })).toEqual([`${SOURCE}: unknown setting "${typo}": did you mean \`${meant}\`?`]);
+  });
+
+  it.each(['tokenType', 'webhookUrls', 'persistence', 'customEventMapping'])('§3 %s is not taken for a typo (too far from every key, or browser-only)', (key) => {
+    expect(parsed({ [key]: 'x' }).warnings).toHaveLength(1);
   });
 });
 
@@ -181,10 +200,10 @@ describe('§3 browser-only keys', () => {
     expect(result.warnings).toHaveLength(1);
   });
 
-  it('§3 the browser-only notice is separate from the unknown-key warning, which still names the typo', () => {
-    const result = parsed({ crossSubdomainCookie: true, tokn: 'typo' });
+  it('§3 the browser-only notice is separate from the unknown-key warning, which still names the key', () => {
+    const result = parsed({ crossSubdomainCookie: true, mobileOnlyFlag: 'x' });
     expect(result.warnings).toHaveLength(2);
-    expect(result.warnings.filter((w) => w.includes('tokn'))).toHaveLength(1);
+    expect(result.warnings.filter((w) => w.includes('mobileOnlyFlag'))).toHaveLength(1);
     expect(result.warnings.filter((w) => w.includes('crossSubdomainCookie'))).toHaveLength(1);
   });
 });
