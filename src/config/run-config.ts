@@ -166,6 +166,9 @@ export function resolveRunConfig(
   const auth = resolveAuth(flags, env, settings, token, errors);
   if (!dryRun && token === null) errors.push('no project token: give --token, MIXPANEL_TOKEN or "token" in the settings file (a --dry-run needs none)');
   if (!dryRun && flags.out !== undefined) errors.push('--out is for --dry-run output');
+  // A dry run settles every line without sending it: its journal would make a real import with
+  // the same checkpoint send nothing (README "Resume and checkpoint").
+  if (dryRun && flags.checkpoint !== undefined) errors.push('--checkpoint cannot be used with --dry-run: a dry run sends nothing, so a journal of it would tell a later import that every line was delivered');
 
   // Checked in a dry run too, so a typo shows before the real run.
   const limits = {

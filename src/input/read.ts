@@ -15,8 +15,8 @@ const BLOCK_BYTES = 256 * 1024;
 
 export interface ReadOptions {
   readonly stdin?: Readable;
-  /** Read "-" from this file instead of stdin (stdin spooled for a two-pass delivery). */
-  readonly stdinPath?: string;
+  /** Inputs read from a copy instead (stdin and pipes spooled for a two-pass delivery: input/spool.ts). */
+  readonly spooled?: ReadonlyMap<string, string>;
   /** Lines of a file to leave out (already settled in an earlier run); they are not emitted. */
   readonly skip?: (file: string, line: number) => boolean;
   readonly onFile?: (summary: FileSummary) => void;
@@ -50,7 +50,7 @@ export async function* readLines(files: readonly string[], options: ReadOptions 
 export async function* readBlocks(files: readonly string[], options: ReadOptions = {}): AsyncGenerator<ReadItem> {
   for (const file of files) {
     const opened = options.open?.(file, options.signal) ?? null;
-    const path = file === '-' ? options.stdinPath : file;
+    const path = options.spooled?.get(file) ?? (file === '-' ? undefined : file);
     if (opened !== null) {
       yield* readOne(file, opened.chunks, opened.borrowed, options);
     } else if (path === undefined) {

@@ -11,6 +11,8 @@ export class TextWriter {
   private parts: string[] = [];
   private size = 0;
   private closed = false;
+  /** Told once the buffered text is written (the callbacks of `write`); dropped when writing fails. */
+  private written: Array<() => void> = [];
 
   constructor(
     private readonly stream: Writable,
@@ -19,11 +21,15 @@ export class TextWriter {
     stream.on('error', (error: NodeJS.ErrnoException) => this.markClosed(error));
   }
 
-  /** Queue text; resolves at once unless the buffer was flushed into a full stream. */
-  write(text: string): Promise<void> | void {
+  /**
+   * Queue text; resolves at once unless the buffer was flushed into a full stream. `written` is
+   * called once the text has been handed to the file without an error, never if writing failed.
+   */
+  write(text: string, written?: () => void): Promise<void> | void {
     if (this.closed) return;
     this.parts.push(text);
     this.size += text.length;
+    if (written !== undefined) this.written.push(written);
     if (this.size >= FLUSH_AT) return this.flush();
   }
 
@@ -40,9 +46,14 @@ export class TextWriter {
   async flush(): Promise<void> {
     if (this.parts.length === 0 || this.closed) return;
     const text = this.parts.join('');
+    const written = this.written;
     this.parts = [];
+    this.written = [];
     this.size = 0;
-    if (this.stream.write(text)) return;
+    const done = written.length === 0 ? undefined : (error?: Error | null): void => {
+      if (error == null) for (const callback of written) callback();
+    };
+    if (this.stream.write(text, done)) return;
     await this.drained();
   }
 
@@ -65,12 +76,15 @@ export class TextWriter {
     return this.waiting;
   }
 
-  /** Flush, then end the stream when it is ours (a file), and wait until it is written. */
+  /**
+   * Flush, then end the stream when it is ours (a file), and wait until it is written. A write
+   * error ends the wait too; it was told to `onClosed`.
+   */
   async close(end: boolean): Promise<void> {
     await this.flush();
     if (!end || this.closed) return;
-    await new Promise<void>((resolve, reject) => {
-      this.stream.once('error', reject);
+    await new Promise<void>((resolve) => {
+      this.stream.once('error', () => resolve());
       this.stream.end(() => resolve());
     });
   }
@@ -79,6 +93,7 @@ export class TextWriter {
     if (this.closed) return;
     this.closed = true;
     this.parts = [];
+    this.written = [];
     this.onClosed(error);
   }
 }

@@ -30,8 +30,11 @@ export function classifyReply(endpoint: Endpoint, reply: Reply, size: number, no
   const body = parseBody(reply.body);
   const error = typeof body?.error === 'string' ? body.error : reply.body.slice(0, 200);
   if (status === 200) {
-    if (endpoint === '/import' || body === null || body.status !== 0) return { kind: 'delivered' };
-    return size > 1 ? { kind: 'split', message: `${endpoint}: ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
+    const success = endpoint === '/import' ? importSucceeded(body) : profileStatus(body, reply.body);
+    if (success === true) return { kind: 'delivered' };
+    if (success === false) return size > 1 ? { kind: 'split', message: `${endpoint}: ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
+    // Not Mixpanel's reply (a proxy's page, a captive portal): nothing says the batch was ingested.
+    return { kind: 'retry', message: `200 from ${endpoint} without Mixpanel's reply (${describeBody(reply.body)})`, retryAfterMs: null, rateLimited: false };
   }
   if (status === 400 && endpoint === '/import') return classifyImport400(body, error);
   if (status === 401 || status === 403) return { kind: 'fatal', message: `Mixpanel answered ${status} to ${endpoint} (${error})`, credentials: true };
@@ -42,6 +45,32 @@ export function classifyReply(endpoint: Endpoint, reply: Reply, size: number, no
   }
   if (status === 400) return size > 1 ? { kind: 'split', message: `400 ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
   return { kind: 'fatal', message: `unexpected HTTP ${status} from ${endpoint}: ${error}; check --api-host or --region`, credentials: false };
+}
+
+/**
+ * Whether a 200 from /import is Mixpanel's success: `{"code":200,"num_records_imported":n,
+ * "status":"OK"}` (or `"status":1`, as some mocks answer); null when it is not Mixpanel's reply.
+ */
+function importSucceeded(body: Record<string, unknown> | null): true | null {
+  if (body === null) return null;
+  return typeof body.num_records_imported === 'number' || body.status === 1 || body.status === 'OK' ? true : null;
+}
+
+/**
+ * A 200 from /engage or /groups (`verbose=1`): `{"status":1}` is success, `{"status":0,"error"}`
+ * a refusal (false); the legacy plain `1`/`0` likewise; anything else (null) is not Mixpanel's reply.
+ */
+function profileStatus(body: Record<string, unknown> | null, text: string): boolean | null {
+  const status = body === null ? Number(text.trim() === '' ? Number.NaN : text.trim()) : body.status;
+  if (status === 1) return true;
+  if (status === 0) return false;
+  return null;
+}
+
+/** A short description of a reply body that is not Mixpanel's, for the report. */
+function describeBody(text: string): string {
+  if (text.trim() === '') return 'an empty body';
+  return `body starts ${JSON.stringify(text.slice(0, 60))}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Buffer } from 'node:buffer';
+import { Buffer } from 'node:buffer';
 import type { Dispatcher } from 'undici';
 import { authorizationHeader, type ImportAuth } from './auth.js';
 import type { Reply } from './classify.js';
@@ -20,6 +20,28 @@ export interface MixpanelClient {
 }
 
 const USER_AGENT = 'mpx-replay/0.1.0';
+
+/**
+ * The most of a reply body that is read: Mixpanel's replies are small JSON; a longer body (a
+ * proxy's page, an endless stream) is cut here, the connection closed, and the cut text kept.
+ */
+export const MAX_REPLY_BYTES = 1024 * 1024;
+
+/** The body's text, at most `cap` bytes of it; the rest is not read (the stream is destroyed). */
+export async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, cap: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const room = cap - size;
+    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    size += Math.min(chunk.length, room);
+    if (size >= cap) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** The query string of each endpoint (SPEC §6). */
 export function endpointPath(endpoint: Endpoint, auth: ImportAuth): string {
@@ -48,7 +70,7 @@ export async function createMixpanelClient(options: ClientOptions): Promise<Mixp
         // One deadline for the whole exchange (undici's own timeouts tick in 500 ms steps).
         signal: AbortSignal.timeout(options.timeoutMs),
       });
-      const text = await response.body.text();
+      const text = await readCapped(response.body, MAX_REPLY_BYTES);
       const retryAfter = response.headers['retry-after'];
       const location = response.headers.location;
       return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text, location: typeof location === 'string' ? location : null };

@@ -64,6 +64,7 @@ export class Checkpoint {
     for (const file of files) {
       if (file === '-') throw new CheckpointError('--checkpoint cannot be used with stdin (-): its lines cannot be matched on a re-run');
       const remote = identify?.(file) ?? null;
+      if (remote === null && !(await stat(file)).isFile()) throw new CheckpointError(`--checkpoint cannot be used with ${file}: not a regular file (a pipe), so its lines cannot be matched on a re-run`);
       const identity = remote ?? (await fileIdentity(file));
       const before = previous?.files[file];
       const changed = before !== undefined && (before.size !== identity.size || before.head !== identity.head);

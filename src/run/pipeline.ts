@@ -39,7 +39,8 @@ export interface PipelineOptions {
   readonly accounting: Accounting;
   readonly onSettle: SettleListener;
   readonly stdin?: Readable;
-  readonly stdinPath?: string;
+  /** Inputs read from a spooled copy (input/spool.ts). */
+  readonly spooled?: ReadonlyMap<string, string>;
   /** The bytes of inputs that are not local files (`s3://` objects). */
   readonly open?: OpenInput;
   readonly skip?: (file: string, line: number) => boolean;
@@ -170,7 +171,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, stdinPath: options.stdinPath, skip: options.skip, onFile: options.onFile, signal: options.signal, open: options.open });
+  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, signal: options.signal, open: options.open });
   for await (const item of reader) {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {

@@ -8,7 +8,7 @@ import { aliasPassSelection } from '../delivery/alias-pass.js';
 import { createDeliverySink, type DeliverySink } from '../delivery/sink.js';
 import { dryRunSink } from './dry-run-sink.js';
 import { mapperSetup, runPipeline, type PipelineOptions, type SettleListener } from './pipeline.js';
-import { spoolStdin } from '../input/spool.js';
+import { spoolInputs } from '../input/spool.js';
 import { TextWriter } from '../lib/text-writer.js';
 import type { Checkpoint } from './checkpoint.js';
 import { createBlockMapper } from '../mapper/pool.js';
@@ -16,6 +16,7 @@ import { FatalDelivery } from '../errors.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { type DeliveryStats, NO_DELIVERY } from '../delivery/stats.js';
 import type { FileSummary } from '../input/types.js';
+import type { LineOutcome, LineRef } from '../outcomes.js';
 import type { S3Inputs } from '../input/s3-source.js';
 
 export interface ReplayDeps {
@@ -28,9 +29,21 @@ export interface ReplayDeps {
   readonly onSettle?: SettleListener;
   /** Resume journal: settled lines are skipped, and every line settled now is recorded. */
   readonly checkpoint?: Checkpoint;
+  /** `--rejects`: a rejected line is settled in the journal only once its reject is written. */
+  readonly rejects?: RejectsOutput;
   /** The `s3://` inputs' objects. */
   readonly s3?: S3Inputs | null;
 }
+
+/** Where rejected lines go (the rejects file). */
+export interface RejectsOutput {
+  /** Write one reject; `written` is called once it is written, never when writing failed. */
+  write(ref: LineRef, outcome: LineOutcome & { kind: 'rejected' }, text: string, written: () => void): Promise<void> | void;
+  /** Write what is buffered and close; a failure was told to `Replay.fail`. */
+  close(): Promise<void>;
+}
+
+const NOTHING = (): void => undefined;
 
 export interface ReplayResult {
   readonly accounting: Accounting;
@@ -60,6 +73,17 @@ export class Replay {
     private readonly deps: ReplayDeps,
   ) {}
 
+  /** The first failure of an output the run cannot go on without (the rejects file). */
+  private failure: string | null = null;
+
+  /** An output failed (a full disk): stop as on an interrupt, but end the run as fatal (exit 3). */
+  fail(reason: string): void {
+    this.failure ??= reason;
+    this.halted = true;
+    this.stopReading.abort();
+    this.sink?.stop();
+  }
+
   /** SIGINT/SIGTERM: stop reading, send nothing new, let in-flight requests finish. */
   interrupt(): void {
     this.interrupted = true;
@@ -88,7 +112,12 @@ export class Replay {
         onBlank: (file: string, line: number) => checkpoint.settle(file, line),
       }),
       onSettle: (ref, outcome, text) => {
-        if (!(outcome.kind === 'rejected' && outcome.unsent)) checkpoint?.settle(ref.file, ref.line);
+        const unsent = outcome.kind === 'rejected' && outcome.unsent === true;
+        const inJournal = (): void => checkpoint?.settle(ref.file, ref.line);
+        const rejects = this.deps.rejects;
+        // A reject that was not written is not settled: the re-run rejects the line again.
+        if (outcome.kind === 'rejected' && rejects !== undefined) return rejects.write(ref, outcome, text, unsent ? NOTHING : inJournal);
+        if (!unsent) inJournal();
         return this.deps.onSettle?.(ref, outcome, text);
       },
       stopped: () => this.interrupted || this.halted,
@@ -101,6 +130,9 @@ export class Replay {
     } finally {
       await mapper.close();
     }
+    // Written before the journal's last write, so the lines whose rejects it holds are in it.
+    await this.deps.rejects?.close();
+    if (this.failure !== null) result = { ...result, fatal: result.fatal ?? this.failure };
     const journalError = await checkpoint?.flush().then(
       () => null,
       (error: Error) => error.message,
@@ -128,9 +160,10 @@ export class Replay {
       return this.result(inputs, http, writeError, clock.now() - startedAt);
     }
 
-    const spool = this.files.includes('-') && config.identity === 'original' ? await spoolStdin(this.deps.stdin, this.stopReading.signal) : null;
-    // Interrupted while stdin was being spooled: nothing was read and nothing sent.
-    if (this.interrupted) {
+    // Read twice (alias pass, then main pass): stdin and pipes are copied first (input/spool.ts).
+    const spool = config.identity === 'original' ? await spoolInputs(this.files, this.deps.stdin, this.stopReading.signal) : null;
+    // Interrupted while the inputs were being spooled: nothing was read and nothing sent.
+    if (this.interrupted || (config.identity === 'original' && spool === null)) {
       await spool?.remove();
       return this.result(inputs, http, null, clock.now() - startedAt);
     }
@@ -145,13 +178,13 @@ export class Replay {
         // Two passes over the input: S3 objects are kept on disk as read, and not downloaded twice.
         await this.deps.s3?.startSpool();
         const aliases = aliasPassSelection((id) => gate.expect(id));
-        await runPipeline({ ...base, stdinPath: spool?.path, sink, aliasPass: aliases });
+        await runPipeline({ ...base, spooled: spool?.paths, sink, aliasPass: aliases });
         sink.flushOpen();
         aliasLine = aliases.handled;
       }
       const resumedOrAlias = this.counted(base.skip);
       const skip = (file: string, line: number): boolean => aliasLine(file, line) || resumedOrAlias?.(file, line) === true;
-      await runPipeline({ ...base, stdinPath: spool?.path, skip, sink, onFile: (f) => inputs.push(f) });
+      await runPipeline({ ...base, spooled: spool?.paths, skip, sink, onFile: (f) => inputs.push(f) });
     } catch (error) {
       if (!(error instanceof FatalDelivery)) throw error;
       fatal = error.message;

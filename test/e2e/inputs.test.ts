@@ -13,6 +13,9 @@ import { tempDir, type TempDir } from '../support/temp-dir.js';
 const BIN = join(ROOT, 'bin', 'mpx-replay.js');
 const LINE = JSON.stringify({ type: 'track', event: 'Opened', messageId: 'inp-1', userId: 'u-inp-1', timestamp: '2024-05-01T09:00:00Z' });
 
+/** Delivery settings for runs that stop before sending (a checkpoint a dry run cannot take). */
+const NOT_SENT = ['--token', 'tok-inputs-0123456789', '--api-secret', 'secret-inputs-0123456789', '--api-host', 'http://127.0.0.1:9'];
+
 let tmp: TempDir;
 beforeAll(() => {
   ensureBuilt();
@@ -106,7 +109,8 @@ describe('§1 unusable inputs are exit 2 with the path named', () => {
   ])('§7 a checkpoint whose structure is odd (%s): exit 2 naming it', async (_name, journal) => {
     const input = readableInput();
     const checkpoint = checkpointWith(journal(input));
-    const result = await run(['import', input, '--dry-run', '--out', tmp.unique('out.ndjson'), '--checkpoint', checkpoint, '--force']);
+    // Refused before anything is sent, so the (closed) discard port is never reached.
+    const result = await run(['import', input, ...NOT_SENT, '--checkpoint', checkpoint, '--force']);
     expect(result.stderr).not.toContain('internal error');
     expect(result.stderr).toContain(`checkpoint ${checkpoint}`);
     expect(result.code).toBe(2);

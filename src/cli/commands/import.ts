@@ -39,7 +39,10 @@ async function importFrom(config: RunConfig, s3: S3Inputs | null, io: CliIo): Pr
 
   const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files, s3);
   if (!config.quiet) for (const notice of checkpoint?.notices ?? []) io.stderr.write(`notice: ${notice}\n`);
-  const rejectsWriter = config.rejects === null ? null : new TextWriter(await openForWriting('--rejects', config.rejects));
+  // A rejects file that cannot be written (a full disk) stops the run as fatal (README "Exit codes").
+  let failed = (_reason: string): void => undefined;
+  const rejectsWriter =
+    config.rejects === null ? null : new TextWriter(await openForWriting('--rejects', config.rejects), (error) => failed(`cannot write the rejects file ${config.rejects}: ${error.code ?? error.message}`));
   const output = config.dryRun ? (config.out === null ? io.stdout : await openForWriting('--out', config.out)) : null;
   const replay = new Replay(config, files, {
     stdin: io.stdin,
@@ -47,10 +50,14 @@ async function importFrom(config: RunConfig, s3: S3Inputs | null, io: CliIo): Pr
     checkpoint,
     s3,
     ...(io.now && { clock: { now: io.now, sleep: systemClock.sleep } }),
-    onSettle: (ref, outcome, text) => {
-      if (outcome.kind === 'rejected' && rejectsWriter !== null) return rejectsWriter.write(formatReject(ref, outcome.stage, outcome.reason, text, config.secrets));
-    },
+    ...(rejectsWriter && {
+      rejects: {
+        write: (ref, outcome, text, written) => rejectsWriter.write(formatReject(ref, outcome.stage, outcome.reason, text, config.secrets), written),
+        close: () => rejectsWriter.close(true),
+      },
+    }),
   });
+  failed = (reason) => replay.fail(reason);
 
   let signalsSeen = 0;
   const onSignal = (): void => {
@@ -69,7 +76,6 @@ async function importFrom(config: RunConfig, s3: S3Inputs | null, io: CliIo): Pr
   try {
     const result = await replay.run();
     progress.stop();
-    await rejectsWriter?.close(true);
     if (output !== null && output !== io.stdout) await new Promise<void>((resolve) => output.end(resolve));
     const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', preset: config.preset, ...result, s3: s3?.summary() ?? null, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
     writeReport(report, config, io);

@@ -10,6 +10,19 @@ const reply = (status: number, body: unknown, retryAfter: string | null = null) 
 const CASES: Array<[string, Endpoint, ReturnType<typeof reply> & { location?: string }, number, Classification]> = [
   ['§6 200 from /import → delivered', '/import', reply(200, { code: 200, num_records_imported: 5, status: 'OK' }), 5, { kind: 'delivered' }],
   ['§6 200 {"status":1} from /engage → delivered', '/engage', reply(200, { status: 1, error: null }), 7, { kind: 'delivered' }],
+  ['200 {"status":"OK"} without a count from /import (a mock\'s success shape) → delivered', '/import', reply(200, { code: 200, status: 'OK' }), 4, { kind: 'delivered' }],
+  ['200 {"status":1} from /import (a mock\'s success shape) → delivered', '/import', reply(200, { status: 1 }), 3, { kind: 'delivered' }],
+  ['200 plain "1" from /groups (the legacy reply) → delivered', '/groups', reply(200, '1'), 2, { kind: 'delivered' }],
+  [
+    '200 with a proxy\'s HTML page from /import → not delivered: retried',
+    '/import',
+    reply(200, '<!doctype html><title>Proxy</title>'),
+    5,
+    { kind: 'retry', message: '200 from /import without Mixpanel\'s reply (body starts "<!doctype html><title>Proxy</title>")', retryAfterMs: null, rateLimited: false },
+  ],
+  ['200 with JSON that is not Mixpanel\'s from /import → retried', '/import', reply(200, { ok: true }), 6, { kind: 'retry', message: '200 from /import without Mixpanel\'s reply (body starts "{\\"ok\\":true}")', retryAfterMs: null, rateLimited: false }],
+  ['200 with an empty body from /engage → retried', '/engage', reply(200, ''), 8, { kind: 'retry', message: '200 from /engage without Mixpanel\'s reply (an empty body)', retryAfterMs: null, rateLimited: false }],
+  ['200 with an HTML page from /groups → retried', '/groups', reply(200, '<html>login</html>'), 9, { kind: 'retry', message: '200 from /groups without Mixpanel\'s reply (body starts "<html>login</html>")', retryAfterMs: null, rateLimited: false }],
   ['§6 200 {"status":0} from /engage with several updates → split to find the bad one', '/engage', reply(200, { status: 0, error: '$distinct_id, missing or empty' }), 7, { kind: 'split', message: '/engage: $distinct_id, missing or empty' }],
   ['§6 200 {"status":0} from /groups with one update → rejected with its message', '/groups', reply(200, { status: 0, error: 'bad group' }), 1, { kind: 'rejected', message: '/groups: bad group' }],
   [
