@@ -1,7 +1,8 @@
 // CPU instructions per message of the dry run's mapping work (split, decode, parse, map, format
 // one block after another), counted by valgrind. Timings on this machine move by a fifth or more
 // with its phase; instruction counts move by about 1 %, so they can rank changes of a few percent.
-//   npm run build && node bench/instructions.js [messages=6000]
+//   npm run build && node bench/instructions.js [messages=6000] [preset=classic]
+// (`actions` maps with fixtures/settings-actions.json, `classic` with fixtures/settings.json.)
 // Counts a process that maps the first N bench messages once and one that maps them four times,
 // both in one V8 thread (--single-threaded: compilation and GC in the thread itself), and divides
 // the difference by 3N: start-up, loading and compilation drop out, the steady state remains.
@@ -13,20 +14,21 @@ import { ROOT, segmentFile } from './data.js';
 const BLOCK_BYTES = 256 * 1024;
 
 if (process.argv[2] === '--passes') {
-  await mapPasses(Number(process.argv[3]), Number(process.argv[4]), process.argv[5]);
+  await mapPasses(Number(process.argv[3]), Number(process.argv[4]), process.argv[5], process.argv[6]);
 } else {
   const messages = Number(process.argv[2] ?? 6000);
+  const preset = process.argv[3] ?? 'classic';
   const file = await segmentFile(100_000, 1);
-  const once = instructions(messages, 1, file);
-  const four = instructions(messages, 4, file);
+  const once = instructions(messages, 1, file, preset);
+  const four = instructions(messages, 4, file, preset);
   const perMessage = (four - once) / (3 * messages);
-  process.stdout.write(`${JSON.stringify({ messages, instructionsPerMessage: Math.round(perMessage), once, four })}\n`);
+  process.stdout.write(`${JSON.stringify({ preset, messages, instructionsPerMessage: Math.round(perMessage), once, four })}\n`);
 }
 
 /** Instructions valgrind counts for a child that maps `messages` messages `passes` times. */
-function instructions(messages, passes, file) {
+function instructions(messages, passes, file, preset) {
   const args = ['--tool=cachegrind', '--cache-sim=no', '--smc-check=all-non-file', '--cachegrind-out-file=/dev/null'];
-  const child = [process.execPath, '--single-threaded', fileURLToPath(import.meta.url), '--passes', String(messages), String(passes), file];
+  const child = [process.execPath, '--single-threaded', fileURLToPath(import.meta.url), '--passes', String(messages), String(passes), file, preset];
   const run = spawnSync('valgrind', [...args, ...child], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   const refs = /I\s+refs:\s+([\d,]+)/.exec(run.stderr ?? '');
   if (run.status !== 0 || refs === null) throw new Error(`valgrind exited with ${run.status} (${run.error?.message ?? 'no instruction count'}):\n${(run.stderr ?? '').slice(-2000)}`);
@@ -34,13 +36,14 @@ function instructions(messages, passes, file) {
 }
 
 /** The child: cut the first `messages` lines into blocks as the reader does, map them `passes` times. */
-async function mapPasses(messages, passes, file) {
+async function mapPasses(messages, passes, file, preset) {
   const { mapBlock } = await import(`${ROOT}dist/src/mapper/map-block.js`);
   const { NO_FILTER } = await import(`${ROOT}dist/src/config/filter.js`);
   const { parseSettings } = await import(`${ROOT}dist/src/config/settings.js`);
-  const parsed = parseSettings(JSON.parse(readFileSync(`${ROOT}fixtures/settings.json`, 'utf8')));
+  const settingsFile = preset === 'actions' ? 'settings-actions.json' : 'settings.json';
+  const parsed = parseSettings(JSON.parse(readFileSync(`${ROOT}fixtures/${settingsFile}`, 'utf8')));
   const setup = {
-    mapping: { settings: parsed.settings, identity: 'original', token: '<token>', runStartMs: Date.parse('2026-11-30T00:00:00Z') },
+    mapping: { preset, settings: parsed.settings, identity: 'original', token: '<token>', runStartMs: Date.parse('2026-11-30T00:00:00Z') },
     filter: NO_FILTER,
     keepText: false,
     format: true,

@@ -17,7 +17,7 @@ export function mapActionsGroup(message: GroupMessage, options: MappingOptions):
   const keyed = message.traits[groupKey];
   const groupId = (typeof keyed === 'string' && keyed !== '') || (typeof keyed === 'number' && keyed !== 0) ? keyed : String(message.groupId);
   const routed = updateRecord('/groups', { $token: options.token, $group_key: groupKey, $group_id: groupId, $set: groupSet(message.traits) });
-  if ('reason' in routed) return rejected(`${routed.reason}`);
+  if ('reason' in routed) return rejected(routed.reason);
   return { outcome: 'mapped', type: 'group', records: [routed.record], warnings: [] };
 }
 

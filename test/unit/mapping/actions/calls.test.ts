@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../../../src/lib/json.js';
 import { mapMessage } from '../../../../src/mapping/index.js';
 import {
-  ANONYMOUS_ID, TIME_MS, TOKEN, USER_ID, actionsOptions, baseAlias, baseGroup, baseIdentify, basePage, baseTrack, expectRejected, expectSkipped, mapRecords,
+  ANONYMOUS_ID, TIME_MS, TOKEN, USER_ID, actionsOptions, baseAlias, baseGroup, baseIdentify, basePage, baseTrack, expectRejected, expectSkipped, mapRecords, without,
 } from '../../../support/mapping.js';
 
 type Event = { event: string; properties: JsonObject };
@@ -146,6 +146,16 @@ describe('§10 group → /groups $set under group_key or $group_id', () => {
   it('§10 group_key without that trait falls back to groupId', () => {
     const [record] = mapRecords(baseGroup({ traits: { plan: 'solo' } }), actionsOptions({ groupKey: 'company_id' }));
     expect(record!.record).toMatchObject({ $group_key: 'company_id', $group_id: 'group-acme-17' });
+  });
+
+  it('§10 a group call without traits is rejected (Actions requires them); empty traits send an empty $set', () => {
+    expectRejected(mapMessage(without(baseGroup(), 'traits'), actionsOptions()), /without traits/);
+    expect(mapRecords(baseGroup({ traits: {} }), actionsOptions())[0]!.record).toMatchObject({ $group_id: 'group-acme-17', $set: {} });
+  });
+
+  it('§10 a numeric groupId is sent as a string (Actions\' field type), a numeric key trait as it is', () => {
+    expect(mapRecords(baseGroup({ groupId: 9001 }), actionsOptions())[0]!.record).toMatchObject({ $group_id: '9001' });
+    expect(mapRecords(baseGroup({ traits: { org: 77 } }), actionsOptions({ groupKey: 'org' }))[0]!.record).toMatchObject({ $group_id: 77 });
   });
 
   it('§10 a group call without groupId is rejected (Actions requires it)', () => {
