@@ -50,8 +50,21 @@ async function mpxImport(file, server, expectedImport, label, rateLimited) {
     report: { status: report.status, error: report.error, delivered: report.records.delivered, rejected: report.records.rejected, http: report.http },
     server: stats,
     lost: expectedImport - stats.distinctImportInsertIds,
-    ...(rateLimited ? { allowanceUsed: stats.acceptedTotal / (RATE * result.seconds) } : {}),
+    ...(rateLimited ? allowance(stats, result) : {}),
   });
+}
+
+/**
+ * Rate-limited steps: the share of the allowance the run used over its wall time, and over the
+ * time it was sending (the server's first to last accepted record), and the 429s it met.
+ */
+function allowance(stats, result) {
+  const sendingSeconds = (stats.lastMs - stats.firstMs) / 1000;
+  return {
+    allowanceUsed: stats.acceptedTotal / (RATE * result.seconds),
+    allowanceWhileSending: sendingSeconds > 0 ? stats.acceptedTotal / (RATE * sendingSeconds) : null,
+    status429: stats.byStatus['429'] ?? 0,
+  };
 }
 
 /** mixpanel-import (CLI, fastest settings) redirected to a fresh server; returns the row. */
@@ -78,13 +91,13 @@ async function mixpanelImport(file, server, expectedImport, label, rateLimited) 
     report: { total: log.total, success: log.success, failed: log.failed, requests: log.requests, retries: log.retries, rateLimited: log.rateLimited, errors: log.errors, stderrErrorLines: errorLines.length, stderrSample: errorLines.slice(0, 3) },
     server: stats,
     lost: expectedImport - stats.distinctImportInsertIds,
-    ...(rateLimited ? { allowanceUsed: stats.acceptedTotal / (RATE * result.seconds) } : {}),
+    ...(rateLimited ? allowance(stats, result) : {}),
   });
 }
 
 async function benchSize(size) {
   const file = await segmentFile(size, seed);
-  const mapped = `${DATA_DIR}/tmp/mapped-${size}-seed${seed}.ndjson`;
+  const mapped = `${TMP}/mapped-${size}-seed${seed}.ndjson`;
   const load = { before: loadavg() };
   process.stderr.write(`size ${size} (${file}), load ${load.before.map((n) => n.toFixed(2)).join(' ')}\n`);
   const rows = [];
@@ -96,7 +109,7 @@ async function benchSize(size) {
   const dry = check(await runTimed([MPX, 'import', file, '--dry-run', '--settings', 'fixtures/settings.json', '--quiet', '--out', mapped]), 'dry run');
   rows.push(row('dry-run', '2 mpx-replay --dry-run (map only)', lines, dry));
 
-  const forMixpanelImport = await importRecords(mapped, `${DATA_DIR}/tmp/import-records-${size}-seed${seed}.ndjson`, token);
+  const forMixpanelImport = await importRecords(mapped, `${TMP}/import-records-${size}-seed${seed}.ndjson`, token);
   const expectedImport = forMixpanelImport.count;
 
   rows.push(await mpxImport(file, await startServer({ latency: 10 }), expectedImport, '3 mpx-replay import (10 ms)', false));
@@ -112,6 +125,8 @@ async function benchSize(size) {
 }
 
 mkdirSync(`${DATA_DIR}/tmp`, { recursive: true });
+// This invocation's own scratch files, so benchmarks run side by side do not share them.
+const TMP = mkdtempSync(`${DATA_DIR}/tmp/run-`);
 // Runs of other sizes from an earlier invocation are kept, so `--sizes 1000000` adds to `--sizes 100000`.
 const earlier = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')).runs ?? [] : [];
 const results = { startedAt: new Date().toISOString(), node: process.version, rateLimit: RATE, runs: earlier.filter((r) => !sizes.includes(r.size)) };
@@ -125,6 +140,7 @@ for (const size of sizes) {
   );
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 }
+rmSync(TMP, { recursive: true, force: true });
 process.stdout.write(`\nevents: records accepted (mpx-replay: /import + /engage + /groups; mixpanel-import: /import), ` +
   `input lines for parse and dry run. × mixpanel-import compares with its run in the same server setting.\n` +
   `wrote ${RESULTS}\n`);

@@ -86,7 +86,7 @@ try {
     }
     local.push(l);
     remote.push(s);
-    process.stderr.write(`  run ${run}: local ${describe(l)}, s3 ${describe(s)}, ${s.s3.objectsRead} objects, ${(s.s3.bytesRead / 1e6).toFixed(1)} MB read\n`);
+    process.stderr.write(`  run ${run}: local ${describe(l)}, s3 ${describe(s)}, ${s.s3.objectsRead} objects, ${(s.s3.bytesRead / 1e6).toFixed(1)} MB read, ${s.s3.resumes} resumes\n`);
   }
   const ratio = (key) => median(remote.map((r) => r[key])) / median(local.map((r) => r[key]));
   const pairs = remote.map((r, i) => r.seconds / local[i].seconds);

@@ -17,6 +17,8 @@ export function addRatios(rows) {
 const int = (n) => (n === null || n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
 const fixed = (n, digits) => (n === null || n === undefined ? '' : n.toFixed(digits));
 
+const percent = (share) => (share === undefined || share === null ? '' : `${(share * 100).toFixed(1)} %`);
+
 const COLUMNS = [
   ['step', (r) => r.step, 'left'],
   ['events', (r) => int(r.events)],
@@ -25,7 +27,9 @@ const COLUMNS = [
   ['peak RSS MB', (r) => fixed(r.rssMB, 0)],
   ['× parse', (r) => fixed(r.vsParse, 2)],
   ['× mixpanel-import', (r) => fixed(r.vsMixpanelImport, 2)],
-  ['allowance used', (r) => (r.allowanceUsed === undefined ? '' : `${(r.allowanceUsed * 100).toFixed(1)} %`)],
+  ['allowance used', (r) => percent(r.allowanceUsed)],
+  ['… while sending', (r) => percent(r.allowanceWhileSending)],
+  ['429s', (r) => (r.status429 === undefined ? '' : String(r.status429))],
   ['events lost', (r) => (r.lost === undefined ? '' : int(r.lost))],
 ];
 

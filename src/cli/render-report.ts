@@ -5,7 +5,7 @@ export function renderReport(report: Report): string {
   const m = report.messages;
   const lines: string[] = [];
   const verb = report.mode === 'dry-run' ? 'mapped (dry run)' : 'delivered';
-  lines.push(`mpx-replay ${report.mode}: ${statusText(report)}`);
+  lines.push(`mpx-replay ${report.mode}${report.preset === 'actions' ? ' (preset actions)' : ''}: ${statusText(report)}`);
   if (report.resumed > 0) lines.push(`  resumed           ${report.resumed} lines already settled by an earlier run (checkpoint)`);
   lines.push(`  messages read     ${m.read}${typeList(m.byType)}`);
   lines.push(`  ${verb.padEnd(17)} ${m.delivered}`);

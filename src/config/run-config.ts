@@ -4,7 +4,9 @@ import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.j
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
 import { parseIso } from '../segment/time.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
-import type { IdentityMode, Settings } from './settings-types.js';
+import type { IdentityMode, Preset, Settings } from './settings-types.js';
+import { resolvePreset } from './preset.js';
+import type { PresetKeys } from './settings.js';
 import type { MessageFilter } from './filter.js';
 
 /** Run defaults (SPEC §1): the only place they live. */
@@ -58,6 +60,7 @@ export interface ImportFlags {
   skipDeviceMode?: boolean;
   awsProfile?: string;
   lateDays?: string;
+  preset?: string;
 }
 
 export interface DeliveryConfig {
@@ -76,6 +79,10 @@ export interface DeliveryConfig {
 export interface RunConfig {
   readonly inputs: readonly string[];
   readonly settings: Settings;
+  /** Which destination's mapping the run follows (README "Replaying a workspace that uses Mixpanel (Actions)"). */
+  readonly preset: Preset;
+  /** Configuration warnings to show (settings of the other preset). */
+  readonly warnings: readonly string[];
   readonly identity: IdentityMode;
   /** The token written into records; "<token>" in a dry run without one. */
   readonly token: string;
@@ -113,9 +120,23 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export const DRY_RUN_TOKEN = '<token>';
 
-/** Resolve flags + env + parsed settings into a RunConfig, or every problem found (exit 2). */
-export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, env: Env, settings: Settings, nowMs: number = Date.now()): { config: RunConfig } | { errors: string[] } {
+const NO_PRESET_KEYS = { classic: [], actions: [] } as const;
+
+/**
+ * Resolve flags + env + parsed settings into a RunConfig, or every problem found (exit 2).
+ * `presetKeys` (from presetKeysOf) picks the preset when --preset is not given.
+ */
+export function resolveRunConfig(
+  inputs: readonly string[],
+  flags: ImportFlags,
+  env: Env,
+  settings: Settings,
+  nowMs: number = Date.now(),
+  presetKeys: PresetKeys = NO_PRESET_KEYS,
+): { config: RunConfig } | { errors: string[] } {
   const errors: string[] = [];
+  const presetResult = resolvePreset(flags.preset, presetKeys, settings);
+  if ('error' in presetResult) errors.push(presetResult.error);
   const int = (name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -125,7 +146,7 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
 
   const identity = flags.identity ?? 'original';
   if (identity !== 'original' && identity !== 'simplified') errors.push(`--identity ${JSON.stringify(identity)}: expected original or simplified`);
-  const region = (flags.region ?? env.MIXPANEL_REGION ?? (settings.enableEuropeanUnionEndpoint ? 'eu' : 'us')).toLowerCase();
+  const region = (flags.region ?? env.MIXPANEL_REGION ?? settings.apiRegion ?? (settings.enableEuropeanUnionEndpoint ? 'eu' : 'us')).toLowerCase();
   if (!(region in REGION_HOSTS)) errors.push(`--region ${JSON.stringify(region)}: expected us, eu or in`);
   const apiHost = flags.apiHost ?? env.MIXPANEL_API_HOST;
   let origin = REGION_HOSTS[region as Region] ?? REGION_HOSTS.us;
@@ -175,6 +196,8 @@ export function resolveRunConfig(inputs: readonly string[], flags: ImportFlags, 
     config: {
       inputs,
       settings,
+      preset: 'preset' in presetResult ? presetResult.preset : 'classic',
+      warnings: 'warnings' in presetResult ? presetResult.warnings : [],
       identity: identity as IdentityMode,
       token: token ?? DRY_RUN_TOKEN,
       filter: { types, fromMs, toMs, skipDeviceMode: flags.skipDeviceMode === true },

@@ -19,9 +19,13 @@ export const DEFAULT_SETTINGS: Settings = {
   groupTraitsToSetOnce: [],
   enableEuropeanUnionEndpoint: false,
   sourceName: null,
+  apiRegion: null,
+  strictMode: true,
+  generatePurchaseEventPerProduct: true,
+  groupKey: null,
 };
 
-type Kind = 'boolean' | 'string' | 'string[]';
+type Kind = 'boolean' | 'string' | 'string[]' | 'region' | 'strictMode';
 
 /** Segment's keys, verbatim, with the type each must have. `increments` is the older name of eventIncrements. */
 const KEYS: Record<string, { kind: Kind; target: keyof Settings }> = {
@@ -43,7 +47,23 @@ const KEYS: Record<string, { kind: Kind; target: keyof Settings }> = {
   groupTraitsToSetOnce: { kind: 'string[]', target: 'groupTraitsToSetOnce' },
   enableEuropeanUnionEndpoint: { kind: 'boolean', target: 'enableEuropeanUnionEndpoint' },
   sourceName: { kind: 'string', target: 'sourceName' },
+  // The Actions destination's keys (README "Replaying a workspace that uses Mixpanel (Actions)").
+  projectToken: { kind: 'string', target: 'token' },
+  apiRegion: { kind: 'region', target: 'apiRegion' },
+  strictMode: { kind: 'strictMode', target: 'strictMode' },
+  generatePurchaseEventPerProduct: { kind: 'boolean', target: 'generatePurchaseEventPerProduct' },
+  group_key: { kind: 'string', target: 'groupKey' },
 };
+
+/** Keys only the Actions destination has: their presence selects `--preset actions`. */
+export const ACTIONS_ONLY_KEYS: ReadonlySet<string> = new Set(['projectToken', 'apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'group_key']);
+/** Keys both destinations have. Every other known key is classic only. */
+const SHARED_KEYS: ReadonlySet<string> = new Set(['apiSecret', 'sourceName']);
+
+/** `apiRegion` as Actions writes it ("US 🇺🇸") or as its code, case-insensitively. */
+const REGIONS: ReadonlyMap<string, 'us' | 'eu' | 'in'> = new Map([
+  ['us 🇺🇸', 'us'], ['eu 🇪🇺', 'eu'], ['in 🇮🇳', 'in'], ['us', 'us'], ['eu', 'eu'], ['in', 'in'],
+]);
 
 /** Device-mode (browser) settings: accepted and ignored in a replay. */
 const BROWSER_ONLY = new Set(['crossSubdomainCookie', 'secureCookie', 'persistence', 'cookieName', 'nameTag', 'pageview', 'legacySuperProperties', 'secret', 'trackReset']);
@@ -72,7 +92,7 @@ export function parseSettings(value: unknown, source: string): SettingsResult {
     if (raw === null) continue;
     const problem = checkKind(raw, spec.kind);
     if (problem !== null) errors.push(`${source}: setting "${key}" is ${problem}: expected ${describe(spec.kind)}`);
-    else resolved[spec.target] = spec.kind === 'string' && raw === '' ? null : raw;
+    else resolved[spec.target] = resolvedValue(raw, spec.kind);
   }
   if (errors.length > 0) return { ok: false, errors };
   const warnings: string[] = [];
@@ -81,7 +101,35 @@ export function parseSettings(value: unknown, source: string): SettingsResult {
   return { ok: true, settings: resolved as unknown as Settings, warnings };
 }
 
+export interface PresetKeys {
+  readonly classic: readonly string[];
+  readonly actions: readonly string[];
+}
+
+/**
+ * The known keys of a settings object that only one of the two destinations has (null values
+ * count as absent), to pick the preset and warn about the other one's keys.
+ */
+export function presetKeysOf(value: unknown): PresetKeys {
+  const keys: { classic: string[]; actions: string[] } = { classic: [], actions: [] };
+  if (!isObject(value)) return keys;
+  for (const [key, raw] of Object.entries(value)) {
+    if (KEYS[key] === undefined || raw === null || SHARED_KEYS.has(key)) continue;
+    (ACTIONS_ONLY_KEYS.has(key) ? keys.actions : keys.classic).push(key);
+  }
+  return keys;
+}
+
+/** A checked value as the resolved settings hold it ("" strings are absent). */
+function resolvedValue(raw: unknown, kind: Kind): unknown {
+  if (kind === 'region') return REGIONS.get((raw as string).trim().toLowerCase());
+  if (kind === 'strictMode') return raw === '1' || raw === 1 || raw === true;
+  return kind === 'string' && raw === '' ? null : raw;
+}
+
 function checkKind(value: unknown, kind: Kind): string | null {
+  if (kind === 'region') return typeof value === 'string' && REGIONS.has(value.trim().toLowerCase()) ? null : describeValue(value);
+  if (kind === 'strictMode') return value === '1' || value === '0' || value === 1 || value === 0 || typeof value === 'boolean' ? null : describeValue(value);
   if (kind === 'boolean') return typeof value === 'boolean' ? null : describeValue(value);
   if (kind === 'string') return typeof value === 'string' ? null : describeValue(value);
   if (!Array.isArray(value)) return describeValue(value);
@@ -90,6 +138,8 @@ function checkKind(value: unknown, kind: Kind): string | null {
 }
 
 function describe(kind: Kind): string {
+  if (kind === 'region') return 'one of "US 🇺🇸", "EU 🇪🇺", "IN 🇮🇳" (or US, EU, IN)';
+  if (kind === 'strictMode') return '"1" or "0"';
   return kind === 'string[]' ? 'an array of strings' : `a ${kind}`;
 }
 

@@ -24,6 +24,8 @@ export interface ListPage {
 export interface ObjectBody {
   readonly stream: Readable;
   readonly contentLength: number | null;
+  /** `bytes <first>-<last>/<size>` when the reply is a range. */
+  readonly contentRange: string | null;
 }
 
 /** Region used when neither the environment nor the profile names one; other regions are followed by redirect. */
@@ -66,7 +68,7 @@ export class S3Access {
       new this.sdk.GetObjectCommand({ Bucket: bucket, Key: key, Range: from > 0 ? `bytes=${from}-` : undefined, IfMatch: etag ?? undefined }),
       { abortSignal: signal },
     );
-    return { stream: reply.Body as Readable, contentLength: reply.ContentLength ?? null };
+    return { stream: reply.Body as Readable, contentLength: reply.ContentLength ?? null, contentRange: reply.ContentRange ?? null };
   }
 
   close(): void {

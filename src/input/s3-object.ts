@@ -49,6 +49,10 @@ export async function* objectChunks(access: S3Access, object: S3Object, policy: 
     try {
       const reply = await withDeadline(policy.stallMs, signal, (deadline) => access.getObject(object.bucket, object.key, received, object.etag === '' ? null : object.etag, deadline));
       body = reply.stream;
+      if (received > 0 && reply.contentRange?.startsWith(`bytes ${received}-`) !== true) {
+        // A store that ignores Range sends the object from its start again: resuming would repeat lines.
+        throw new InputReadError(`${object.url}: a read resumed at byte ${received} was answered without that range (${reply.contentRange ?? 'no Content-Range'}); cannot resume`);
+      }
       // An interrupt lets go of a read that waits for bytes at once, not after the stall limit.
       const stream = body;
       const letGo = (): void => void stream.destroy();
@@ -64,6 +68,7 @@ export async function* objectChunks(access: S3Access, object: S3Object, policy: 
       reason = `the response ended after ${received} of ${expected} bytes`;
     } catch (error) {
       if (aborted()) return;
+      if (error instanceof InputReadError) throw error;
       if (!isRetryable(error)) throw new InputReadError(describeS3Failure(error, object.url));
       reason = (error as Error).message;
     } finally {

@@ -7,6 +7,7 @@ import { mapGroup } from './classic/group.js';
 import { mapIdentify } from './classic/identify.js';
 import { mapPage } from './classic/page.js';
 import { mapTrack } from './classic/track.js';
+import { mapActionsMessage } from './actions/index.js';
 import type { MapResult, MappingOptions } from './types.js';
 
 export type { MapResult, MappingOptions } from './types.js';
@@ -21,10 +22,11 @@ export function mapMessage(raw: JsonObject, options: MappingOptions): MapResult 
   const message = parsed.message;
   const timeProblem = checkTime(message.timeMs, options.runStartMs);
   if (timeProblem !== null) return { outcome: 'rejected', type: message.type, reason: timeProblem };
-  return mapValid(message, options);
+  return options.preset === 'actions' ? mapActionsMessage(message, options) : mapClassic(message, options);
 }
 
-function mapValid(message: SegmentMessage, options: MappingOptions): MapResult {
+/** The classic destination's mapping (README "Mapping"). */
+function mapClassic(message: SegmentMessage, options: MappingOptions): MapResult {
   switch (message.type) {
     case 'track':
       return mapTrack(message, options);

@@ -1,9 +1,11 @@
-import type { IdentityMode, Settings } from '../config/settings-types.js';
+import type { IdentityMode, Preset, Settings } from '../config/settings-types.js';
 import type { MixpanelRecord } from '../mixpanel/types.js';
 import type { SegmentType } from '../segment/types.js';
 
 /** Everything the pure mapping depends on besides the message itself. */
 export interface MappingOptions {
+  /** Classic destination (README "Mapping") or Actions (README "Replaying a workspace that uses Mixpanel (Actions)"). */
+  readonly preset: Preset;
   readonly settings: Settings;
   readonly identity: IdentityMode;
   /** The project token written into records ("<token>" in a dry run without one). */

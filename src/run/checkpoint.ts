@@ -147,18 +147,20 @@ export class Checkpoint {
 
 /**
  * Fingerprint of a run's scope: what decides how lines are mapped or which are skipped
- * (settings, identity mode, --types/--from/--to, --skip-device-mode). Credentials are not part
- * of it, nor is --dedupe-window (a memory bound; docs/architecture.md, "Deduplication").
+ * (settings, identity mode, --types/--from/--to, --skip-device-mode, --preset). Credentials are
+ * not part of it, nor is --dedupe-window (a memory bound; docs/architecture.md, "Deduplication").
  */
 export function checkpointScope(
   settings: object,
   identity: string,
   filter: { types: readonly string[] | null; fromMs: number | null; toMs: number | null; skipDeviceMode?: boolean },
+  preset: 'classic' | 'actions' = 'classic',
 ): CheckpointScope {
   const settingsHash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
-  // Named only when set, so journals written before the flag existed keep their scope.
+  // Named only when set, so journals written before the flag (or the preset) existed keep their scope.
   const deviceMode = filter.skipDeviceMode === true ? ', device mode skipped' : '';
-  const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}${deviceMode}`;
+  const presetPart = preset === 'actions' ? ', preset actions' : '';
+  const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}${deviceMode}${presetPart}`;
   return { fingerprint: createHash('sha256').update(describe).digest('hex').slice(0, 16), describe };
 }
 

@@ -100,7 +100,7 @@ export class Replay {
     const checkpoint = this.deps.checkpoint;
     const base: Omit<PipelineOptions, 'sink'> = {
       files: this.files,
-      mapping: { settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
+      mapping: { preset: config.preset, settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
       filter: config.filter,
       keepText: config.rejects !== null,
       dedupeWindow: config.dedupeWindow,

@@ -10,6 +10,8 @@ export type RunStatus = 'ok' | 'rejected' | 'fatal' | 'interrupted';
 export interface Report {
   version: 1;
   mode: 'dry-run' | 'import';
+  /** The mapping preset (README "Replaying a workspace that uses Mixpanel (Actions)"). */
+  preset: 'classic' | 'actions';
   status: RunStatus;
   exitCode: number;
   error: string | null;
@@ -34,6 +36,7 @@ export interface Report {
 
 export function buildReport(args: {
   mode: Report['mode'];
+  preset?: Report['preset'];
   accounting: Accounting;
   inputs: FileSummary[];
   http: DeliveryStats;
@@ -50,6 +53,7 @@ export function buildReport(args: {
   return {
     version: 1,
     mode: args.mode,
+    preset: args.preset ?? 'classic',
     status,
     exitCode: EXIT[status],
     error: fatal,

@@ -70,15 +70,18 @@ describe('--dedupe-window: a repeated (type, messageId) is skipped', () => {
     { ...track('m-1', 3), type: 'page', name: 'Home' }, // same id, other type → kept
     track(undefined, 4),
     track(undefined, 4), // no messageId: never deduplicated
+    track('', 4),
+    track('undefined', 4),
+    track('undefined', 4), // a placeholder messageId is none either
     { ...track('m-2', 5), type: 'Track' }, // type case does not matter…
-    track('m-2', 6), // …so this repeats line 6
+    track('m-2', 6), // …so this repeats line 9
     track('m-3', 7),
   ];
 
   it.each([
-    { name: 'default window', flags: [], skippedLines: ['2', '7'] },
+    { name: 'default window', flags: [], skippedLines: ['2', '10'] },
     { name: '--dedupe-window 0 (off)', flags: ['--dedupe-window', '0'], skippedLines: [] },
-    { name: '--dedupe-window 1: only the message just before is remembered', flags: ['--dedupe-window', '1'], skippedLines: ['2', '7'] },
+    { name: '--dedupe-window 1: only the message just before is remembered', flags: ['--dedupe-window', '1'], skippedLines: ['2', '10'] },
   ])('dry run, $name: skipped lines $skippedLines, every line counted once', async ({ flags, skippedLines }) => {
     const file = input('dupes.ndjson', MESSAGES);
     const run = await dryRun(file, flags);
@@ -87,7 +90,7 @@ describe('--dedupe-window: a repeated (type, messageId) is skipped', () => {
     expect(examples(run.report, DUPLICATE)).toEqual(skippedLines);
     expect(run.report.messages.skipped).toBe(skippedLines.length);
     const written = run.records.map((r) => String(r.line));
-    expect(written).toEqual(['1', '2', '3', '4', '5', '6', '7', '8'].filter((line) => !skippedLines.includes(line)));
+    expect(written).toEqual(MESSAGES.map((_, i) => String(i + 1)).filter((line) => !skippedLines.includes(line)));
     expect(run.report.records.built['/import']).toBe(MESSAGES.length - skippedLines.length);
   });
 

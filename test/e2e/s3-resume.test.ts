@@ -4,14 +4,15 @@
  * chain), against s3rver and the Mixpanel-compatible test server. Killed with SIGKILL part-way and
  * re-run with the same --checkpoint; then one object is rewritten (new ETag) and read again.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
 import { ensureBuilt, jsonReport, readNdjson, runCli, startCli, tempDir, type DryRecord } from '../support/cli.js';
 import { DAYS, sampleArchive, seedBucket } from '../support/s3/archive.js';
-import { s3Env, startS3Server, type S3TestServer } from '../support/s3/server.js';
+import { startFaultyProxy } from '../support/s3/proxy.js';
+import { S3_CREDENTIALS, s3Env, startS3Server, type S3TestServer } from '../support/s3/server.js';
 
 const BUCKET = 'segment-archive';
 const PREFIX = `s3://${BUCKET}/segment-logs/`;
@@ -31,7 +32,9 @@ beforeAll(async () => {
   tmp = tempDir('mpx-s3-resume-');
   s3 = await startS3Server();
   await seedBucket(s3, BUCKET, OBJECTS);
-  env = s3Env(s3.endpoint);
+  // The runs' temporary folders (the S3 spool) go here, to be counted.
+  mkdirSync(tmp.file('tmp'));
+  env = { ...s3Env(s3.endpoint), TMPDIR: tmp.file('tmp') };
   // ~20 ms per request of 50 records: a run of about 100 requests lasts a few seconds.
   mp = await startMixpanelServer({ port: 0, latencyMs: 20 });
 }, 60_000);
@@ -78,6 +81,8 @@ describe('s3:// delivery with a checkpoint', () => {
     expect(report.resumed).toBeGreaterThan(0);
     // Two passes (aliases first), one download: the alias pass keeps what it reads for the main pass.
     expect(report.s3).toMatchObject({ objectsRead: 4, bytesRead: ARCHIVE_BYTES });
+    // The killed run's spool is left behind; the finished run removed its own.
+    expect(readdirSync(tmp.file('tmp')).filter((name) => name.startsWith('mpx-replay-s3-'))).toHaveLength(1);
     const gotIds = new Set(mp.accepted.filter((a) => a.endpoint === '/import').map((a) => a.record.properties.$insert_id as string));
     expect([...expectedIds].filter((id) => !gotIds.has(id))).toEqual([]);
 
@@ -92,5 +97,33 @@ describe('s3:// delivery with a checkpoint', () => {
     const rewrittenLines = again.inputs.find((i) => i.file.endsWith(REWRITTEN))!.lines;
     expect(again.messages.read).toBe(lines.slice(1).filter((l) => l !== '').length);
     expect(again.resumed).toBe(again.inputs.reduce((sum, i) => sum + i.lines, 0) - rewrittenLines);
+  });
+});
+
+describe('s3:// credentials from the standard chain', () => {
+  it('--aws-profile picks a profile of the shared credentials file; with no region anywhere, us-east-1 is used', async () => {
+    const credentials = tmp.file('credentials');
+    const config = tmp.file('config');
+    writeFileSync(credentials, `[segment-reader]\naws_access_key_id = ${S3_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${S3_CREDENTIALS.secretAccessKey}\n`);
+    writeFileSync(config, '[profile segment-reader]\n');
+    const profileEnv = { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config, AWS_EC2_METADATA_DISABLED: 'true' };
+    const args = ['import', PREFIX, '--settings', 'fixtures/settings.json', '--dry-run', '--out', tmp.unique('dry.ndjson'), '--quiet', '--json'];
+    const picked = await runCli([...args, '--aws-profile', 'segment-reader'], { env: profileEnv });
+    expect(picked.code).toBe(1);
+    expect(JSON.parse(picked.stdout).s3.objectsRead).toBe(4);
+    const missing = await runCli([...args, '--aws-profile', 'no-such-profile'], { env: profileEnv });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`mpx-replay: ${PREFIX}: no AWS credentials found`);
+  });
+
+  it('a bucket in another region is followed: a 301 naming the region is answered by the same request signed for that region', async () => {
+    const proxy = await startFaultyProxy(s3.endpoint);
+    proxy.fault = (_method, _path, _range, signedRegion) => (signedRegion === 'eu-west-1' ? null : { kind: 'redirect', region: 'eu-west-1' });
+    const out = tmp.unique('dry.ndjson');
+    const run = await runCli(['import', PREFIX, '--settings', 'fixtures/settings.json', '--dry-run', '--out', out, '--quiet', '--json'], { env: s3Env(proxy.endpoint) });
+    await proxy.close();
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).s3.objectsRead).toBe(4);
+    expect(proxy.requests.length).toBeGreaterThan(8);
   });
 });

@@ -181,6 +181,20 @@ describe('s3:// inputs: a read that cannot be resumed', () => {
     expect(stalled.truncated).toBe(`s3://${BUCKET}/${DAY2_OBJECT}: read failed 3 times in a row at byte 0 of ${OBJECTS.find((o) => o.key === DAY2_OBJECT)!.body.length} (no data for 300 ms (stalled)); kept the 0 complete lines before it`);
     expect(new Set(s3.records.map((r) => r.file)).size).toBe(3);
   });
+
+  it('a resumed read answered without its range (the whole object again) is not resumed: no line is read twice', async () => {
+    let reads = 0;
+    proxy.fault = (method, path, range) => {
+      if (method !== 'GET' || !path.startsWith(`/${BUCKET}/${DAY2_OBJECT}`)) return null;
+      reads += 1;
+      if (reads === 1) return { kind: 'stall', afterBytes: 3000 };
+      return range === null ? null : { kind: 'ignore-range' };
+    };
+    const s3 = await dryRun(PREFIX);
+    const broken = s3.report.inputs.find((i: { file: string }) => i.file.endsWith('d4e5f6.ndjson.gz'));
+    expect(broken.truncated).toMatch(new RegExp(`^s3://${BUCKET}/${DAY2_OBJECT}: a read resumed at byte 3000 was answered without that range \\(no Content-Range\\); cannot resume`));
+    expect(s3.code).toBe(1);
+  });
 });
 
 describe('s3:// inputs: errors name the URL', () => {

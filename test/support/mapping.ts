@@ -29,7 +29,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
 }
 
 export function options(settingsOverrides: Partial<Settings> = {}, identity: IdentityMode = 'original'): MappingOptions {
-  return { settings: settings(settingsOverrides), identity, token: TOKEN, runStartMs: RUN_START_MS };
+  return { preset: 'classic', settings: settings(settingsOverrides), identity, token: TOKEN, runStartMs: RUN_START_MS };
 }
 
 export function baseTrack(overrides: JsonObject = {}): JsonObject {
@@ -149,4 +149,9 @@ export function without(raw: JsonObject, ...keys: string[]): JsonObject {
   const copy = { ...raw };
   for (const key of keys) delete copy[key];
   return copy;
+}
+
+/** Mapping options under the Actions preset (SPEC §10). */
+export function actionsOptions(settingsOverrides: Partial<Settings> = {}, identity: IdentityMode = 'original'): MappingOptions {
+  return { ...options(settingsOverrides, identity), preset: 'actions' };
 }

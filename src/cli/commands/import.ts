@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseSettings } from '../../config/settings.js';
+import { parseSettings, presetKeysOf } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
 import { expandInputs } from '../../input/expand.js';
 import { formatReject } from '../../run/rejects-file.js';
@@ -77,7 +77,7 @@ async function importFrom(config: RunConfig, s3: S3Inputs | null, io: CliIo): Pr
     const result = await replay.run();
     progress.stop();
     if (output !== null && output !== io.stdout) await new Promise<void>((resolve) => output.end(resolve));
-    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', ...result, s3: s3?.summary() ?? null, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
+    const report = buildReport({ mode: config.dryRun ? 'dry-run' : 'import', preset: config.preset, ...result, s3: s3?.summary() ?? null, fatal: result.fatal === null ? null : redact(result.fatal, config.secrets) });
     writeReport(report, config, io);
     return report.exitCode;
   } finally {
@@ -97,6 +97,18 @@ async function openForWriting(flag: string, path: string): Promise<WriteStream> 
   return stream;
 }
 
+/**
+ * The settings that decide the mapping, without credentials. Under the classic preset the
+ * Actions keys are left out, so journals written before they existed keep their scope.
+ */
+function scopeSettings(config: RunConfig): object {
+  const scoped: Record<string, unknown> = { ...config.settings, token: null, apiSecret: null };
+  if (config.preset === 'classic') for (const key of ACTIONS_SETTINGS) delete scoped[key];
+  return scoped;
+}
+
+const ACTIONS_SETTINGS = ['apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'groupKey'] as const;
+
 /** The S3 side of a run: the client (the SDK's credential chain, or the one `io` hands in) and the day window. */
 async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {
   // The SDK warns on Node 20 that its releases from 2027 on need Node 22; the version we pin supports Node 20.
@@ -113,7 +125,7 @@ async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {
 
 async function openCheckpoint(config: RunConfig, files: readonly string[], s3: S3Inputs | null): Promise<Checkpoint> {
   const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs, skipDeviceMode: config.filter.skipDeviceMode };
-  const scope = checkpointScope({ ...config.settings, token: null, apiSecret: null }, config.identity, filter);
+  const scope = checkpointScope(scopeSettings(config), config.identity, filter, config.preset);
   const identify = (file: string) => {
     const object = s3?.identity(file) ?? null;
     return object === null ? null : { size: object.size, head: `etag ${object.etag}` };
@@ -138,10 +150,10 @@ async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Prom
   }
   const parsed = parseSettings(rawSettings, settingsPath ?? 'settings');
   if (!parsed.ok) throw new UsageError(parsed.errors.join('\n'));
-  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings, io.now?.() ?? Date.now());
+  const resolved = resolveRunConfig(inputs, flags, io.env, parsed.settings, io.now?.() ?? Date.now(), presetKeysOf(rawSettings));
   if ('errors' in resolved) throw new UsageError(resolved.errors.join('\n'));
   const quiet = flags.quiet === true;
-  if (!quiet) for (const warning of parsed.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (!quiet) for (const warning of [...parsed.warnings, ...resolved.config.warnings]) io.stderr.write(`warning: ${warning}\n`);
   if (resolved.config.dryRun && !quiet) io.stderr.write(`dry run: nothing is sent; records carry the placeholder token "${DRY_RUN_TOKEN}"\n`);
   return resolved.config;
 }

@@ -10,19 +10,7 @@ import { checkEventProperties } from '../limits.js';
 import { emailShaped, renameSpecialTraits } from './special-traits.js';
 import { pickTraits } from './traits.js';
 import type { MappingOptions } from '../types.js';
-
-/** Properties Mixpanel sets itself at ingestion: never forwarded from message properties or super properties (reference §3.9). */
-const SET_BY_MIXPANEL = new Set([
-  '$import', '$mp_api_endpoint', '$mp_api_timestamp_ms', 'mp_processing_time_ms', '$mp_event_size',
-  '$distinct_id_before_identity', '$is_reshuffled', '$preshuffle_distinct_id', '$failure_reason',
-  '$failure_description', '$identity_failure_reason', 'mp_original_distinct_id', 'mp_original_event_name',
-]);
-
-/** Identity events: never sent to a simplified ID merge project (SPEC §5). */
-const IDENTITY_EVENTS = new Set(['$identify', '$create_alias', '$merge']);
-
-/** Names Mixpanel treats specially: sent unchanged, counted as a warning (SPEC §4.0). */
-const RESERVED_NAMES = ['length', 'bucket'] as const;
+import { addReservedNameWarnings, IDENTITY_EVENTS, identityEventProblem, SET_BY_MIXPANEL } from '../event-rules.js';
 
 /** Message properties that become Mixpanel ones: `searchEngine` → `$search_engine`, … (SPEC §4.1). */
 const RENAMED_PROPERTIES = new Map([
@@ -39,7 +27,7 @@ export type EventResult = { readonly record: MixpanelRecord; readonly warnings: 
  */
 export function buildEvent(message: TrackMessage | PageMessage, event: string, extra: JsonObject, options: MappingOptions): EventResult {
   if (options.identity === 'simplified' && IDENTITY_EVENTS.has(event)) {
-    return { reason: `event name "${event}" is an identity event: Mixpanel rejects the whole batch on a simplified ID merge project` };
+    return { reason: identityEventProblem(event) };
   }
   const identity = eventIdentity(message, options.identity);
   if (identity === null) return { reason: 'no distinct id: expected userId or anonymousId (placeholder ids such as "anonymous" count as absent)' };
@@ -116,8 +104,4 @@ function assign(to: JsonObject, from: JsonObject, except?: ReadonlySet<string>):
     const value = from[key]!;
     if (value !== null && except?.has(key) !== true) to[key] = value;
   }
-}
-
-function addReservedNameWarnings(properties: JsonObject, warnings: string[]): void {
-  for (const name of RESERVED_NAMES) if (name in properties) warnings.push(`reserved property name "${name}"`);
 }

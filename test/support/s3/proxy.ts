@@ -9,14 +9,18 @@ import type { AddressInfo } from 'node:net';
 export type Fault =
   | { readonly kind: 'stall'; readonly afterBytes: number }
   | { readonly kind: 'cut'; readonly afterBytes: number }
-  | { readonly kind: 'deny'; readonly message?: string; readonly code?: string };
+  | { readonly kind: 'deny'; readonly message?: string; readonly code?: string }
+  /** Forward the request without its Range header, as a store that ignores ranges would answer. */
+  | { readonly kind: 'ignore-range' }
+  /** 301 PermanentRedirect naming the bucket's region, as S3 answers a request signed for another region. */
+  | { readonly kind: 'redirect'; readonly region: string };
 
 export interface FaultyProxy {
   readonly endpoint: string;
   /** Requests seen: method, path and Range header. */
   readonly requests: Array<{ method: string; path: string; range: string | null }>;
-  /** Decide per request; null passes it on unchanged. */
-  fault: (method: string, path: string, range: string | null) => Fault | null;
+  /** Decide per request; null passes it on unchanged. `signedRegion`: the region of the request's signature. */
+  fault: (method: string, path: string, range: string | null, signedRegion: string | null) => Fault | null;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,14 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
     const path = req.url ?? '/';
     const range = typeof req.headers.range === 'string' ? req.headers.range : null;
     proxy.requests.push({ method: req.method ?? 'GET', path, range });
-    const fault = proxy.fault(req.method ?? 'GET', path, range);
+    const signedRegion = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? null;
+    const fault = proxy.fault(req.method ?? 'GET', path, range, signedRegion);
+    if (fault?.kind === 'redirect') {
+      req.resume();
+      res.writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': fault.region });
+      res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>');
+      return;
+    }
     if (fault?.kind === 'deny') {
       req.resume();
       res.writeHead(403, { 'content-type': 'application/xml' });
@@ -45,9 +56,11 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
     }
     open.add(res);
     res.on('close', () => open.delete(res));
-    const upstream = request({ host: targetUrl.hostname, port: targetUrl.port, method: req.method, path, headers: req.headers }, (reply) => {
+    const headers = { ...req.headers };
+    if (fault?.kind === 'ignore-range') delete headers.range;
+    const upstream = request({ host: targetUrl.hostname, port: targetUrl.port, method: req.method, path, headers }, (reply) => {
       res.writeHead(reply.statusCode ?? 502, reply.headers);
-      if (fault === null) {
+      if (fault === null || fault.kind === 'ignore-range') {
         reply.pipe(res);
         return;
       }

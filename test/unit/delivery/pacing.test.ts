@@ -244,82 +244,109 @@ describe('LineTally', () => {
 });
 
 describe('AdaptivePace', () => {
-  /** An unlimited pace that met a 429 after 20,000 records in its 2-s window: 85 % of 10,000/s. */
-  function slowedAt10000PerSecond(): { clock: ReturnType<typeof fakeClock>; pace: AdaptivePace } {
+  /** An unlimited pace whose first request went out at 0 and that met a 429 at 1 s after 20,000
+   *  accepted: 20,000 over 1 s elapsed plus Mixpanel's initial second is 10,000/s; 90 % of it. */
+  async function slowedAt10000PerSecond(): Promise<{ clock: ReturnType<typeof fakeClock>; pace: AdaptivePace }> {
     const clock = fakeClock();
     const pace = new AdaptivePace(null, clock);
+    void pace.take(2_000);
+    await clock.advance(1_000);
     pace.recordAccepted(20_000);
     pace.slowDown();
-    expect(pace.perSecond).toBe(8_500);
+    expect(pace.perSecond).toBe(9_000);
     return { clock, pace };
   }
 
-  it('§6 unlimited until a 429; then just under what Mixpanel was accepting, for the whole run', async () => {
+  it('§6 unlimited until a 429; then 90 % of what Mixpanel accepted over the time elapsed plus its bucket\'s first second', async () => {
     const clock = fakeClock();
     const pace = new AdaptivePace(null, clock);
     expect(pace.perSecond).toBeNull();
-    pace.recordAccepted(10_000);
-    await clock.advance(1_000);
-    pace.recordAccepted(10_000);
+    await clock.advance(300);
+    pace.recordAccepted(6_000);
+    await clock.advance(200);
+    pace.recordAccepted(6_000);
     pace.slowDown();
-    // 20,000 accepted in the last 2 s = 10,000/s; 85 % of it.
-    expect(pace.perSecond).toBe(8_500);
+    // 12,000 accepted 0.2 s after the first acceptance: 12,000 / 1.2 s = 10,000/s; 90 % of it.
+    expect(pace.perSecond).toBe(9_000);
+  });
+
+  it('§6 a run that was not sending all along shows the limit in its last burst: the span of the last 2 s that shows the most', async () => {
+    const clock = fakeClock();
+    const pace = new AdaptivePace(null, clock);
+    void pace.take(900); // an alias batch, then the rest of the alias pass
+    await clock.advance(5_000);
+    pace.recordAccepted(2_000);
+    await clock.advance(600);
+    pace.recordAccepted(2_000);
+    pace.recordAccepted(1_000);
+    pace.slowDown();
+    // Since the first request: 5,000 / 6.6 s = 758/s; after the reply at 5 s: 3,000 / 1.6 s = 1,875/s; 90 % of it.
+    expect(pace.perSecond).toBe(1_688);
   });
 
   it('§6 after a 429 nothing goes out in a burst: the pace starts with no allowance in hand', async () => {
-    const { clock, pace } = slowedAt10000PerSecond();
+    const { clock, pace } = await slowedAt10000PerSecond();
     let sent = false;
     void Promise.resolve(pace.take(2_000)).then(() => (sent = true));
-    // 2,000 records at 8,500/s: 236 ms.
-    await clock.advance(235);
+    // 2,000 records at 9,000/s: 222.2 ms.
+    await clock.advance(222);
     expect(sent).toBe(false);
     await clock.advance(1);
     expect(sent).toBe(true);
   });
 
-  it('a burst of 429s from requests already in flight lowers the pace once', async () => {
+  it('a burst of 429s from requests already in flight lowers the pace once', () => {
     const clock = fakeClock();
     const pace = new AdaptivePace(null, clock);
     pace.recordAccepted(4_000);
     pace.slowDown();
     pace.slowDown();
     pace.slowDown();
-    expect(pace.perSecond).toBe(1_700);
+    // 4,000 over 0 s elapsed plus the initial second; 90 % of it.
+    expect(pace.perSecond).toBe(3_600);
   });
 
-  it('without 429s the pace grows by 5 % per second, never above --rate', async () => {
+  it('until a second 429 measures the limit the pace searches upwards by 15 % per second, never above --rate', async () => {
     const clock = fakeClock();
-    const pace = new AdaptivePace(1_800, clock);
+    const pace = new AdaptivePace(2_500, clock);
     pace.recordAccepted(2_000);
     pace.slowDown();
-    expect(pace.perSecond).toBe(850);
+    expect(pace.perSecond).toBe(1_800); // 90 % of 2,000 over 0 s elapsed plus the initial second
     await clock.advance(1_000);
     pace.recordAccepted(100);
-    expect(pace.perSecond).toBeCloseTo(892.5, 5);
-    for (let second = 0; second < 30; second += 1) {
+    expect(pace.perSecond).toBeCloseTo(2_070, 5);
+    for (let second = 0; second < 5; second += 1) {
       await clock.advance(1_000);
       pace.recordAccepted(100);
     }
-    expect(pace.perSecond).toBe(1_800);
+    expect(pace.perSecond).toBe(2_500);
   });
 
-  it('after a 429 the pace grows back to 97 % of what Mixpanel was accepting and stays there for 10 s, then probes past it', async () => {
-    // 10,000/s accepted: the pace dropped to 8,500 and may grow back to 9,700.
-    const { clock, pace } = slowedAt10000PerSecond();
+  it('a second 429 measures the limit since the first: 95 % of it, back to 97 % for 10 s, then probing past it by 5 % per second', async () => {
+    const { clock, pace } = await slowedAt10000PerSecond();
+    await clock.advance(1_000);
+    pace.recordAccepted(12_000);
+    await clock.advance(1_000);
+    pace.recordAccepted(12_000);
+    expect(pace.perSecond).toBeCloseTo(11_902.5, 5); // 9,000 grown by 15 % twice
+    pace.slowDown();
+    // 24,000 accepted in the 2 s since the first 429 (Mixpanel's bucket empty at both): 12,000/s.
+    expect(pace.perSecond).toBe(11_307); // 95 % of 11,902.5, the lower of the pace and the limit
     const seen: number[] = [];
     for (let second = 1; second <= 11; second += 1) {
       await clock.advance(1_000);
       pace.recordAccepted(100);
       seen.push(Math.round(pace.perSecond!));
     }
-    expect(seen).toEqual([8_925, 9_371, 9_700, 9_700, 9_700, 9_700, 9_700, 9_700, 9_700, 10_185, 10_694]);
+    expect(seen).toEqual([11_640, 11_640, 11_640, 11_640, 11_640, 11_640, 11_640, 11_640, 11_640, 12_222, 12_833]);
   });
 
   it('429s that are not about the rate do not spiral the pace below half of the best 2-s window', async () => {
-    const { clock, pace } = slowedAt10000PerSecond();
+    const { clock, pace } = await slowedAt10000PerSecond();
     await clock.advance(3_000);
     pace.recordAccepted(1_000);
     pace.slowDown();
+    // 1,000 over the 3 s since the first 429 would say 333/s; the best window was 20,000 in 2 s.
     expect(pace.perSecond).toBe(5_000);
   });
 

@@ -23,6 +23,11 @@ const SPEC_DEFAULTS: Settings = {
   groupTraitsToSetOnce: [],
   enableEuropeanUnionEndpoint: false,
   sourceName: null,
+  // SPEC §10: the Actions keys (strictMode "1", generatePurchaseEventPerProduct true).
+  apiRegion: null,
+  strictMode: true,
+  generatePurchaseEventPerProduct: true,
+  groupKey: null,
 };
 
 function parsed(value: unknown) {
@@ -102,7 +107,8 @@ describe('§3 every key', () => {
       sourceName: 'source-web',
     };
     const { apiSecret, ...rest } = value;
-    expect(parsed(value)).toEqual({ ok: true, settings: { ...rest, apiSecret }, warnings: [] });
+    const actionsDefaults = { apiRegion: null, strictMode: true, generatePurchaseEventPerProduct: true, groupKey: null };
+    expect(parsed(value)).toEqual({ ok: true, settings: { ...rest, apiSecret, ...actionsDefaults }, warnings: [] });
   });
 });
 

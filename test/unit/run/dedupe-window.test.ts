@@ -4,7 +4,7 @@ import { DedupeWindow } from '../../../src/run/dedupe-window.js';
 import { hash64 } from '../../../src/lib/hash64.js';
 
 const key = (text: string): [number, number] => {
-  const { hi, lo } = hash64(text);
+  const { hi, lo } = hash64(0, text);
   return [hi, lo];
 };
 
@@ -86,9 +86,10 @@ describe('DedupeWindow', () => {
 
 describe('hash64', () => {
   it('is deterministic and differs for type and messageId', () => {
-    expect(hash64('track\u0000abc')).toEqual(hash64('track\u0000abc'));
-    expect(hash64('track\u0000abc')).not.toEqual(hash64('page\u0000abc'));
-    expect(hash64('')).not.toEqual(hash64('\u0000'));
+    expect(hash64(0, 'abc')).toEqual(hash64(0, 'abc'));
+    expect(hash64(0, 'abc')).not.toEqual(hash64(1, 'abc'));
+    expect(hash64(0, '')).not.toEqual(hash64(0, '\u0000'));
+    expect(hash64(0, 'ab')).not.toEqual(hash64(0, 'ba'));
   });
 
   it('no two of 1,000,000 similar ids share a 64-bit key, and each half alone collides about as often as chance says', () => {
@@ -96,7 +97,7 @@ describe('hash64', () => {
     const full = new BigUint64Array(count);
     const low = new Uint32Array(count);
     for (let i = 0; i < count; i += 1) {
-      const { hi, lo } = hash64(`track\u0000${i.toString(16).padStart(8, '0')}-7c1e-4b2a-9d3f-000000000000`);
+      const { hi, lo } = hash64(0, `${i.toString(16).padStart(8, '0')}-7c1e-4b2a-9d3f-000000000000`);
       full[i] = (BigInt(hi) << 32n) | BigInt(lo);
       low[i] = lo;
     }
@@ -114,7 +115,7 @@ describe('hash64', () => {
 
   it('the low bits that pick a table slot spread sequential ids evenly', () => {
     const buckets = new Array<number>(1024).fill(0);
-    for (let i = 0; i < 102_400; i += 1) buckets[hash64(`identify\u0000${i}`).lo & 1023]! += 1;
+    for (let i = 0; i < 102_400; i += 1) buckets[hash64(3, String(i)).lo & 1023]! += 1;
     expect(Math.min(...buckets)).toBeGreaterThan(50);
     expect(Math.max(...buckets)).toBeLessThan(160);
   });

@@ -1,0 +1,89 @@
+/**
+ * The Actions preset end to end (SPEC §10): the built CLI, the Mixpanel-compatible test server
+ * on 127.0.0.1, strict validation on. The preset goes through delivery, the checkpoint and the
+ * --json report like the classic one.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
+import { generateMessages } from '../support/synth/index.js';
+import { compareWithDryRun, EXACT_DELIVERY } from '../support/oracle.js';
+import { ensureBuilt, jsonReport, readNdjson, runCli, tempDir, writeLines, type DryRecord } from '../support/cli.js';
+
+const TOKEN = DEFAULT_PROJECT.token;
+const QUIET = ['--backoff', '20', '--quiet'];
+
+let tmp: ReturnType<typeof tempDir>;
+let settingsFile: string;
+let input: string;
+let servers: MixpanelTestServer[] = [];
+
+beforeAll(() => {
+  ensureBuilt();
+  tmp = tempDir();
+  settingsFile = join(tmp.path, 'actions-settings.json');
+  writeFileSync(settingsFile, JSON.stringify({ projectToken: TOKEN, apiSecret: DEFAULT_PROJECT.apiSecret, sourceName: 'e2e-source', generatePurchaseEventPerProduct: true }));
+  input = writeLines(join(tmp.path, 'messages.ndjson'), generateMessages({ count: 4_000, seed: 19 }));
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+afterAll(() => tmp.cleanup());
+
+async function server(options: ServerOptions = {}): Promise<MixpanelTestServer> {
+  const started = await startMixpanelServer({ ...options, port: 0 });
+  servers.push(started);
+  return started;
+}
+
+async function dryRun(extra: string[] = []): Promise<DryRecord[]> {
+  const out = tmp.unique('dry.ndjson');
+  const result = await runCli(['import', input, '--settings', settingsFile, '--dry-run', '--out', out, '--quiet', ...extra]);
+  expect(result.code, result.stderr).toBe(0);
+  return readNdjson<DryRecord>(out);
+}
+
+describe('§10 the Actions preset delivers', () => {
+  it('§10 4 000 messages selected by the Actions settings keys: strict /import, /engage and /groups accept every record of the dry run once; no $create_alias', async () => {
+    const dry = await dryRun();
+    expect(new Set(dry.map((d) => d.endpoint))).toEqual(new Set(['/import', '/engage', '/groups']));
+    expect(dry.some((d) => d.endpoint === '/import' && d.record.event === '$identify')).toBe(true);
+    const mp = await server({ requireAuth: true });
+    const result = await runCli(['import', input, '--settings', settingsFile, '--api-host', mp.url, '--json', ...QUIET]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = jsonReport(result.stdout) as ReturnType<typeof jsonReport> & { preset: string; skipped: Record<string, { count: number }> };
+    expect(report.preset).toBe('actions');
+    expect(report.messages.rejected).toBe(0);
+    expect(report.skipped['alias is not mapped by the Actions preset']?.count).toBeGreaterThan(0);
+    expect(compareWithDryRun(dry, mp.accepted, TOKEN)).toEqual(EXACT_DELIVERY);
+    expect(mp.accepted.filter((a) => a.endpoint === '/import' && a.record.event === '$create_alias')).toEqual([]);
+  }, 90_000);
+
+  it('§5 §10 a simplified ID merge project accepts the whole run: no identity event is sent', async () => {
+    const mp = await server({ projects: [{ ...DEFAULT_PROJECT, identity: 'simplified' }] });
+    const result = await runCli(['import', input, '--settings', settingsFile, '--api-host', mp.url, '--identity', 'simplified', '--json', ...QUIET]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(jsonReport(result.stdout).messages.rejected).toBe(0);
+    expect(mp.accepted.filter((a) => a.endpoint === '/import' && ['$identify', '$create_alias'].includes(a.record.event as string))).toEqual([]);
+  }, 90_000);
+});
+
+describe('§7 §10 a checkpoint belongs to its preset', () => {
+  it('§10 a journal written under classic is refused under --preset actions (exit 2), and reused with --force', async () => {
+    const mp = await server();
+    const checkpoint = tmp.unique('journal.json');
+    const common = ['import', input, '--api-host', mp.url, '--token', TOKEN, '--api-secret', DEFAULT_PROJECT.apiSecret, '--checkpoint', checkpoint, '--json', ...QUIET];
+    const classic = await runCli([...common, '--preset', 'classic']);
+    expect(classic.code, classic.stderr).toBe(0);
+    const refused = await runCli([...common, '--preset', 'actions']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('preset actions');
+    const forced = await runCli([...common, '--preset', 'actions', '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((jsonReport(forced.stdout) as unknown as { resumed: number }).resumed).toBe(4_000);
+  }, 90_000);
+});
