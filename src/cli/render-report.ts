@@ -34,6 +34,7 @@ export function renderReport(report: Report): string {
   const h = report.http;
   if (report.mode === 'import') {
     lines.push(`  http              ${h.requests} requests, ${h.retries} retries, ${h.status429} × 429, ${mb(h.bytesRaw)} raw, ${mb(h.bytesWire)} on the wire`);
+    if (h.retryAfterCapped > 0) lines.push(`  note: ${h.retryAfterCapped} Retry-After waits were longer than the backoff ceiling (60 s) and were cut to it`);
     if (h.nonIdempotentInFlight > 0) lines.push(`  warning: ${h.nonIdempotentInFlight} $add/$append profile updates were in flight at the stop; re-sending them may count twice`);
   }
   lines.push(`  time              ${(report.wallMs / 1000).toFixed(1)} s, ${report.recordsPerSecond} records/s`);

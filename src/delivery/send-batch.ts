@@ -71,7 +71,7 @@ export async function sendBatch(ctx: SendContext, batch: OutgoingBatch): Promise
 
 /**
  * The send loop: wait for the shared backoff and the pace, exchange, act on the outcome. After a
- * stop, a batch goes out once (what is mapped is not left half sent) but is never retried.
+ * stop a batch not yet sent goes out once (see `attempts`); one in a retry is never retried.
  */
 async function attempts(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean): Promise<void> {
   const size = batch.records.length;
@@ -80,6 +80,9 @@ async function attempts(ctx: SendContext, batch: OutgoingBatch, rawBytes: number
     // Every attempt counts against Mixpanel's limit, retries included.
     await ctx.state.unlessStopped(ctx.pace.take(size));
     if (ctx.state.fatal !== null) return abandon(ctx, batch, attempt > 1);
+    // After a stop a batch not sent yet still goes out once: left unsent, the lines whose other
+    // records were delivered would stay unsettled, and the re-run would apply their `$add` twice
+    // (the journal is per line: docs/architecture.md "Interrupts and fatal errors").
     if (attempt > 1 && ctx.state.stopping) return leaveUnsettled(ctx, batch);
     const outcome = await ctx.limit(() => exchange(ctx, batch.endpoint, rawBytes, body, useGzip, size));
     const next = await onOutcome(ctx, batch, outcome, attempt, body, useGzip);
@@ -153,8 +156,11 @@ async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classifi
   // A 429 slows the whole run down (shared pace; a Retry-After pauses everyone); every retried
   // batch waits its own exponential backoff before trying again.
   if (outcome.rateLimited) ctx.pace.slowDown();
-  if (outcome.retryAfterMs !== null) ctx.backoff.pause(outcome.retryAfterMs);
-  const delay = retryDelay(attempt, ctx.config.backoff, outcome.retryAfterMs, ctx.random());
+  // A Retry-After is waited at most as long as the backoff ceiling (60 s), and the cut is counted.
+  const retryAfterMs = outcome.retryAfterMs === null ? null : Math.min(outcome.retryAfterMs, ctx.config.backoff.maxMs);
+  if (retryAfterMs !== outcome.retryAfterMs) ctx.stats.retryAfterCapped += 1;
+  if (retryAfterMs !== null) ctx.backoff.pause(retryAfterMs);
+  const delay = retryDelay(attempt, ctx.config.backoff, retryAfterMs, ctx.random());
   if (outcome.rateLimited) ctx.state.rateLimitedUntil = Math.max(ctx.state.rateLimitedUntil, ctx.clock.now() + delay);
   await ctx.state.backingOff(ctx.state.unlessStopped(ctx.clock.sleep(delay)));
   return 'again';

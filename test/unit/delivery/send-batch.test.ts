@@ -49,14 +49,14 @@ function sendLoop(replies: readonly Reply[] | ((records: unknown[]) => Reply)) {
 }
 
 describe('the send loop on an injected clock', () => {
-  it('a 429 with Retry-After: 7 waits 7 s plus jitter (not the 100 ms backoff), then the batch is delivered', async () => {
-    const loop = sendLoop([{ status: 429, retryAfter: '7', body: '' }, OK]);
+  it('a 429 with Retry-After: 0.7 waits 700 ms plus jitter (not the 100 ms backoff), then the batch is delivered', async () => {
+    const loop = sendLoop([{ status: 429, retryAfter: '0.7', body: '' }, OK]);
     const finished = loop.start(3);
     await until(() => loop.clock.pending() === 1);
     expect(loop.client.requests).toHaveLength(1);
-    // The progress display shows the wait: it ends 7,050 ms after the 429.
-    expect(loop.sink.rateLimitedUntil).toBe(1_000_000 + 7_050);
-    await loop.clock.advance(7_049);
+    // The progress display shows the wait: it ends 750 ms after the 429.
+    expect(loop.sink.rateLimitedUntil).toBe(1_000_000 + 750);
+    await loop.clock.advance(749);
     expect(loop.client.requests).toHaveLength(1);
     await loop.clock.advance(1);
     await settle();
@@ -64,6 +64,29 @@ describe('the send loop on an injected clock', () => {
     expect(loop.client.requests).toHaveLength(2);
     expect({ retries: loop.stats.retries, status429: loop.stats.status429 }).toEqual({ retries: 1, status429: 1 });
     expect(loop.settled).toEqual([[0, null], [1, null], [2, null]]);
+  });
+
+  it('a 429 with Retry-After: 3600 waits only the backoff ceiling (1 s here) plus jitter, and the cut is counted', async () => {
+    const loop = sendLoop([{ status: 429, retryAfter: '3600', body: '' }, OK]);
+    const finished = loop.start(3);
+    await until(() => loop.clock.pending() === 1);
+    await loop.clock.advance(1_049);
+    expect(loop.client.requests).toHaveLength(1);
+    await loop.clock.advance(1);
+    await settle();
+    expect(await finished).toBe('finished');
+    expect(loop.client.requests).toHaveLength(2);
+    expect({ retryAfterCapped: loop.stats.retryAfterCapped, settled: loop.settled.length }).toEqual({ retryAfterCapped: 1, settled: 3 });
+  });
+
+  it('a Retry-After within the ceiling is not counted as cut', async () => {
+    const loop = sendLoop([{ status: 429, retryAfter: '1', body: '' }, OK]);
+    const finished = loop.start(2);
+    await until(() => loop.clock.pending() === 1);
+    await loop.clock.advance(1_050);
+    await settle();
+    expect(await finished).toBe('finished');
+    expect(loop.stats.retryAfterCapped).toBe(0);
   });
 
   it('a stop during a backoff ends the wait at once: no further request, the lines stay unsettled, $add updates counted as maybe applied', async () => {
