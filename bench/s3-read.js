@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { s3Client, startS3Server } from '../dist/test/support/s3/server.js';
 import { expandInputs } from '../dist/src/input/expand.js';
 import { readBlocks } from '../dist/src/input/read.js';
-import { S3Access } from '../dist/src/input/s3-access.js';
-import { S3Inputs } from '../dist/src/input/s3-source.js';
+import { S3Access } from '../dist/src/input/s3/access.js';
+import { S3Inputs } from '../dist/src/input/s3/source.js';
 import { DATA_DIR } from './data.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, archive: { type: 'string', default: `${DATA_DIR}/s3-200000-8-seed1` } } });

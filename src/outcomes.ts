@@ -1,6 +1,6 @@
 import type { SegmentType } from './segment/types.js';
 
-/** Where a line was rejected (SPEC §7 rejects format). */
+/** Where a line was rejected (README "Resume and checkpoint" rejects format). */
 export type Stage = 'input' | 'mapping' | 'mixpanel';
 
 /** A line's place in the input: what rejects, reports and checkpoints refer to. */

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ResumePolicy } from '../input/s3-object.js';
+import type { ResumePolicy } from '../input/s3/object.js';
 
 /** stderr as the CLI sees it: a terminal reports `isTTY` and its width (`columns`, 0 on some ptys). */
 export type ErrorStream = Writable & { isTTY?: boolean; columns?: number };

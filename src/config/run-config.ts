@@ -9,7 +9,7 @@ import { resolvePreset } from './preset.js';
 import type { PresetKeys } from './settings.js';
 import type { MessageFilter } from './filter.js';
 
-/** Run defaults (SPEC §1): the only place they live. */
+/** Run defaults (README "Options"): the only place they live. */
 export const RUN_DEFAULTS = {
   concurrency: 10,
   batchSize: MAX_RECORDS_PER_REQUEST,

@@ -1,4 +1,4 @@
-/** Segment's Mixpanel destination settings, parsed once and fully resolved (SPEC §3). */
+/** Segment's Mixpanel destination settings, parsed once and fully resolved (README "Settings"). */
 export interface Settings {
   readonly token: string | null;
   readonly apiSecret: string | null;

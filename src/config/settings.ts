@@ -1,7 +1,7 @@
 import { isObject } from '../lib/json.js';
 import type { Settings } from './settings-types.js';
 
-/** Defaults for every key (SPEC §3): the only place they live. */
+/** Defaults for every key (README "Settings"): the only place they live. */
 export const DEFAULT_SETTINGS: Settings = {
   token: null,
   apiSecret: null,

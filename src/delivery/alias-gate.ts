@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 
 /**
- * Alias ordering (SPEC §6.1): records about an alias's new id wait until that alias's
+ * Alias ordering (README "Alias ordering"): records about an alias's new id wait until that alias's
  * `$create_alias` has been acknowledged and the alias delay has passed. Other ids pass at once.
  */
 export class AliasGate {

@@ -10,7 +10,7 @@ export interface AliasLine {
 }
 
 /**
- * The first pass of a delivery in original mode (SPEC §6.1): alias calls are read, mapped and
+ * The first pass of a delivery in original mode (README "Alias ordering"): alias calls are read, mapped and
  * sent before everything else, and their new ids are held until acknowledged + the alias delay.
  * Returns what runPipeline keeps of the alias lines the mapper selects, and the set of alias
  * lines the main pass must skip.

@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 /**
  * A pause shared by every request of a run: a 429 or 5xx pushes it forward, and every request
- * waits for it before going out, so one rate-limit reply slows the whole run (SPEC §6).
+ * waits for it before going out, so one rate-limit reply slows the whole run (README "Delivery").
  */
 export class SharedBackoff {
   private until = 0;

@@ -1,4 +1,4 @@
-/** Backoff settings (SPEC §6: start ~2 s, double to 60 s, plus 1–5 s of jitter). */
+/** Backoff settings (README "Delivery": start ~2 s, double to 60 s, plus 1–5 s of jitter). */
 export interface BackoffPolicy {
   readonly baseMs: number;
   readonly maxMs: number;

@@ -27,7 +27,7 @@ export function jsonEqual(a: Json, b: Json): boolean {
   return false;
 }
 
-/** What the summary groups a record by (SPEC §8 "per event name and endpoint"). */
+/** What the summary groups a record by (README "Dry run and diff" "per event name and endpoint"). */
 export function recordName(endpoint: Endpoint, record: JsonObject): string {
   if (endpoint === '/import') return typeof record.event === 'string' ? record.event : '(no event)';
   if (endpoint === '/groups') return typeof record.$group_key === 'string' ? record.$group_key : '(no $group_key)';

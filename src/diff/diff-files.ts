@@ -1,5 +1,5 @@
 /**
- * `mpx-replay diff`: compare two dry-run outputs record by record (SPEC §8).
+ * `mpx-replay diff`: compare two dry-run outputs record by record (README "Dry run and diff").
  *
  * Memory strategy: bounded, spilling to disk. Both files are read in lockstep, always advancing
  * the one whose next record comes from the earlier input position (file, line), so for two dry

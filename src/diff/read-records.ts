@@ -7,7 +7,7 @@ import { ENDPOINTS, type Endpoint, type Entry } from './types.js';
 import { DiffInputError } from '../errors.js';
 import { MAX_MESSAGE_DEPTH, nestedDeeperThan } from '../lib/json-depth.js';
 
-/** What a dry-run line must look like (SPEC §8), quoted in every bad-input message. */
+/** What a dry-run line must look like (README "Dry run and diff"), quoted in every bad-input message. */
 export const DRY_RUN_SHAPE = '{"endpoint":"/import"|"/engage"|"/groups","file":…,"line":n,"messageId":id-or-null,"record":{…}}';
 
 export interface DryRecord {

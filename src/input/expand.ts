@@ -3,8 +3,8 @@ import { access, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { INPUT_FILE } from './input-file.js';
-import type { S3Inputs } from './s3-source.js';
-import { isS3Url } from './s3-url.js';
+import type { S3Inputs } from './s3/source.js';
+import { isS3Url } from './s3/url.js';
 
 /** What a failed look at a path means, in words (the code is kept for searching). */
 const WHY: Record<string, string> = {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isS3Url } from './s3-url.js';
+import { isS3Url } from './s3/url.js';
 
 /** Inputs copied to temporary files, by the name they were given (`-` for stdin). */
 export interface Spool {

@@ -27,7 +27,7 @@ export interface WrittenBlock {
 }
 
 /**
- * Dry-run output (SPEC §8), one line per record: `{"endpoint","file","line","messageId","record"}`.
+ * Dry-run output (README "Dry run and diff"), one line per record: `{"endpoint","file","line","messageId","record"}`.
  * Written straight into UTF-8 bytes: encoding each record's JSON once into a buffer costs a
  * third of building one large string and encoding that (measured on the bench archive).
  */

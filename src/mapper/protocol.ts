@@ -26,7 +26,7 @@ export type ProcessedLine<R = RoutedRecord> =
 /** A line that ends where it was read or mapped: skipped or rejected. */
 export type SettledLine = ProcessedLine<never> & { kind: 'settled' };
 
-/** Which lines of a block are wanted: all, or only alias calls (the alias pass, SPEC §6.1). */
+/** Which lines of a block are wanted: all, or only alias calls (the alias pass, README "Alias ordering"). */
 export type Selection = 'all' | 'aliases';
 
 export interface MapperSetup {

@@ -14,7 +14,7 @@ export type { MapResult, MappingOptions } from './types.js';
 
 /**
  * One decoded Segment message → its Mixpanel records, or the reason it is skipped or rejected.
- * Pure: the result depends only on the message and the options (SPEC §4).
+ * Pure: the result depends only on the message and the options (README "Mapping").
  */
 export function mapMessage(raw: JsonObject, options: MappingOptions): MapResult {
   const parsed = parseMessage(raw);

@@ -6,7 +6,7 @@ import type { SegmentMessage } from '../segment/types.js';
 const MIXPANEL_INSERT_ID = /^[A-Za-z0-9-]{1,36}$/;
 
 /**
- * Deterministic `$insert_id` (SPEC §4.0): the messageId when Mixpanel accepts it as is, else a
+ * Deterministic `$insert_id` (README "Mapping"): the messageId when Mixpanel accepts it as is, else a
  * 36-character hash of the messageId (or of the canonical message when there is none).
  * `purpose` distinguishes several events derived from one message.
  */

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 
-/** How /import authenticates (SPEC §6). The other endpoints carry the token in each record. */
+/** How /import authenticates (README "Delivery"). The other endpoints carry the token in each record. */
 export type ImportAuth =
   | { readonly kind: 'service-account'; readonly user: string; readonly secret: string; readonly projectId: string }
   | { readonly kind: 'api-secret'; readonly secret: string }

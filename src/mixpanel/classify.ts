@@ -1,6 +1,6 @@
 import type { Endpoint } from './types.js';
 
-/** What a reply means for the batch that was sent (SPEC §6). Decided here; acted on by the sender. */
+/** What a reply means for the batch that was sent (README "Delivery"). Decided here; acted on by the sender. */
 export type Classification =
   | { readonly kind: 'delivered' }
   /** /import strict 400: the listed records failed, the others were ingested. */

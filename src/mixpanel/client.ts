@@ -48,7 +48,7 @@ export async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The query string of each endpoint (SPEC §6). */
+/** The query string of each endpoint (README "Delivery"). */
 export function endpointPath(endpoint: Endpoint, auth: ImportAuth): string {
   if (endpoint === '/import') return auth.kind === 'service-account' ? `/import?strict=1&project_id=${encodeURIComponent(auth.projectId)}` : '/import?strict=1';
   return `${endpoint}?verbose=1&ip=0`;

@@ -31,7 +31,7 @@ const HEAD_BYTES = 64 * 1024;
 export type Identify = (file: string) => { size: number; head: string } | null;
 
 /**
- * The resume journal (SPEC §7): settled lines per input file, written atomically (write +
+ * The resume journal (README "Resume and checkpoint"): settled lines per input file, written atomically (write +
  * rename) after every change, one write at a time, so a crash loses at most the records in flight.
  */
 export class Checkpoint {

@@ -80,10 +80,41 @@ const DUPLICATE = new Map<SegmentType, LineOutcome>(SEGMENT_TYPES.map((type) => 
  * this loop only moves results along, in input order, and awaits the sink's backpressure.
  */
 export async function runPipeline(options: PipelineOptions): Promise<void> {
-  const { accounting, onSettle, sink, aliasPass } = options;
+  const { sink, aliasPass } = options;
   const mapper = options.mapper ?? createBlockMapper(mapperSetup(options, sink.kind === 'formatted'), 0);
   const selection: Selection = aliasPass === undefined ? 'all' : 'aliases';
   const pendingSettles: Array<Promise<void>> = [];
+  const consume = blockConsumer(options, mapper, pendingSettles);
+
+  const ahead: Array<{ file: string; mapped: Promise<MappedBlock> }> = [];
+  const next = async (): Promise<void> => {
+    const { file, mapped } = ahead.shift()!;
+    await consume(file, await mapped);
+  };
+  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open });
+  for await (const item of reader) {
+    if (options.stopped?.()) break;
+    if (item.kind === 'bad') {
+      // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
+      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, sent: null, transfer: [] }) });
+    } else {
+      ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
+    }
+    if (ahead.length >= mapper.depth) await next();
+    if (options.stopped?.()) break;
+  }
+  // Interrupted: blocks mapped ahead but not yet handed on are dropped (not counted as read).
+  while (ahead.length > 0 && !options.stopped?.()) await next();
+  if (aliasPass === undefined) await sink.finish();
+  await Promise.all(pendingSettles);
+}
+
+/**
+ * What happens to one mapped block, in input order: duplicates found, dry-run output written,
+ * every line counted and settled or handed to the sink (whose backpressure it awaits).
+ */
+function blockConsumer(options: PipelineOptions, mapper: BlockMapper, pendingSettles: Array<Promise<void>>): (file: string, block: MappedBlock) => Promise<void> {
+  const { accounting, onSettle, sink, aliasPass } = options;
   const settle = (ref: LineRef, outcome: LineOutcome, text: string): void => {
     accounting.settle(ref, outcome);
     const done = onSettle(ref, outcome, text);
@@ -167,28 +198,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     built.forEach((count, endpoint) => count > 0 && accounting.built(ENDPOINTS[endpoint]!, count));
     for (const [i, warnings] of written.warnings) if (duplicates?.[i] !== 1) for (const warning of warnings) accounting.warn(warning);
   };
-
-  const ahead: Array<{ file: string; mapped: Promise<MappedBlock> }> = [];
-  const next = async (): Promise<void> => {
-    const { file, mapped } = ahead.shift()!;
-    await consume(file, await mapped);
-  };
-  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open });
-  for await (const item of reader) {
-    if (options.stopped?.()) break;
-    if (item.kind === 'bad') {
-      // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
-      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, sent: null, transfer: [] }) });
-    } else {
-      ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
-    }
-    if (ahead.length >= mapper.depth) await next();
-    if (options.stopped?.()) break;
-  }
-  // Interrupted: blocks mapped ahead but not yet handed on are dropped (not counted as read).
-  while (ahead.length > 0 && !options.stopped?.()) await next();
-  if (aliasPass === undefined) await sink.finish();
-  await Promise.all(pendingSettles);
+  return consume;
 }
 
 const NO_LINES = new Int32Array(0);

@@ -4,7 +4,7 @@ import { MAX_MESSAGE_DEPTH, nestedDeeperThan } from '../lib/json-depth.js';
 import type { Json } from '../lib/json.js';
 
 /**
- * One line of the rejects file (SPEC §7): where, why, and the original message (decoded when it
+ * One line of the rejects file (README "Resume and checkpoint"): where, why, and the original message (decoded when it
  * is JSON, else the raw text), so it can be fixed and fed again. A message nested too deep for
  * JSON.stringify (docs/architecture.md, "Nesting") is written as its original JSON text.
  */

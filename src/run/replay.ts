@@ -17,7 +17,7 @@ import { type Clock, systemClock } from '../lib/clock.js';
 import { type DeliveryStats, NO_DELIVERY } from '../delivery/stats.js';
 import type { FileSummary } from '../input/types.js';
 import type { LineOutcome, LineRef } from '../outcomes.js';
-import type { S3Inputs } from '../input/s3-source.js';
+import type { S3Inputs } from '../input/s3/source.js';
 
 export interface ReplayDeps {
   readonly stdin: Readable;

@@ -4,7 +4,7 @@ import { reasonCode } from '../outcomes.js';
 import { TOOL } from '../version.js';
 import type { DeliveryStats } from '../delivery/stats.js';
 import type { FileSummary } from '../input/types.js';
-import type { S3Summary } from '../input/s3-source.js';
+import type { S3Summary } from '../input/s3/source.js';
 
 export type RunStatus = 'ok' | 'rejected' | 'fatal' | 'interrupted';
 

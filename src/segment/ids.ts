@@ -1,4 +1,4 @@
-/** Ids Mixpanel treats as "no id" (SPEC §4.8), compared trimmed and lower-cased. */
+/** Ids Mixpanel treats as "no id" (README "Mapping"), compared trimmed and lower-cased. */
 const PLACEHOLDER_IDS = new Set([
   '00000000-0000-0000-0000-000000000000',
   'anon',

@@ -31,7 +31,7 @@ export function readTime(raw: JsonObject): { field: string; ms: number | null } 
 }
 
 /**
- * Validate one decoded Segment message (SPEC §4.0, order: unsupported type → integrations →
+ * Validate one decoded Segment message (README "Mapping", order: unsupported type → integrations →
  * required fields). Identity requirements that depend on the ID-merge mode live in mapping.
  */
 export function parseMessage(raw: JsonObject): ParseResult {

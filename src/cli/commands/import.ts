@@ -16,10 +16,10 @@ import { renderReport } from '../render-report.js';
 import { CheckpointError, EXIT, InputError, UsageError } from '../../errors.js';
 import { systemClock } from '../../lib/clock.js';
 import { redact } from '../../lib/redact.js';
-import { receivedDayWindow } from '../../input/received-days.js';
-import { S3Access } from '../../input/s3-access.js';
-import { S3Inputs } from '../../input/s3-source.js';
-import { isS3Url } from '../../input/s3-url.js';
+import { receivedDayWindow } from '../../input/s3/received-days.js';
+import { S3Access } from '../../input/s3/access.js';
+import { S3Inputs } from '../../input/s3/source.js';
+import { isS3Url } from '../../input/s3/url.js';
 
 /** `mpx-replay import <inputs…>`: resolve the configuration, run the replay, report, exit code. */
 export async function runImportCommand(inputs: string[], flags: ImportFlags, io: CliIo): Promise<number> {

@@ -3,7 +3,7 @@ import { isObject, objectOrEmpty, type Json, type JsonObject } from '../../lib/j
 import { parseBrowser } from '../user-agent.js';
 
 /**
- * Device context for profiles (SPEC §4.8): OS, browser, device, screen, app, network. No URLs,
+ * Device context for profiles (README "Mapping"): OS, browser, device, screen, app, network. No URLs,
  * campaign or geo. Written into `out` (a new object when none is given).
  */
 export function deviceProperties(context: JsonObject, out: JsonObject = {}): JsonObject {
@@ -37,7 +37,7 @@ export function deviceProperties(context: JsonObject, out: JsonObject = {}): Jso
   return out;
 }
 
-/** Context-derived event properties (SPEC §4.1), only those whose source value exists, written into `out`. */
+/** Context-derived event properties (README "Mapping"), only those whose source value exists, written into `out`. */
 export function addEventContextProperties(out: JsonObject, context: JsonObject, propertiesReferrer: Json | undefined): void {
   const page = objectOrEmpty(context.page);
   if (present(page.url)) out.$current_url = page.url;

@@ -12,7 +12,7 @@ import { pickTraits } from './traits.js';
 import type { MappingOptions } from '../types.js';
 import { addReservedNameWarnings, IDENTITY_EVENTS, identityEventProblem, SET_BY_MIXPANEL } from '../event-rules.js';
 
-/** Message properties that become Mixpanel ones: `searchEngine` → `$search_engine`, … (SPEC §4.1). */
+/** Message properties that become Mixpanel ones: `searchEngine` → `$search_engine`, … (README "Mapping"). */
 const RENAMED_PROPERTIES = new Map([
   ['searchengine', '$search_engine'],
   ['username', '$username'],
@@ -22,7 +22,7 @@ const RENAMED_PROPERTIES = new Map([
 export type EventResult = { readonly record: MixpanelRecord; readonly warnings: string[] } | { readonly reason: string };
 
 /**
- * Build the /import event of a track, page or screen call (SPEC §4.1, §4.6): super properties
+ * Build the /import event of a track, page or screen call (README "Mapping", §4.6): super properties
  * from `context.traits`, under the message's own properties, under the mapped fields.
  */
 export function buildEvent(message: TrackMessage | PageMessage, event: string, extra: JsonObject, options: MappingOptions): EventResult {
@@ -72,7 +72,7 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
 }
 
 /**
- * Super properties (SPEC §4.6): the message's `context.traits`, all of them or only
+ * Super properties (README "Mapping"): the message's `context.traits`, all of them or only
  * `superProperties`, special traits renamed (an e-mail-shaped userId stands in for a missing
  * `email` when `email` may pass), no `id` added (`assign` drops the nulls).
  */

@@ -9,7 +9,7 @@ import type { MapResult, MappingOptions } from '../types.js';
 
 /**
  * Group → one /groups profile per configured group key present in the call, and with People
- * on and a userId, an /engage `$union` that puts the user in the group (SPEC §4.5). Group
+ * on and a userId, an /engage `$union` that puts the user in the group (README "Mapping"). Group
  * updates carry no distinct id, so a call without userId and anonymousId still sends them
  * (README "Mapping").
  */

@@ -10,7 +10,7 @@ import type { MapResult, MappingOptions } from '../types.js';
 
 /**
  * Identify → /engage `$set` of the traits (special traits renamed, device context added), plus
- * `$union $ios_devices` for a push token (SPEC §4.3). Only with "Use Mixpanel People".
+ * `$union $ios_devices` for a push token (README "Mapping"). Only with "Use Mixpanel People".
  */
 export function mapIdentify(message: IdentifyMessage, options: MappingOptions): MapResult {
   const { settings } = options;

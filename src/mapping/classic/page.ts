@@ -4,7 +4,7 @@ import type { PageMessage } from '../../segment/types.js';
 import { mapEventCall } from './track.js';
 import type { MapResult, MappingOptions } from '../types.js';
 
-/** Page and screen → at most one /import event (SPEC §4.2); screen says "Screen" where page says "Page". */
+/** Page and screen → at most one /import event (README "Mapping"); screen says "Screen" where page says "Page". */
 export function mapPage(message: PageMessage, options: MappingOptions): MapResult {
   const event = pageEventName(message, options.settings);
   if (event === null) return { outcome: 'skipped', type: message.type, reason: 'no page option matches' };

@@ -9,7 +9,7 @@ import { REVENUE_NOT_A_NUMBER, revenueAmount } from './revenue.js';
 import type { MappingOptions } from '../types.js';
 
 /**
- * Profile updates that follow an event when "Use Mixpanel People" is on (SPEC §4.4), in this
+ * Profile updates that follow an event when "Use Mixpanel People" is on (README "Mapping"), in this
  * order: event increment `$add`, `"Last <event>"` `$set`, property increments `$add`, revenue
  * `$append`. None of them is idempotent except the `$set`. A revenue that is not a number is a
  * warning pushed to `warnings`.

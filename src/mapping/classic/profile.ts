@@ -5,7 +5,7 @@ import { checkUpdate } from '../limits.js';
 import type { MappingOptions } from '../types.js';
 
 /**
- * The fields every /engage update carries (SPEC §4.8): $token, $distinct_id, $time (message
+ * The fields every /engage update carries (README "Mapping"): $token, $distinct_id, $time (message
  * time, ms), $ip (a string; "0" when absent so Mixpanel does not geolocate the replay machine)
  * (also "0" with `context.Mixpanel.ignoreIp`) and `$ignore_time: true` when `context.active === false`
  * or `context.Mixpanel.ignoreTime` (README "Mapping").

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../../src/cli/render-report.js';
 import { NO_DELIVERY } from '../../../src/delivery/stats.js';
-import type { S3Summary } from '../../../src/input/s3-source.js';
+import type { S3Summary } from '../../../src/input/s3/source.js';
 import { Accounting } from '../../../src/run/accounting.js';
 import { buildReport } from '../../../src/run/report.js';
 

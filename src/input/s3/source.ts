@@ -3,16 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InputError } from '../errors.js';
-import { fileChunks } from './file-chunks.js';
+import { InputError } from '../../errors.js';
+import { fileChunks } from '../file-chunks.js';
 import { dayName, type DayWindow } from './received-days.js';
-import type { S3Access } from './s3-access.js';
-import { describeS3Failure } from './s3-errors.js';
-import { listS3Input, type ListedInput, type S3Object } from './s3-list.js';
-import { objectChunks, RESUME_DEFAULTS, type ResumePolicy } from './s3-object.js';
-import { readAhead } from './read-ahead.js';
-import { parseS3Url } from './s3-url.js';
-import type { OpenedInput } from './types.js';
+import type { S3Access } from './access.js';
+import { describeS3Failure } from './errors.js';
+import { listS3Input, type ListedInput, type S3Object } from './list.js';
+import { objectChunks, RESUME_DEFAULTS, type ResumePolicy } from './object.js';
+import { readAhead } from '../read-ahead.js';
+import { parseS3Url } from './url.js';
+import type { OpenedInput } from '../types.js';
 
 export interface S3InputsOptions {
   readonly access: S3Access;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { S3Access } from './s3-access.js';
-import { describeS3Failure, InputReadError, isRetryable } from './s3-errors.js';
-import type { S3Object } from './s3-list.js';
+import type { S3Access } from './access.js';
+import { describeS3Failure, InputReadError, isRetryable } from './errors.js';
+import type { S3Object } from './list.js';
 
 /** How a broken or stalled object read is resumed (README "Nightly backfill from S3"). */
 export interface ResumePolicy {

@@ -1,9 +1,9 @@
-import { InputError } from '../errors.js';
-import { INPUT_FILE } from './input-file.js';
+import { InputError } from '../../errors.js';
+import { INPUT_FILE } from '../input-file.js';
 import { dayInWindow, dayName, dayOfFolder, type DayWindow } from './received-days.js';
-import type { S3Access } from './s3-access.js';
-import { describeS3Failure } from './s3-errors.js';
-import { objectUrl, type S3Location } from './s3-url.js';
+import type { S3Access } from './access.js';
+import { describeS3Failure } from './errors.js';
+import { objectUrl, type S3Location } from './url.js';
 
 /** One object to read, as the listing described it. */
 export interface S3Object {

@@ -1,8 +1,8 @@
 /** The pure parts of `s3://` inputs (README "Nightly backfill from S3"): URLs, received days, failure messages. */
 import { describe, expect, it } from 'vitest';
-import { dayInWindow, dayName, dayOfFolder, receivedDayWindow } from '../../../src/input/received-days.js';
-import { describeS3Failure, isRetryable } from '../../../src/input/s3-errors.js';
-import { parseS3Url } from '../../../src/input/s3-url.js';
+import { dayInWindow, dayName, dayOfFolder, receivedDayWindow } from '../../../../src/input/s3/received-days.js';
+import { describeS3Failure, isRetryable } from '../../../../src/input/s3/errors.js';
+import { parseS3Url } from '../../../../src/input/s3/url.js';
 
 const DAY = 86_400_000;
 const NOV_28 = Date.UTC(2026, 10, 28);
