@@ -5,8 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT } from '../support/mixpanel-server/index.js';
+import { useTestServers } from '../support/test-servers.js';
 import { generateMessages } from '../support/synth/index.js';
 import { compareWithDryRun, EXACT_DELIVERY } from '../support/oracle.js';
 import { ensureBuilt, jsonReport, readNdjson, runCli, tempDir, writeLines, type DryRecord } from '../support/cli.js';
@@ -17,7 +18,6 @@ const QUIET = ['--backoff', '20', '--quiet'];
 let tmp: ReturnType<typeof tempDir>;
 let settingsFile: string;
 let input: string;
-let servers: MixpanelTestServer[] = [];
 
 beforeAll(() => {
   ensureBuilt();
@@ -27,18 +27,11 @@ beforeAll(() => {
   input = writeLines(join(tmp.path, 'messages.ndjson'), generateMessages({ count: 4_000, seed: 19 }));
 }, 120_000);
 
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
 
 afterAll(() => tmp.cleanup());
 
-async function server(options: ServerOptions = {}): Promise<MixpanelTestServer> {
-  const started = await startMixpanelServer({ ...options, port: 0 });
-  servers.push(started);
-  return started;
-}
+/** One server per test, on 127.0.0.1 and a free port; closed after the test. */
+const server = useTestServers();
 
 async function dryRun(extra: string[] = []): Promise<DryRecord[]> {
   const out = tmp.unique('dry.ndjson');

@@ -4,8 +4,9 @@
  * Mixpanel-compatible test server on 127.0.0.1.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT } from '../support/mixpanel-server/index.js';
+import { useTestServers } from '../support/test-servers.js';
 import { ensureBuilt, jsonReport, readNdjson, runCli, tempDir, writeLines, type DryRecord, type Report } from '../support/cli.js';
 
 const TOKEN = DEFAULT_PROJECT.token;
@@ -14,23 +15,15 @@ const DUPLICATE = 'duplicate messageId';
 const DEVICE_MODE = 'sent by device mode';
 
 let tmp: ReturnType<typeof tempDir>;
-let servers: MixpanelTestServer[] = [];
 
 beforeAll(() => {
   ensureBuilt();
   tmp = tempDir('mpx-dedupe-');
 }, 120_000);
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
 afterAll(() => tmp.cleanup());
 
-async function server(): Promise<MixpanelTestServer> {
-  const started = await startMixpanelServer({ port: 0 });
-  servers.push(started);
-  return started;
-}
+/** One server per test, on 127.0.0.1 and a free port; closed after the test. */
+const server = useTestServers();
 
 interface Message {
   type: string;

@@ -4,8 +4,9 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROJECT, startMixpanelServer, type AcceptedRecord, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT, type AcceptedRecord, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
+import { useTestServers } from '../support/test-servers.js';
 import { generateMessages } from '../support/synth/index.js';
 import { compareWithDryRun, EXACT_DELIVERY } from '../support/oracle.js';
 import { ensureBuilt, jsonReport, readNdjson, runCli, startCli, tempDir, writeLines, type DryRecord, type Report } from '../support/cli.js';
@@ -27,7 +28,6 @@ const IDENTITY_EVENTS = new Set(['$identify', '$create_alias', '$merge']);
 
 let tmp: ReturnType<typeof tempDir>;
 let settingsFile: string;
-let servers: MixpanelTestServer[] = [];
 
 beforeAll(() => {
   ensureBuilt();
@@ -36,19 +36,11 @@ beforeAll(() => {
   writeFileSync(settingsFile, JSON.stringify(SETTINGS));
 }, 120_000);
 
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
 
 afterAll(() => tmp.cleanup());
 
 /** One server per test, on 127.0.0.1 and a free port; closed after the test. */
-async function server(options: ServerOptions = {}): Promise<MixpanelTestServer> {
-  const started = await startMixpanelServer({ ...options, port: 0 });
-  servers.push(started);
-  return started;
-}
+const server = useTestServers();
 
 /** A synthetic Segment file of `count` lines in the shared temp dir. */
 function synthFile(name: string, count: number, seed: number, extra: Partial<Parameters<typeof generateMessages>[0]> = {}): string {

@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer, type ServerOptions } from '../support/mixpanel-server/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT } from '../support/mixpanel-server/index.js';
+import { useTestServers } from '../support/test-servers.js';
 import { generateMessages } from '../support/synth/index.js';
 import { ensureBuilt, jsonReport, runCli, tempDir, writeLines } from '../support/cli.js';
 
@@ -15,7 +16,6 @@ const CREDENTIALS = ['--token', DEFAULT_PROJECT.token, '--api-secret', DEFAULT_P
 
 let tmp: ReturnType<typeof tempDir>;
 let input: string;
-let servers: MixpanelTestServer[] = [];
 
 beforeAll(() => {
   ensureBuilt();
@@ -23,18 +23,11 @@ beforeAll(() => {
   input = writeLines(join(tmp.path, 'day.ndjson'), generateMessages({ count: MESSAGES, seed: 1516 }));
 }, 120_000);
 
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
 
 afterAll(() => tmp.cleanup());
 
-async function server(options: ServerOptions = {}): Promise<MixpanelTestServer> {
-  const started = await startMixpanelServer({ ...options, port: 0 });
-  servers.push(started);
-  return started;
-}
+/** One server per test, on 127.0.0.1 and a free port; closed after the test. */
+const server = useTestServers();
 
 /** The report's `resumed`: lines an earlier run's journal had settled. */
 function resumedOf(report: object): number {

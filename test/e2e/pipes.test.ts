@@ -7,8 +7,9 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT } from '../support/mixpanel-server/index.js';
+import { useTestServers } from '../support/test-servers.js';
 import { generateMessages } from '../support/synth/index.js';
 import { ensureBuilt, jsonReport, ROOT, runCli, tempDir, writeLines, type CliResult } from '../support/cli.js';
 
@@ -17,7 +18,6 @@ const CREDENTIALS = ['--token', DEFAULT_PROJECT.token, '--api-secret', DEFAULT_P
 
 let tmp: ReturnType<typeof tempDir>;
 let input: string;
-let servers: MixpanelTestServer[] = [];
 
 beforeAll(() => {
   ensureBuilt();
@@ -26,18 +26,10 @@ beforeAll(() => {
   writeFileSync(join(tmp.path, 'settings.json'), JSON.stringify({ people: true }));
 }, 120_000);
 
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
 afterAll(() => tmp.cleanup());
 
-async function server(): Promise<MixpanelTestServer> {
-  const started = await startMixpanelServer({ port: 0 });
-  servers.push(started);
-  return started;
-}
+/** One server per test, on 127.0.0.1 and a free port; closed after the test. */
+const server = useTestServers();
 
 /** Run `script` in bash with the CLI as "$CLI" and the input file as "$IN"; its process group is killed after 30 s. */
 function runBash(script: string, env: Record<string, string>): Promise<CliResult> {
