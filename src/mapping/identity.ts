@@ -1,7 +1,7 @@
 import type { IdentityMode } from '../config/settings-types.js';
 import type { SegmentMessage } from '../segment/types.js';
 
-/** The identity properties of an /import event (README "Mapping", §5). */
+/** The identity properties of an /import event (README "Identity modes"). */
 export interface EventIdentity {
   readonly distinct_id: string;
   readonly $device_id?: string;

@@ -1,4 +1,4 @@
-/** Mixpanel's documented ingestion limits (reference/mixpanel-api.md §3.2, §5, §6). */
+/** Mixpanel's documented ingestion limits (README "Delivery"). */
 export const MAX_RECORDS_PER_REQUEST = 2000;
 /** /import: 10 MB of uncompressed JSON per request. */
 export const MAX_IMPORT_REQUEST_BYTES = 10 * 1024 * 1024;

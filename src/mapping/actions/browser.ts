@@ -2,7 +2,7 @@ import { boundedMemo } from '../../lib/memo.js';
 
 /**
  * `$browser` / `$browser_version` the way the Actions destination derives them: its own
- * substring sniffer on `context.userAgent` (segment-actions reference §3), not a UA parser. The
+ * substring sniffer on `context.userAgent` (docs/actions.md), not a UA parser. The
  * first matching rule names the browser; an agent no rule matches gives `$browser: ""`, which
  * Actions sends as is.
  */

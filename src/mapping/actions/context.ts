@@ -15,7 +15,7 @@ export interface ActionsCore {
 
 /**
  * The mapped properties of an Actions event, in the order Actions emits them
- * (segment-actions reference §3; README "Replaying a workspace that uses Mixpanel (Actions)").
+ * (docs/actions.md; README "Replaying a workspace that uses Mixpanel (Actions)").
  * A context field is written when its source is neither absent nor null; values are sent as
  * they are. The message's own properties go over these afterwards.
  */

@@ -8,7 +8,7 @@ import { checkEventProperties } from '../limits.js';
 import type { MappingOptions } from '../types.js';
 import { actionsProperties } from './context.js';
 
-/** Keys a message property never overrides (Actions' reserved list, segment-actions reference §3). */
+/** Keys a message property never overrides (Actions' reserved list, docs/actions.md). */
 export const ACTIONS_RESERVED: ReadonlySet<string> = new Set(['time', 'id', '$anon_id', 'distinct_id', '$group_id', '$insert_id', '$user_id']);
 
 export type ActionsEvent = { readonly properties: JsonObject; readonly warnings: string[] } | { readonly reason: string };

@@ -6,7 +6,7 @@ import type { MapResult, MappingOptions } from '../types.js';
 
 /**
  * Alias → `$create_alias` on /import in original mode; nothing in simplified mode, where
- * Mixpanel rejects identity events (README "Mapping", §5).
+ * Mixpanel rejects identity events (README "Identity modes").
  */
 export function mapAlias(message: AliasMessage, options: MappingOptions): MapResult {
   if (options.identity === 'simplified') return { outcome: 'skipped', type: 'alias', reason: 'alias has no effect with simplified ID merge' };

@@ -22,7 +22,7 @@ const RENAMED_PROPERTIES = new Map([
 export type EventResult = { readonly record: MixpanelRecord; readonly warnings: string[] } | { readonly reason: string };
 
 /**
- * Build the /import event of a track, page or screen call (README "Mapping", §4.6): super properties
+ * Build the /import event of a track, page or screen call (README "Mapping"): super properties
  * from `context.traits`, under the message's own properties, under the mapped fields.
  */
 export function buildEvent(message: TrackMessage | PageMessage, event: string, extra: JsonObject, options: MappingOptions): EventResult {

@@ -4,7 +4,7 @@ import { peopleUpdates } from './people.js';
 import { routeUpdates } from './profile.js';
 import type { MapResult, MappingOptions } from '../types.js';
 
-/** Track → one /import event, plus People updates for increments and revenue (README "Mapping", §4.4). */
+/** Track → one /import event, plus People updates for increments and revenue (README "Mapping"). */
 export function mapTrack(message: TrackMessage, options: MappingOptions): MapResult {
   return mapEventCall(message, message.event, {}, options);
 }
