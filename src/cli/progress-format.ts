@@ -7,9 +7,8 @@ export interface ProgressSnapshot {
   readonly label: 'import' | 'dry run';
   /** The alias pass reads every input once before the main pass (original identity mode). */
   readonly phase: 'aliases' | 'main';
-  /** Messages (non-blank lines) read, and how many of them are settled. */
+  /** Messages (non-blank lines) read. */
   readonly lines: number;
-  readonly settled: number;
   /** Records delivered (import) or written (dry run). */
   readonly records: number;
   readonly bytesRead: number;

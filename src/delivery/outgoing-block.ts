@@ -74,23 +74,14 @@ export class OutgoingBlock {
     return (this.sent.flags[i]! & LINE_FLAGS.deviceMode) !== 0;
   }
 
-  /** Whether line `i` has a dedupe key (a messageId); its halves are `keyHi(i)`, `keyLo(i)`. */
+  /** Whether line `i` has a dedupe key (a messageId). */
   keyed(i: number): boolean {
     return (this.sent.flags[i]! & LINE_FLAGS.keyed) !== 0;
   }
 
-  keyHi(i: number): number {
-    return this.sent.keys[2 * i]!;
-  }
-
-  keyLo(i: number): number {
-    return this.sent.keys[2 * i + 1]!;
-  }
-
   /** Line `i` is not sent (a duplicate): its records count as taken, so the block's bytes can still be reused. */
   drop(i: number): void {
-    this.unreleased -= this.firstRecord(i + 1) - this.firstRecord(i);
-    if (this.unreleased === 0) this.reuse?.(this.sent.bytes);
+    this.release(this.firstRecord(i + 1) - this.firstRecord(i));
   }
 
   warnings(i: number): readonly string[] {
@@ -134,7 +125,12 @@ export class OutgoingBlock {
    */
   takeRecord(record: number, target: Uint8Array, at: number): void {
     this.copyRecord(record, target, at);
-    this.unreleased -= 1;
+    this.release(1);
+  }
+
+  /** `count` more records are done with; once all are, the block's bytes go back for reuse. */
+  private release(count: number): void {
+    this.unreleased -= count;
     if (this.unreleased === 0) this.reuse?.(this.sent.bytes);
   }
 

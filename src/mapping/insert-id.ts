@@ -3,7 +3,7 @@ import type { Json } from '../lib/json.js';
 import { isPlaceholderId } from '../segment/ids.js';
 import type { SegmentMessage } from '../segment/types.js';
 
-const MIXPANEL_INSERT_ID = /^[A-Za-z0-9-]{1,36}$/;
+export const MIXPANEL_INSERT_ID = /^[A-Za-z0-9-]{1,36}$/;
 
 /**
  * Deterministic `$insert_id` (README "Mapping"): the messageId when Mixpanel accepts it as is, else a

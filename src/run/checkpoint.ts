@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { CheckpointError } from '../errors.js';
+import { isObject } from '../lib/json.js';
 
 /** What must match for a checkpoint to be reused: settings, identity mode and filters, hashed. */
 export interface CheckpointScope {
@@ -182,12 +183,12 @@ async function readJournal(path: string): Promise<Journal | null> {
 
 /** What is wrong with a parsed journal's structure, or null when it is a version 1 journal. */
 function journalProblem(value: unknown): string | null {
-  if (!isRecord(value) || value.version !== 1) return 'not a version 1 journal';
+  if (!isObject(value) || value.version !== 1) return 'not a version 1 journal';
   if (typeof value.scope !== 'string' || typeof value.scopeDescription !== 'string') return 'no scope';
-  if (!isRecord(value.files)) return '"files" is not an object';
+  if (!isObject(value.files)) return '"files" is not an object';
   for (const [file, entry] of Object.entries(value.files)) {
     const ok =
-      isRecord(entry) &&
+      isObject(entry) &&
       Number.isInteger(entry.size) &&
       typeof entry.head === 'string' &&
       Number.isInteger(entry.through) &&
@@ -198,9 +199,6 @@ function journalProblem(value: unknown): string | null {
   return null;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 async function fileIdentity(file: string): Promise<{ size: number; head: string }> {
   const { size } = await stat(file);

@@ -4,8 +4,9 @@
  * with and without --rejects, inline and in workers; never a stack overflow that ends the run.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROJECT, startMixpanelServer, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT } from '../support/mixpanel-server/index.js';
+import { useTestServers } from '../support/test-servers.js';
 import { ensureBuilt, jsonReport, runCli, tempDir, type Report } from '../support/cli.js';
 
 const LEVELS = 10_000;
@@ -13,17 +14,14 @@ const REASON = 'nesting deeper than N levels';
 const TIME = '2026-11-29T10:00:00.000Z';
 
 let tmp: ReturnType<typeof tempDir>;
-let servers: MixpanelTestServer[] = [];
 
 beforeAll(() => {
   ensureBuilt();
   tmp = tempDir('mpx-nesting-');
 }, 120_000);
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
 afterAll(() => tmp.cleanup());
+/** One server per test, on 127.0.0.1 and a free port; closed after the test. */
+const server = useTestServers();
 
 const deepObject = (levels: number, leaf: string): string => `${'{"a":'.repeat(levels)}${leaf}${'}'.repeat(levels)}`;
 const deepList = (levels: number, leaf: string): string => `${'['.repeat(levels)}${leaf}${']'.repeat(levels)}`;
@@ -91,8 +89,7 @@ describe('a 10,000-level message is one rejected line (table: where it is deep Ã
     const extra = [...flags, ...(rejects ? ['--rejects', rejectsFile] : [])];
     let hostFlags: string[] = ['--out', tmp.unique('out.ndjson')];
     if (!flags.includes('--dry-run')) {
-      const mp = await startMixpanelServer({ port: 0 });
-      servers.push(mp);
+      const mp = await server();
       hostFlags = ['--api-host', mp.url, '--token', DEFAULT_PROJECT.token, '--api-secret', DEFAULT_PROJECT.apiSecret, '--alias-delay', '10'];
     }
     const result = await runCli(['import', file, '--settings', settingsFile(), '--json', '--quiet', ...hostFlags, ...extra]);

@@ -64,6 +64,7 @@ describe('an input that is not a regular file is read once and spooled (original
   it.each(cases)('%s: every one of the 3,000 lines is read and delivered as from the file, exit 0', async (_name, run) => {
     const baseline = await server();
     const expected = await runCli(['import', input, '--api-host', baseline.url, ...CREDENTIALS]);
+    expect(expected.code, expected.stderr).toBe(0);
     const mp = await server();
     const result = await run(mp.url);
     expect(result.signal, result.stderr).toBeNull();

@@ -40,7 +40,7 @@ async function importFrom(config: RunConfig, settingsWarnings: readonly string[]
   await s3?.probe().catch(asUsage);
   // A cron job must not report success on nothing (README "Exit codes").
   if (files.length === 0) throw new UsageError(`no input file in ${config.inputs.join(' ')} (looked for .ndjson, .jsonl, .json and .gz): nothing to send`);
-  const sizes = await inputSizes(files, s3);
+  const totalBytes = await inputBytes(files, s3);
 
   const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files, s3);
   if (!config.quiet) for (const notice of checkpoint?.notices ?? []) io.stderr.write(`notice: ${notice}\n`);
@@ -77,8 +77,8 @@ async function importFrom(config: RunConfig, settingsWarnings: readonly string[]
   const signals = io.signals ?? process;
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
-  if (config.delivery !== null && !config.dryRun && !config.quiet) io.stderr.write(`${sendingLine(config.delivery, config.token, config.inputs, files.length, sizes.total)}\n`);
-  const progress = await startProgress(io, () => progressSnapshot(replay, config.dryRun, sizes.total), config.progress);
+  if (config.delivery !== null && !config.dryRun && !config.quiet) io.stderr.write(`${sendingLine(config.delivery, config.token, config.inputs, files.length, totalBytes)}\n`);
+  const progress = await startProgress(io, () => progressSnapshot(replay, config.dryRun, totalBytes), config.progress);
   const now = io.now ?? Date.now;
   const startedAtMs = now();
   try {
@@ -121,7 +121,6 @@ function progressSnapshot(replay: Replay, dryRun: boolean, bytesTotal: number | 
     label: dryRun ? 'dry run' : 'import',
     phase: position.phase,
     lines: a.linesRead,
-    settled: a.linesDelivered + a.linesSkipped + a.linesRejected,
     records,
     bytesRead: position.bytesRead,
     bytesTotal,
@@ -132,15 +131,15 @@ function progressSnapshot(replay: Replay, dryRun: boolean, bytesTotal: number | 
   };
 }
 
-/** The inputs' sizes in bytes; the total is null when one has no size known up front (stdin). */
-async function inputSizes(files: readonly string[], s3: S3Inputs | null): Promise<{ sizes: Array<number | null>; total: number | null }> {
+/** The inputs' total size in bytes; null when one has no size known up front (stdin). */
+async function inputBytes(files: readonly string[], s3: S3Inputs | null): Promise<number | null> {
   const sizeOf = (file: string): Promise<number | null> | number | null => {
     if (file === '-') return null;
     if (isS3Url(file)) return s3?.identity(file)?.size ?? null;
     return stat(file).then((info) => info.size, () => null);
   };
   const sizes = await Promise.all(files.map(sizeOf));
-  return { sizes, total: sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + size!, 0) };
+  return sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + size!, 0);
 }
 
 /** Open an output file before anything runs, so a bad path is a usage error (exit 2). */

@@ -1,5 +1,6 @@
 import { isObject, type Json, type JsonObject } from '../../lib/json.js';
 import { sniffBrowser } from './browser.js';
+import { putTrait as put } from './updates.js';
 
 /** The values of an Actions event that do not come from `context`. */
 export interface ActionsCore {
@@ -121,6 +122,4 @@ function exists(value: Json | undefined): value is Json {
   return value !== undefined && value !== null;
 }
 
-function put(out: JsonObject, key: string, value: Json | undefined): void {
-  if (value !== undefined && value !== null) out[key] = value;
-}
+

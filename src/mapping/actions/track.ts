@@ -1,7 +1,7 @@
 import { isObject, newObject, type Json, type JsonObject } from '../../lib/json.js';
 import type { MixpanelRecord } from '../../mixpanel/types.js';
 import type { PageMessage, TrackMessage } from '../../segment/types.js';
-import { insertId } from '../insert-id.js';
+import { insertId, MIXPANEL_INSERT_ID } from '../insert-id.js';
 import type { MapResult, MappingOptions } from '../types.js';
 import { actionsEventProperties, importRecord } from './event.js';
 
@@ -14,7 +14,6 @@ const ORDER_ONLY = new Set(['affiliation', 'subtotal', 'total', 'revenue', 'ship
 /** The product fields Actions maps from each `products[]` item, in its order (others are dropped). */
 const PRODUCT_FIELDS = ['product_id', 'sku', 'category', 'name', 'brand', 'variant', 'price', 'quantity', 'coupon', 'position', 'url', 'image_url'] as const;
 
-const MIXPANEL_INSERT_ID = /^[A-Za-z0-9-]{1,36}$/;
 
 /**
  * Track → the event; `Order Completed` → the event plus, with `generatePurchaseEventPerProduct`

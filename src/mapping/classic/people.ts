@@ -5,7 +5,7 @@ import { formatProfileDate } from '../../segment/time.js';
 import type { PageMessage, TrackMessage } from '../../segment/types.js';
 import { profileDistinctId } from '../identity.js';
 import { profileUpdate } from './profile.js';
-import { REVENUE_NOT_A_NUMBER, revenueAmount } from './revenue.js';
+import { NUMERIC_TEXT, REVENUE_NOT_A_NUMBER, revenueAmount } from './revenue.js';
 import type { MappingOptions } from '../types.js';
 
 /**
@@ -43,7 +43,7 @@ function toNumber(value: Json | undefined): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value !== 'string') return null;
   const text = value.trim().replace(/^\$/, '');
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return null;
+  if (!NUMERIC_TEXT.test(text)) return null;
   const number = Number(text);
   return Number.isFinite(number) ? number : null;
 }

@@ -1,6 +1,9 @@
 import type { Json, JsonObject } from '../../lib/json.js';
 import { lookup } from '../../segment/keys.js';
 
+/** A decimal number as text: sign, digits with an optional point, an optional exponent. */
+export const NUMERIC_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 /** The warning of a revenue that is present but not a number (counted in the report). */
 export const REVENUE_NOT_A_NUMBER = 'revenue is not a number';
 
@@ -39,7 +42,7 @@ export function parseMoney(text: string): number | null {
   } else if (lastDot !== -1 && digits.indexOf('.') !== lastDot) {
     digits = digits.replaceAll('.', '');
   }
-  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(digits) ? Number(digits) : null;
+  return NUMERIC_TEXT.test(digits) ? Number(digits) : null;
 }
 
 function isAbsent(value: Json | undefined): boolean {

@@ -45,6 +45,7 @@ describe('§10 --preset through the CLI', () => {
 
   it('§10 classic settings under --preset actions are a warning', async () => {
     const run = await dryRun({ people: true }, ['--preset', 'actions']);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('warning: classic-only setting "people" ignored under --preset actions');
   });
 

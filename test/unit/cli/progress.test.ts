@@ -16,7 +16,7 @@ function stderr(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; te
 
 /** A run that has read `lines` lines and delivered `records` records (of a 2 MB input, half read). */
 function runAt(lines: number, records: number, label: ProgressSnapshot['label'] = 'import'): () => ProgressSnapshot {
-  return () => ({ label, phase: 'main', lines, settled: lines, records, bytesRead: 1_000_000, bytesTotal: 2_000_000, file: 'day.ndjson', retries: 0, status429: 0, rateLimitedUntil: 0 })
+  return () => ({ label, phase: 'main', lines, records, bytesRead: 1_000_000, bytesTotal: 2_000_000, file: 'day.ndjson', retries: 0, status429: 0, rateLimitedUntil: 0 })
 }
 
 afterEach(() => {
