@@ -1,0 +1,75 @@
+/**
+ * What keeps a checkpoint from being trusted wrongly (issue 15; README "Resume and checkpoint"):
+ * one run per checkpoint (a lock), journal entries keyed by the resolved path, a journal that
+ * cannot be written stops the run. The built CLI against the test server, over loopback.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PROJECT, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
+import { useTestServers } from '../support/test-servers.js';
+import { generateMessages } from '../support/synth/index.js';
+import { ensureBuilt, jsonReport, runCli, startCli, tempDir, writeLines, type CliResult } from '../support/cli.js';
+
+const MESSAGES = 2_000;
+const CREDENTIALS = ['--token', DEFAULT_PROJECT.token, '--api-secret', DEFAULT_PROJECT.apiSecret, '--backoff', '20', '--json'];
+/** Small batches, few connections, a slow server: a run of MESSAGES lasts a second or more. */
+const SLOW = ['--batch-size', '50', '--concurrency', '2'];
+
+let tmp: ReturnType<typeof tempDir>;
+let input: string;
+
+beforeAll(() => {
+  ensureBuilt();
+  tmp = tempDir('mpx-guard-');
+  input = writeLines(join(tmp.path, 'day.ndjson'), generateMessages({ count: MESSAGES, seed: 1521 }));
+}, 120_000);
+
+afterAll(() => tmp.cleanup());
+
+const server = useTestServers();
+
+function importArgs(file: string, mp: MixpanelTestServer, checkpoint: string, extra: readonly string[] = []): string[] {
+  return ['import', file, '--api-host', mp.url, '--checkpoint', checkpoint, ...CREDENTIALS, ...extra];
+}
+
+/** Every line read was settled, and the run read `read` lines and resumed `resumed`. */
+function completed(result: CliResult): { code: number | null; read: number; settled: number; resumed: number } {
+  const report = jsonReport(result.stdout) as ReturnType<typeof jsonReport> & { resumed: number };
+  const { read, delivered, skipped, rejected } = report.messages;
+  return { code: result.code, read, settled: delivered + skipped + rejected, resumed: report.resumed };
+}
+
+describe('one run per checkpoint: a lock file next to the journal', () => {
+  it('a second run on the checkpoint while the first runs: exit 2 naming the first run\'s pid, nothing sent; the first finishes normally', async () => {
+    const checkpoint = tmp.unique('locked.checkpoint');
+    const mp = await server({ latencyMs: 40 });
+    const first = startCli(importArgs(input, mp, checkpoint, [...SLOW, '--quiet']));
+    first.child.stdin.end();
+    await expect.poll(() => mp.accepted.length > 0 || first.child.exitCode !== null, { timeout: 20_000, interval: 5 }).toBe(true);
+
+    const other = await server();
+    const second = await runCli(importArgs(input, other, checkpoint, ['--quiet']));
+    const stillRunning = first.child.exitCode === null;
+    const firstResult = await first.done;
+
+    expect({ stillRunning, code: second.code, requests: other.requests.length }, second.stderr).toEqual({ stillRunning: true, code: 2, requests: 0 });
+    expect(second.stderr).toContain(`checkpoint ${checkpoint} is in use by another run (pid ${first.child.pid}`);
+    expect(completed(firstResult)).toEqual({ code: 0, read: MESSAGES, settled: MESSAGES, resumed: 0 });
+    expect(existsSync(`${checkpoint}.lock`)).toBe(false);
+  }, 60_000);
+
+  it('a stale lock (its pid no longer runs) is taken over with a notice, the run delivers everything and removes the lock', async () => {
+    const checkpoint = tmp.unique('stale.checkpoint');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(`${checkpoint}.lock`, JSON.stringify({ pid: gone, startedAt: '2026-12-06T03:15:00.000Z' }));
+    const mp = await server();
+
+    const result = await runCli(importArgs(input, mp, checkpoint));
+
+    expect(result.stderr).toContain(`notice: took over the lock ${checkpoint}.lock of pid ${gone} (started 2026-12-06T03:15:00.000Z), which is no longer running`);
+    expect(completed(result)).toEqual({ code: 0, read: MESSAGES, settled: MESSAGES, resumed: 0 });
+    expect(existsSync(`${checkpoint}.lock`)).toBe(false);
+  }, 60_000);
+});
