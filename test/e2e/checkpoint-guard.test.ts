@@ -5,12 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
 import { useTestServers } from '../support/test-servers.js';
 import { generateMessages } from '../support/synth/index.js';
-import { ensureBuilt, jsonReport, runCli, startCli, tempDir, writeLines, type CliResult } from '../support/cli.js';
+import { ensureBuilt, jsonReport, ROOT, runCli, startCli, tempDir, writeLines, type CliResult } from '../support/cli.js';
 
 const MESSAGES = 2_000;
 const CREDENTIALS = ['--token', DEFAULT_PROJECT.token, '--api-secret', DEFAULT_PROJECT.apiSecret, '--backoff', '20', '--json'];
@@ -71,5 +71,39 @@ describe('one run per checkpoint: a lock file next to the journal', () => {
     expect(result.stderr).toContain(`notice: took over the lock ${checkpoint}.lock of pid ${gone} (started 2026-12-06T03:15:00.000Z), which is no longer running`);
     expect(completed(result)).toEqual({ code: 0, read: MESSAGES, settled: MESSAGES, resumed: 0 });
     expect(existsSync(`${checkpoint}.lock`)).toBe(false);
+  }, 60_000);
+});
+
+describe('journal entries keyed by the resolved path: a checkpoint belongs to its inputs', () => {
+  it('the same file spelled three ways (relative, ./relative, absolute: the CLI runs in the repository) resumes: nothing sent again', async () => {
+    const checkpoint = tmp.unique('spelled.checkpoint');
+    const typed = relative(ROOT, input);
+    const runs: Array<{ spelling: string; code: number | null; resumed: number; requests: number }> = [];
+    for (const spelling of [typed, `./${typed}`, input]) {
+      const mp = await server();
+      const result = await runCli(importArgs(spelling, mp, checkpoint, ['--quiet']));
+      runs.push({ spelling, code: result.code, resumed: completed(result).resumed, requests: mp.requests.length });
+    }
+
+    expect(runs.map(({ spelling, code, resumed }) => ({ spelling, code, resumed }))).toEqual([
+      { spelling: typed, code: 0, resumed: 0 },
+      { spelling: `./${typed}`, code: 0, resumed: MESSAGES },
+      { spelling: input, code: 0, resumed: MESSAGES },
+    ]);
+    expect(runs.map((run) => run.requests > 0)).toEqual([true, false, false]);
+  }, 60_000);
+
+  it('a checkpoint of another input: exit 2 naming the input it holds, nothing sent; --force proceeds and delivers the new input', async () => {
+    const checkpoint = tmp.unique('other-input.checkpoint');
+    const other = writeLines(tmp.unique('other.ndjson'), generateMessages({ count: 300, seed: 1522 }));
+    const first = await runCli(importArgs(input, await server(), checkpoint, ['--quiet']));
+    const refusedServer = await server();
+    const refused = await runCli(importArgs(other, refusedServer, checkpoint, ['--quiet']));
+    const forced = await runCli(importArgs(other, await server(), checkpoint, ['--quiet', '--force']));
+
+    expect(first.code, first.stderr).toBe(0);
+    expect({ code: refused.code, requests: refusedServer.requests.length }).toEqual({ code: 2, requests: 0 });
+    expect(refused.stderr).toContain(`checkpoint ${checkpoint} holds inputs this run does not name: ${input} (this run: ${other})`);
+    expect(completed(forced)).toEqual({ code: 0, read: 300, settled: 300, resumed: 0 });
   }, 60_000);
 });
