@@ -129,17 +129,30 @@ export class Checkpoint {
   async flush(): Promise<void> {
     if (this.dirty) this.writing ??= this.writeLoop();
     while (this.writing !== null) await this.writing;
-    if (this.failure !== null) throw new CheckpointError(`checkpoint ${this.path} could not be written (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message}); a re-run cannot resume from it`);
+    if (this.failure !== null) throw new CheckpointError(this.failure);
   }
 
-  /** The first write failure: the run goes on (nothing is lost but resumability); flush reports it. */
-  private failure: Error | null = null;
+  /**
+   * Be told of the first write that fails, as it fails (at once if one has already): what is
+   * settled from then on cannot be recorded, so the run stops sending (docs/architecture.md).
+   */
+  onWriteFailure(listener: (message: string) => void): void {
+    this.failed = listener;
+    if (this.failure !== null) listener(this.failure);
+  }
+
+  /** The first write failure, in words; nothing is written after it. */
+  private failure: string | null = null;
+  private failed: ((message: string) => void) | null = null;
 
   private async writeLoop(): Promise<void> {
     try {
       await this.writeWhileDirty();
     } catch (error) {
-      this.failure ??= error as Error;
+      if (this.failure === null) {
+        this.failure = `checkpoint ${this.path} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): the lines settled since its last write are not in it, and a re-run sends them again`;
+        this.failed?.(this.failure);
+      }
     }
     this.writing = null;
   }

@@ -4,8 +4,9 @@
  * cannot be written stops the run. The built CLI against the test server, over loopback.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROJECT, type MixpanelTestServer } from '../support/mixpanel-server/index.js';
 import { useTestServers } from '../support/test-servers.js';
@@ -105,5 +106,40 @@ describe('journal entries keyed by the resolved path: a checkpoint belongs to it
     expect({ code: refused.code, requests: refusedServer.requests.length }).toEqual({ code: 2, requests: 0 });
     expect(refused.stderr).toContain(`checkpoint ${checkpoint} holds inputs this run does not name: ${input} (this run: ${other})`);
     expect(completed(forced)).toEqual({ code: 0, read: 300, settled: 300, resumed: 0 });
+  }, 60_000);
+});
+
+describe('a journal that cannot be written stops the run', () => {
+  /** Until the journal has a settled line, then make its next write fail: its `.tmp` becomes a directory (root writes anywhere). */
+  async function breakJournalOnceWritten(checkpoint: string, running: () => boolean): Promise<number> {
+    const written = (): boolean => existsSync(checkpoint) && (Object.values(JSON.parse(readFileSync(checkpoint, 'utf8')).files)[0] as { through: number }).through > 0;
+    await expect.poll(() => !running() || written(), { timeout: 20_000, interval: 5 }).toBe(true);
+    // While a write is under way its .tmp exists: try again until the directory takes its place.
+    for (;;) {
+      try {
+        mkdirSync(`${checkpoint}.tmp`);
+        return Date.now();
+      } catch {
+        await sleep(1);
+      }
+    }
+  }
+
+  it('exit 3 naming the journal and EISDIR; no batch starts after the failure beyond those already given a connection', async () => {
+    const checkpoint = tmp.unique('broken.checkpoint');
+    const mp = await server({ latencyMs: 40 });
+    const run = startCli(importArgs(input, mp, checkpoint, [...SLOW, '--quiet']));
+    run.child.stdin.end();
+    const brokenAt = await breakJournalOnceWritten(checkpoint, () => run.child.exitCode === null);
+    const result = await run.done;
+
+    const report = jsonReport(result.stdout);
+    const sentAfter = mp.requests.filter((request) => request.arrivedAtMs > brokenAt).length;
+    console.info(`journal broken after ${mp.requests.filter((request) => request.arrivedAtMs <= brokenAt).length} requests; ${sentAfter} arrived after it; ${mp.requests.length} in all`);
+    expect({ code: result.code, status: report.status }, result.stderr).toEqual({ code: 3, status: 'fatal' });
+    expect(report.error).toContain(`checkpoint ${checkpoint} could not be written (EISDIR): the lines settled since its last write are not in it, and a re-run sends them again; stopped sending`);
+    // The failure is seen at the next write (the next reply): the 2 connections' replies, and the 2 queued batches.
+    expect(sentAfter).toBeLessThanOrEqual(4);
+    expect(report.messages.delivered).toBeLessThan(MESSAGES / 2);
   }, 60_000);
 });
