@@ -35,7 +35,7 @@ export class CheckpointLock {
   static async take(checkpoint: string, host: LockProcess): Promise<CheckpointLock> {
     const path = `${checkpoint}.lock`;
     const owner: LockOwner = { pid: host.pid, startedAt: new Date(host.now()).toISOString() };
-    if (await create(path, owner)) return new CheckpointLock(path, owner, null);
+    if (await create(checkpoint, path, owner)) return new CheckpointLock(path, owner, null);
     const holder = parseOwner(await readFile(path, 'utf8').catch(() => ''));
     if (holder === null) {
       throw new CheckpointError(`checkpoint ${checkpoint} is locked by ${path}, which names no process (a run taking it this moment?); if no other run uses this checkpoint, remove ${path}`);
@@ -44,7 +44,7 @@ export class CheckpointLock {
       throw new CheckpointError(`checkpoint ${checkpoint} is in use by another run (pid ${holder.pid}, started ${holder.startedAt}; lock ${path}): two runs on one checkpoint would both send its lines. Wait for that run to end, or use another --checkpoint`);
     }
     await unlink(path).catch(() => undefined);
-    if (!(await create(path, owner))) throw new CheckpointError(`checkpoint ${checkpoint}: another run took its lock ${path} at the same moment`);
+    if (!(await create(checkpoint, path, owner))) throw new CheckpointError(`checkpoint ${checkpoint}: another run took its lock ${path} at the same moment`);
     return new CheckpointLock(path, owner, `took over the lock ${path} of pid ${holder.pid} (started ${holder.startedAt}), which is no longer running`);
   }
 
@@ -64,14 +64,14 @@ export class CheckpointLock {
 }
 
 /** Create the lock file holding `owner`; false when it exists already. */
-async function create(path: string, owner: LockOwner): Promise<boolean> {
+async function create(checkpoint: string, path: string, owner: LockOwner): Promise<boolean> {
   try {
     await writeFile(path, `${JSON.stringify(owner)}\n`, { flag: 'wx' });
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    throw new CheckpointError(`cannot create the checkpoint's lock file ${path} (${code ?? (error as Error).message})`);
+    throw new CheckpointError(`checkpoint ${checkpoint}: cannot create its lock file ${path} (${code ?? (error as Error).message})`);
   }
 }
 

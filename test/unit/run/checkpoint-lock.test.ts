@@ -106,6 +106,6 @@ describe('a lock that cannot be created', () => {
   it('a checkpoint in a missing folder: CheckpointError naming the lock file and the code', async () => {
     const checkpoint = join(root, 'missing-folder', 'run.checkpoint');
 
-    await expect(CheckpointLock.take(checkpoint, FIRST)).rejects.toThrow(`cannot create the checkpoint's lock file ${checkpoint}.lock (ENOENT)`);
+    await expect(CheckpointLock.take(checkpoint, FIRST)).rejects.toThrow(`checkpoint ${checkpoint}: cannot create its lock file ${checkpoint}.lock (ENOENT)`);
   });
 });
