@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { asBuffer } from '../lib/as-buffer.js';
-import { fileChunks } from './file-chunks.js';
+import { fileChunks, InputGrew } from './file-chunks.js';
 import { InputReadError } from './s3/errors.js';
 import { splitBlock } from './split-lines.js';
 import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
@@ -28,9 +28,17 @@ export interface ReadOptions {
   readonly onRead?: (file: string, bytes: number) => void;
   /** Inputs that are not local files (`s3://` objects): their bytes, or null for a local path. */
   readonly open?: OpenInput;
+  /** Read no more than this of a file (what the alias pass read); one that has more grew meanwhile. */
+  readonly lengths?: ReadonlyMap<string, number>;
 }
 
 const NEWLINE = 0x0a;
+
+/**
+ * What an unterminated last line is: a line (the file's end), rejected (a truncated stream), or
+ * left unread, unsettled (a file read to a set length: its end comes later).
+ */
+type LastLine = 'line' | 'reject' | 'leave';
 
 /**
  * Stream NDJSON lines from files (plain or gzip, detected by magic bytes) or stdin ("-"), in
@@ -59,7 +67,7 @@ export async function* readBlocks(files: readonly string[], options: ReadOptions
       // The CLI passes its stdin in (only cli/ touches the process).
       if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
       yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, options);
-    } else yield* readOne(file, counted(file, fileChunks(path), options.onRead), true, options);
+    } else yield* readOne(file, counted(file, fileChunks(path, options.lengths?.get(file)), options.onRead), true, options);
   }
 }
 
@@ -93,14 +101,17 @@ async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: b
   const cutter = new BlockCutter(file, options.skip);
   const decoded = decompress(source, borrowed);
   let truncated: string | null = null;
+  let rest: LastLine = 'line';
   try {
     for await (const chunk of decoded.chunks) yield* cutter.push(chunk, borrowed && !decoded.gzip);
   } catch (error) {
-    if (error instanceof InputReadError) truncated = `${error.message}; kept the ${cutter.completeLines} complete lines before it`;
+    rest = error instanceof InputGrew ? 'leave' : 'reject';
+    if (error instanceof InputGrew) truncated = `${error.message}: only those were read (alias calls appended later could not be ordered); the rest is left for the next run`;
+    else if (error instanceof InputReadError) truncated = `${error.message}; kept the ${cutter.completeLines} complete lines before it`;
     else if (!decoded.gzip) throw error;
     else truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
   }
-  yield* cutter.end(truncated !== null);
+  yield* cutter.end(rest);
   options.onFile?.({ file, lines: cutter.lineNumber, gzip: decoded.gzip, truncated });
 }
 
@@ -216,20 +227,20 @@ class BlockCutter {
     if (borrowed && newest >= 0 && this.held[newest]!.buffer === chunk.buffer) this.held[newest] = Buffer.from(this.held[newest]!);
   }
 
-  /** The end of the input: the held lines, and the unterminated last one (rejected after a truncated gzip). */
-  *end(truncated: boolean): Generator<ReadItem> {
+  /** The end of the input: the held lines, and the unterminated last one (see `LastLine`). */
+  *end(last: LastLine): Generator<ReadItem> {
     if (this.overlong !== null) {
       yield* this.overlongLine(this.overlong, false);
       return;
     }
     const complete = this.take(this.cut);
     const rest = this.take(this.heldBytes);
-    if (!truncated) {
+    if (last === 'line') {
       yield* this.emit(Buffer.concat([complete, rest]), rest.length > 0 ? 1 : 0);
       return;
     }
     yield* this.emit(complete, 0);
-    if (rest.length === 0) return;
+    if (rest.length === 0 || last === 'leave') return;
     this.lineNumber += 1;
     if (this.skip?.(this.file, this.lineNumber)) return;
     yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text: rest.toString('utf8') };

@@ -85,7 +85,7 @@ export class Checkpoint {
         notices.push(`${file} was rewritten since checkpoint ${path} was written (${before.head}, ${before.size} bytes → ${identity.head}, ${identity.size} bytes): reading it again from the start`);
         journal.files[key] = { ...identity, through: 0, extra: [] };
       } else if (changed) {
-        if (!force) throw new CheckpointError(`input ${file} changed since checkpoint ${path} was written (size or content differs); use --force to start that file over`);
+        if (!force) throw new CheckpointError(`input ${file} changed since checkpoint ${path} was written ${await howChanged(file, before, identity.size)}`);
         journal.files[key] = { ...identity, through: 0, extra: [] };
       } else {
         journal.files[key] = before ?? { ...identity, through: 0, extra: [] };
@@ -246,12 +246,27 @@ function withResolvedKeys(journal: Journal): Journal {
 
 async function fileIdentity(file: string): Promise<{ size: number; head: string }> {
   const { size } = await stat(file);
+  return { size, head: await headHash(file, Math.min(HEAD_BYTES, size)) };
+}
+
+/** The hash of a file's first `bytes` bytes. */
+async function headHash(file: string, bytes: number): Promise<string> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, size));
-    await handle.read(buffer, 0, buffer.length, 0);
-    return { size, head: createHash('sha256').update(buffer).digest('hex').slice(0, 32) };
+    const buffer = Buffer.alloc(bytes);
+    await handle.read(buffer, 0, bytes, 0);
+    return createHash('sha256').update(buffer).digest('hex').slice(0, 32);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * How a local input differs from its journal entry, and what --force does: a file larger now
+ * whose head (the first 64 KiB it had) is as it was has been appended to.
+ */
+async function howChanged(file: string, before: FileJournal, size: number): Promise<string> {
+  const grew = size > before.size && (await headHash(file, Math.min(HEAD_BYTES, before.size))) === before.head;
+  if (!grew) return '(size or content differs); use --force to start that file over';
+  return `(it grew from ${before.size} to ${size} bytes, its first ${Math.min(HEAD_BYTES, before.size)} as they were: appended to since); --force starts it over from its first line, so the lines already delivered are sent again (events deduplicate by $insert_id, $add/$append updates apply twice)`;
 }

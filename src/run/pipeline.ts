@@ -41,6 +41,8 @@ export interface PipelineOptions {
   readonly stdin?: Readable;
   /** Inputs read from a spooled copy (input/spool.ts). */
   readonly spooled?: ReadonlyMap<string, string>;
+  /** Read no more than this of a file: what the alias pass read. */
+  readonly lengths?: ReadonlyMap<string, number>;
   /** The bytes of inputs that are not local files (`s3://` objects). */
   readonly open?: OpenInput;
   readonly skip?: (file: string, line: number) => boolean;
@@ -91,7 +93,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open });
+  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open, lengths: options.lengths });
   for await (const item of reader) {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {

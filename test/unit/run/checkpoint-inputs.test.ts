@@ -2,9 +2,9 @@
  * Which inputs a journal entry belongs to (issue 15): local files are keyed by their absolute
  * path, so any spelling of one file finds its entry; a journal written with relative keys is read
  * relative to the working directory; a checkpoint holding inputs this run does not name is
- * refused unless forced. Against `Checkpoint` directly, with temporary files.
+ * refused unless forced; an input that grew is refused saying so. Against `Checkpoint` directly, with temporary files.
  */
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -104,5 +104,35 @@ describe('a checkpoint whose inputs this run does not name', () => {
     const widened = await Checkpoint.open(journalPath, SCOPE, [fileA, fileB], false);
 
     expect([widened.isSettled(fileA, 1), widened.isSettled(fileB, 1)]).toEqual([true, false]);
+  });
+});
+
+describe('an input that grew since the checkpoint', () => {
+  const APPENDED = '{"type":"track","event":"a4"}\n';
+
+  it('appended to (larger, its head as it was): refused saying it grew, from and to how many bytes, and what --force does', async () => {
+    await settleAndClose([fileA], [[fileA, 1]]);
+    const size = readFileSync(fileA).length;
+    appendFileSync(fileA, APPENDED);
+
+    const opening = Checkpoint.open(journalPath, SCOPE, [fileA], false);
+
+    await expect(opening).rejects.toThrow(CheckpointError);
+    await expect(opening).rejects.toThrow(
+      `input ${fileA} changed since checkpoint ${journalPath} was written (it grew from ${size} to ${size + APPENDED.length} bytes, its first ${size} as they were: appended to since); --force starts it over from its first line`,
+    );
+  });
+
+  it.each([
+    { change: 'larger, its first line rewritten', rewrite: (text: string) => text.replace('a1', 'z1') + APPENDED },
+    { change: 'smaller', rewrite: (text: string) => text.slice(0, 10) },
+    { change: 'same size, other content', rewrite: (text: string) => text.replace('a1', 'z1') },
+  ])('$change: refused as changed, not as grown', async ({ rewrite }) => {
+    await settleAndClose([fileA], [[fileA, 1]]);
+    writeFileSync(fileA, rewrite(readFileSync(fileA, 'utf8')));
+
+    const opening = Checkpoint.open(journalPath, SCOPE, [fileA], false);
+
+    await expect(opening).rejects.toThrow(`input ${fileA} changed since checkpoint ${journalPath} was written (size or content differs); use --force`);
   });
 });
