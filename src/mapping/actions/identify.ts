@@ -4,7 +4,8 @@ import type { IdentifyMessage } from '../../segment/types.js';
 import { profileDistinctId } from '../identity.js';
 import { insertId } from '../insert-id.js';
 import type { MapResult, MappingOptions } from '../types.js';
-import { eventIp, importRecord } from './event.js';
+import { importRecord } from '../event-rules.js';
+import { eventIp } from './event.js';
 import { putTrait, updateRecord } from './updates.js';
 
 /** Traits Actions sends under Mixpanel's names instead of their own. */
