@@ -1,8 +1,6 @@
 import type { JsonObject } from '../lib/json.js';
-import type { ImportEvent, MixpanelRecord } from '../mixpanel/types.js';
 import type { SegmentMessage } from '../segment/types.js';
 import { eventIdentity, type EventIdentity } from './identity.js';
-import { checkEventProperties } from './limits.js';
 import type { MappingOptions } from './types.js';
 
 /**
@@ -31,14 +29,6 @@ export function eventIdentityOrReason(message: SegmentMessage, event: string, op
 
 function identityEventProblem(event: string): string {
   return `event name "${event}" is an identity event: Mixpanel rejects the whole batch on a simplified ID merge project`;
-}
-
-/** Serialise an /import event and check it against Mixpanel's limits. */
-export function importRecord(event: string, properties: JsonObject): { readonly record: MixpanelRecord } | { readonly reason: string } {
-  const record: ImportEvent = { event, properties };
-  const json = JSON.stringify(record);
-  const reason = checkEventProperties(properties, json);
-  return reason === null ? { record: { endpoint: '/import', record, json } } : { reason };
 }
 
 export function addReservedNameWarnings(properties: JsonObject, warnings: string[]): void {

@@ -3,7 +3,7 @@ import type { MixpanelRecord } from '../../mixpanel/types.js';
 import type { PageMessage, TrackMessage } from '../../segment/types.js';
 import { insertId, MIXPANEL_INSERT_ID } from '../insert-id.js';
 import type { MapResult, MappingOptions } from '../types.js';
-import { importRecord } from '../event-rules.js';
+import { importRecord } from '../records.js';
 import { actionsEventProperties } from './event.js';
 
 /** Actions' "Order Completed Calls" preset triggers on this exact name. */

@@ -8,7 +8,8 @@ import { insertId } from '../insert-id.js';
 import { emailShaped, renameSpecialTraits } from './special-traits.js';
 import { pickTraits } from './traits.js';
 import type { MappingOptions } from '../types.js';
-import { addReservedNameWarnings, eventIdentityOrReason, importRecord, SET_BY_MIXPANEL } from '../event-rules.js';
+import { addReservedNameWarnings, eventIdentityOrReason, SET_BY_MIXPANEL } from '../event-rules.js';
+import { importRecord } from '../records.js';
 
 /** Message properties that become Mixpanel ones: `searchEngine` → `$search_engine`, … (README "Mapping"). */
 const RENAMED_PROPERTIES = new Map([
