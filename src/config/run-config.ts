@@ -8,6 +8,7 @@ import type { IdentityMode, Preset, Settings } from './settings-types.js';
 import { resolvePreset } from './preset.js';
 import type { PresetKeys } from './settings.js';
 import type { MessageFilter } from './filter.js';
+import { runSecrets } from './secrets.js';
 
 /** Run defaults (README "Options"): the only place they live. */
 export const RUN_DEFAULTS = {
@@ -113,7 +114,7 @@ export interface RunConfig {
   readonly threads: number;
   /** Messages whose type and messageId are remembered to skip repeats (0: no deduplication). */
   readonly dedupeWindow: number;
-  /** Values that must never appear in output. */
+  /** Texts that must never appear in output: each credential in each form it can take (config/secrets.ts). */
   readonly secrets: readonly string[];
   /** `s3://` inputs (README "Nightly backfill from S3"). */
   readonly s3: S3Config;
@@ -199,11 +200,11 @@ export function resolveRunConfig(
     endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null,
     lateDays: int('late-days', flags.lateDays, RUN_DEFAULTS.lateDays, 0, 366),
   };
-  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, region: region as Region, proxy: proxyEnv(env), auth, ...limits };
+  const proxy = proxyEnv(env);
+  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, region: region as Region, proxy, auth, ...limits };
   if (errors.length > 0) return { errors };
 
-  const secrets = [token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null]
-    .filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const secrets = runSecrets([token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null], auth, [proxy?.httpProxy ?? '', proxy?.httpsProxy ?? '']);
   return {
     config: {
       inputs,
