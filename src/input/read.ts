@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { createGunzip, type Gunzip } from 'node:zlib';
 import { asBuffer } from '../lib/as-buffer.js';
 import { fileChunks, InputGrew } from './file-chunks.js';
+import { GzipFault, gunzipMembers } from './gunzip.js';
 import { InputReadError } from './s3/errors.js';
 import { splitBlock } from './split-lines.js';
 import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
@@ -100,19 +100,32 @@ async function* counted(file: string, source: AsyncIterable<Buffer>, onRead: Rea
 async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, options: ReadOptions): AsyncGenerator<ReadItem> {
   const cutter = new BlockCutter(file, options.skip);
   const decoded = decompress(source, borrowed);
-  let truncated: string | null = null;
-  let rest: LastLine = 'line';
+  let fault: InputFault | null = null;
   try {
     for await (const chunk of decoded.chunks) yield* cutter.push(chunk, borrowed && !decoded.gzip);
   } catch (error) {
-    rest = error instanceof InputGrew ? 'leave' : 'reject';
-    if (error instanceof InputGrew) truncated = `${error.message}: only those were read (alias calls appended later could not be ordered); the rest is left for the next run`;
-    else if (error instanceof InputReadError) truncated = `${error.message}; kept the ${cutter.completeLines} complete lines before it`;
-    else if (!decoded.gzip) throw error;
-    else truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
+    fault = inputFault(error, decoded.gzip);
   }
-  yield* cutter.end(rest);
+  yield* cutter.end(fault?.tail ?? 'line');
+  const kept = fault === null || fault.tail === 'line' ? `all ${cutter.lineNumber} lines` : `the ${cutter.completeLines} complete lines`;
+  const truncated = fault === null ? null : `${fault.reason}; kept ${kept} before it`;
   options.onFile?.({ file, lines: cutter.lineNumber, gzip: decoded.gzip, truncated });
+}
+
+/** Why an input ended early, and what its unterminated last line is. */
+interface InputFault {
+  readonly reason: string;
+  readonly tail: LastLine;
+}
+
+/** A read that failed part-way: the lines before are kept. Other errors (a plain file's I/O) are thrown. */
+function inputFault(error: unknown, gzip: boolean): InputFault {
+  if (error instanceof InputGrew) return { reason: `${error.message}: the rest is left for the next run (alias calls in it could not be ordered)`, tail: 'leave' };
+  // Trailing garbage: the data before it passed its checks, so its last line stands as in a whole file.
+  if (error instanceof GzipFault) return { reason: error.message, tail: error.intact ? 'line' : 'reject' };
+  if (error instanceof InputReadError) return { reason: error.message, tail: 'reject' };
+  if (!gzip) throw error;
+  return { reason: `gzip stream ended early (${(error as Error).message})`, tail: 'reject' };
 }
 
 /** Peek at the first chunk: gzip magic bytes (1f 8b) switch on decompression. */
@@ -122,7 +135,6 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
   // closed now rather than by the garbage collector (which warns about it).
   async function* chunks(): AsyncGenerator<Buffer> {
     const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    let gunzip: Gunzip | null = null;
     try {
       let head: Buffer = Buffer.alloc(0);
       while (head.length < 2) {
@@ -140,20 +152,8 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
         return;
       }
       state.gzip = true;
-      const inflating = createGunzip({ chunkSize: 1 << 20 });
-      gunzip = inflating;
-      const feeding = (async () => {
-        // gunzip may read its input after write() returns: a borrowed chunk is copied first.
-        for await (const chunk of raw()) {
-          if (inflating.destroyed) return;
-          if (!inflating.write(borrowed ? Buffer.from(chunk) : chunk)) await drainedOrClosed(inflating);
-        }
-        inflating.end();
-      })();
-      feeding.catch((error: Error) => inflating.destroy(error));
-      yield* inflating as AsyncIterable<Buffer>;
+      yield* gunzipMembers(raw(), borrowed);
     } finally {
-      gunzip?.destroy();
       await iterator.return?.();
     }
   }
@@ -163,18 +163,6 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
       return state.gzip;
     },
   };
-}
-
-function drainedOrClosed(stream: Gunzip): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
 }
 
 /**

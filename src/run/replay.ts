@@ -215,7 +215,7 @@ export class Replay {
       await spool?.remove();
       return this.result(inputs, http, null, clock.now() - startedAt);
     }
-    const client = await createMixpanelClient({ origin: delivery.origin, proxy: delivery.proxy ?? null, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, dispatcher: this.deps.dispatcher });
+    const client = await createMixpanelClient({ origin: delivery.origin, proxy: delivery.proxy ?? null, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, secrets: config.secrets, dispatcher: this.deps.dispatcher });
     const gate = config.identity === 'original' ? new AliasGate(delivery.aliasDelayMs, clock) : null;
     const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random }, gate);
     this.sink = sink;

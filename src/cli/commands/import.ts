@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { parseSettings, presetKeysOf } from '../../config/settings.js';
+import { ACTIONS_ONLY_FIELDS, parseSettings, presetKeysOf } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
 import { expandInputs } from '../../input/expand.js';
 import { formatReject } from '../../run/rejects-file.js';
@@ -186,11 +186,9 @@ async function openForWriting(flag: string, path: string): Promise<WriteStream> 
  */
 function scopeSettings(config: RunConfig): object {
   const scoped: Record<string, unknown> = { ...config.settings, token: null, apiSecret: null };
-  if (config.preset === 'classic') for (const key of ACTIONS_SETTINGS) delete scoped[key];
+  if (config.preset === 'classic') for (const field of ACTIONS_ONLY_FIELDS) delete scoped[field];
   return scoped;
 }
-
-const ACTIONS_SETTINGS = ['apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'groupKey'] as const;
 
 /** The S3 side of a run: the client (the SDK's credential chain, or the one `io` hands in) and the day window. */
 async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {

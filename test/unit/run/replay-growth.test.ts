@@ -65,7 +65,7 @@ describe('the main pass reads no more of a file than the alias pass read', () =>
       earlyRecords: true,
     });
     expect(result.inputs.map((input) => ({ lines: input.lines, truncated: input.truncated }))).toEqual([
-      { lines: BEFORE.length, truncated: `grew after the alias pass read its ${Buffer.byteLength(original)} bytes: only those were read (alias calls appended later could not be ordered); the rest is left for the next run` },
+      { lines: BEFORE.length, truncated: `grew after the alias pass read its ${Buffer.byteLength(original)} bytes: the rest is left for the next run (alias calls in it could not be ordered); kept the 2 complete lines before it` },
     ]);
   });
 });
