@@ -2,7 +2,11 @@ import { Buffer } from 'node:buffer';
 import { open } from 'node:fs/promises';
 
 /** A file that has more than the `length` it was to be read to: it grew since that was measured. */
-export class InputGrew extends Error {}
+export class InputGrew extends Error {
+  constructor(readonly length: number) {
+    super(`more than the ${length} bytes to read`);
+  }
+}
 
 /**
  * A file's bytes, read into one buffer used again for every read: the chunks are borrowed until
@@ -21,7 +25,7 @@ export async function* fileChunks(path: string, length = Number.POSITIVE_INFINIT
       left -= bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
-    if (left === 0 && (await handle.read(buffer, 0, 1, null)).bytesRead > 0) throw new InputGrew(`grew after the alias pass read its ${length} bytes`);
+    if (left === 0 && (await handle.read(buffer, 0, 1, null)).bytesRead > 0) throw new InputGrew(length);
   } finally {
     await handle.close();
   }

@@ -120,7 +120,7 @@ interface InputFault {
 
 /** A read that failed part-way: the lines before are kept. Other errors (a plain file's I/O) are thrown. */
 function inputFault(error: unknown, gzip: boolean): InputFault {
-  if (error instanceof InputGrew) return { reason: `${error.message}: the rest is left for the next run (alias calls in it could not be ordered)`, tail: 'leave' };
+  if (error instanceof InputGrew) return { reason: `grew after the alias pass read its ${error.length} bytes: the rest is left for the next run (alias calls in it could not be ordered)`, tail: 'leave' };
   // Trailing garbage: the data before it passed its checks, so its last line stands as in a whole file.
   if (error instanceof GzipFault) return { reason: error.message, tail: error.intact ? 'line' : 'reject' };
   if (error instanceof InputReadError) return { reason: error.message, tail: 'reject' };

@@ -266,7 +266,8 @@ async function headHash(file: string, bytes: number): Promise<string> {
  * whose head (the first 64 KiB it had) is as it was has been appended to.
  */
 async function howChanged(file: string, before: FileJournal, size: number): Promise<string> {
-  const grew = size > before.size && (await headHash(file, Math.min(HEAD_BYTES, before.size))) === before.head;
+  const head = Math.min(HEAD_BYTES, before.size);
+  const grew = size > before.size && (await headHash(file, head)) === before.head;
   if (!grew) return '(size or content differs); use --force to start that file over';
-  return `(it grew from ${before.size} to ${size} bytes, its first ${Math.min(HEAD_BYTES, before.size)} as they were: appended to since); --force starts it over from its first line, so the lines already delivered are sent again (events deduplicate by $insert_id, $add/$append updates apply twice)`;
+  return `(it grew from ${before.size} to ${size} bytes, its first ${head} as they were: appended to since); --force starts it over from its first line, so the lines already delivered are sent again (events deduplicate by $insert_id, $add/$append updates apply twice)`;
 }
