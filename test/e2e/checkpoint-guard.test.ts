@@ -61,6 +61,21 @@ describe('one run per checkpoint: a lock file next to the journal', () => {
     expect(existsSync(`${checkpoint}.lock`)).toBe(false);
   }, 60_000);
 
+  it('a second Ctrl-C (exit 130 at once, by process.exit) still removes the lock', async () => {
+    const checkpoint = tmp.unique('double-sigint.checkpoint');
+    const mp = await server({ latencyMs: 40 });
+    const run = startCli(importArgs(input, mp, checkpoint, [...SLOW, '--quiet']));
+    run.child.stdin.end();
+    await expect.poll(() => mp.accepted.length > 0 || run.child.exitCode !== null, { timeout: 20_000, interval: 5 }).toBe(true);
+    const lockedWhileRunning = existsSync(`${checkpoint}.lock`);
+    run.child.kill('SIGINT');
+    await sleep(5);
+    run.child.kill('SIGINT');
+    const result = await run.done;
+
+    expect({ lockedWhileRunning, code: result.code, lockLeft: existsSync(`${checkpoint}.lock`) }, result.stderr).toEqual({ lockedWhileRunning: true, code: 130, lockLeft: false });
+  }, 60_000);
+
   it('a stale lock (its pid no longer runs) is taken over with a notice, the run delivers everything and removes the lock', async () => {
     const checkpoint = tmp.unique('stale.checkpoint');
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
