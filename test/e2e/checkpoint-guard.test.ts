@@ -153,8 +153,9 @@ describe('a journal that cannot be written stops the run', () => {
     console.info(`journal broken after ${mp.requests.filter((request) => request.arrivedAtMs <= brokenAt).length} requests; ${sentAfter} arrived after it; ${mp.requests.length} in all`);
     expect({ code: result.code, status: report.status }, result.stderr).toEqual({ code: 3, status: 'fatal' });
     expect(report.error).toContain(`checkpoint ${checkpoint} could not be written (EISDIR): the lines settled since its last write are not in it, and a re-run sends them again; stopped sending`);
-    // The failure is seen at the next write (the next reply): the 2 connections' replies, and the 2 queued batches.
-    expect(sentAfter).toBeLessThanOrEqual(4);
+    // The failure is seen at the next write (at the latest the next reply); until then a reply
+    // frees a connection for a queued batch (2 connections, 2 queued). Without the stop: 30.
+    expect(sentAfter).toBeLessThanOrEqual(6);
     expect(report.messages.delivered).toBeLessThan(MESSAGES / 2);
   }, 60_000);
 });
