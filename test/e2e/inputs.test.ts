@@ -66,12 +66,8 @@ function linkLoop(): string {
   return a;
 }
 
-/** A checkpoint in a folder the unprivileged user may write (its lock file goes there). */
 function checkpointWith(journal: unknown): string {
-  const folder = tmp.unique('odd-checkpoint');
-  mkdirSync(folder);
-  chmodSync(folder, 0o777);
-  const path = join(folder, 'checkpoint.json');
+  const path = tmp.unique('odd.checkpoint.json');
   writeFileSync(path, JSON.stringify(journal));
   chmodSync(path, 0o666);
   return path;
