@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { ImportAuth } from '../mixpanel/auth.js';
 import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.js';
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
-import { parseTime } from '../segment/time.js';
+import { DAY_MS, parseTime } from '../segment/time.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { IdentityMode, Preset, Settings } from './settings-types.js';
 import { resolvePreset } from './preset.js';
@@ -285,7 +285,7 @@ const RELATIVE_DAYS: Readonly<Record<string, number>> = { today: 0, yesterday: -
 function parseBound(flag: string, raw: string | undefined, errors: string[], nowMs: number): number | null {
   if (raw === undefined) return null;
   const relative = RELATIVE_DAYS[raw.trim().toLowerCase()];
-  if (relative !== undefined) return (Math.floor(nowMs / 86_400_000) + relative) * 86_400_000;
+  if (relative !== undefined) return (Math.floor(nowMs / DAY_MS) + relative) * DAY_MS;
   // Epoch numbers by the rule message times follow: below 31557600000 seconds, else milliseconds
   // (README "Options": `--to 1704153600` is 2024-01-02, not 1970).
   const ms = parseTime(raw.trim());

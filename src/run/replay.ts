@@ -108,6 +108,18 @@ export class Replay {
     this.sink?.stop();
   }
 
+  /**
+   * The journal cannot be written: nothing delivered from now on could be recorded, so stop as
+   * fatal at once; unlike `fail`, batches not sent yet are not sent.
+   */
+  private journalFailed(reason: string): void {
+    this.journalFailure ??= `${reason}; stopped sending`;
+    this.fail(this.journalFailure);
+    this.sink?.fail(this.journalFailure);
+  }
+
+  private journalFailure: string | null = null;
+
   /** SIGINT/SIGTERM: stop reading, send nothing new, let in-flight requests finish. */
   interrupt(): void {
     this.interrupted = true;
@@ -122,6 +134,7 @@ export class Replay {
     const http = this.http;
     const { config } = this;
     const checkpoint = this.deps.checkpoint;
+    checkpoint?.onWriteFailure((reason) => this.journalFailed(reason));
     const base: Omit<PipelineOptions, 'sink'> = {
       files: this.files,
       mapping: { preset: config.preset, actionsAlias: config.actionsAlias, settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
@@ -197,6 +210,7 @@ export class Replay {
     const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random }, gate);
     this.sink = sink;
     if (this.interrupted) sink.stop();
+    if (this.journalFailure !== null) sink.fail(this.journalFailure);
     try {
       let aliasLine = (_file: string, _line: number): boolean => false;
       if (gate !== null) {
