@@ -2,8 +2,8 @@ import type { JsonObject } from '../../lib/json.js';
 import { readId } from '../../segment/ids.js';
 import type { AliasMessage } from '../../segment/types.js';
 import { insertId } from '../insert-id.js';
+import { importRecord } from '../records.js';
 import type { MapResult, MappingOptions } from '../types.js';
-import { importRecord } from './event.js';
 
 /**
  * Alias under `--actions-alias` → `$create_alias`, as the Actions destination's optional alias
