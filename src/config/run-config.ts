@@ -62,6 +62,7 @@ export interface ImportFlags {
   awsProfile?: string;
   lateDays?: string;
   preset?: string;
+  actionsAlias?: boolean;
 }
 
 /** HTTP(S)_PROXY and NO_PROXY as the environment gives them (lower case first, as curl reads them). */
@@ -94,6 +95,8 @@ export interface RunConfig {
   readonly settings: Settings;
   /** Which destination's mapping the run follows (README "Replaying a workspace that uses Mixpanel (Actions)"). */
   readonly preset: Preset;
+  /** `--actions-alias`: alias calls mapped as the Actions destination's alias action (only under the actions preset). */
+  readonly actionsAlias: boolean;
   /** Configuration warnings to show (settings of the other preset). */
   readonly warnings: readonly string[];
   readonly identity: IdentityMode;
@@ -150,6 +153,11 @@ export function resolveRunConfig(
   const errors: string[] = [];
   const presetResult = resolvePreset(flags.preset, presetKeys, settings);
   if ('error' in presetResult) errors.push(presetResult.error);
+  const preset = 'preset' in presetResult ? presetResult.preset : 'classic';
+  const actionsAlias = flags.actionsAlias === true;
+  if (actionsAlias && 'preset' in presetResult && preset !== 'actions') {
+    errors.push('--actions-alias is for the actions preset (--preset actions, or Actions settings keys such as projectToken); the classic preset maps alias calls already');
+  }
   const int = (name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -209,7 +217,8 @@ export function resolveRunConfig(
     config: {
       inputs,
       settings,
-      preset: 'preset' in presetResult ? presetResult.preset : 'classic',
+      preset,
+      actionsAlias,
       warnings: 'warnings' in presetResult ? presetResult.warnings : [],
       identity: identity as IdentityMode,
       token: token ?? DRY_RUN_TOKEN,

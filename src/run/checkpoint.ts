@@ -186,11 +186,12 @@ export function checkpointScope(
   identity: string,
   filter: { types: readonly string[] | null; fromMs: number | null; toMs: number | null; skipDeviceMode?: boolean },
   preset: 'classic' | 'actions' = 'classic',
+  actionsAlias = false,
 ): CheckpointScope {
   const settingsHash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
   // Named only when set, so journals written before the flag (or the preset) existed keep their scope.
   const deviceMode = filter.skipDeviceMode === true ? ', device mode skipped' : '';
-  const presetPart = preset === 'actions' ? ', preset actions' : '';
+  const presetPart = preset === 'actions' ? `, preset actions${actionsAlias ? ' with alias' : ''}` : '';
   const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}${deviceMode}${presetPart}`;
   return { fingerprint: createHash('sha256').update(describe).digest('hex').slice(0, 16), describe };
 }

@@ -147,7 +147,7 @@ export class Replay {
     checkpoint?.onWriteFailure((reason) => this.journalFailed(reason));
     const base: Omit<PipelineOptions, 'sink'> = {
       files: this.files,
-      mapping: { preset: config.preset, settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
+      mapping: { preset: config.preset, actionsAlias: config.actionsAlias, settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
       filter: config.filter,
       keepText: config.rejects !== null,
       dedupeWindow: config.dedupeWindow,

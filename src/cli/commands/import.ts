@@ -206,7 +206,7 @@ async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {
 
 async function openCheckpoint(config: RunConfig, files: readonly string[], s3: S3Inputs | null): Promise<Checkpoint> {
   const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs, skipDeviceMode: config.filter.skipDeviceMode };
-  const scope = checkpointScope(scopeSettings(config), config.identity, filter, config.preset);
+  const scope = checkpointScope(scopeSettings(config), config.identity, filter, config.preset, config.actionsAlias);
   const identify = (file: string) => {
     const object = s3?.identity(file) ?? null;
     return object === null ? null : { size: object.size, head: `etag ${object.etag}` };
