@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { asBuffer } from '../lib/as-buffer.js';
 import { fileChunks, InputGrew } from './file-chunks.js';
 import { GzipFault, gunzipMembers } from './gunzip.js';
-import { InputReadError } from './s3/errors.js';
+import { InputReadError } from '../errors.js';
 import { splitBlock } from './split-lines.js';
 import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
 
