@@ -8,8 +8,12 @@ import type { PackedStrings, ProcessedLine, SentBlock } from './protocol.js';
 import { LineFactsBuilder } from './line-facts.js';
 
 class StringPacker {
-  private readonly text = new Utf8Buffer(4 * 1024);
+  private readonly text: Utf8Buffer;
   private readonly ends: number[] = [];
+
+  constructor(expectedBytes = 4 * 1024, spare?: Uint8Array) {
+    this.text = new Utf8Buffer(expectedBytes, spare);
+  }
 
   add(value: string | null): void {
     if (value === null) {
@@ -32,7 +36,7 @@ export class SentBlockBuilder {
   private readonly types: number[] = [];
   private readonly facts = new LineFactsBuilder();
   private readonly messageIds = new StringPacker();
-  private readonly texts: string[] | null;
+  private readonly texts: StringPacker | null;
   private readonly firstRecord: number[] = [0];
   private readonly ends: number[] = [];
   private readonly endpoints: number[] = [];
@@ -42,13 +46,13 @@ export class SentBlockBuilder {
   private readonly warnings: Array<readonly [number, readonly string[]]> = [];
 
   /**
-   * `expectedBytes`: a first size for the JSON; it grows when the records need more. `spare`: the
-   * memory of an earlier block whose records have all been copied into request bodies (used when
-   * big enough).
+   * `expectedBytes`: a first size for the JSON; it grows when the records need more. `texts`: keep
+   * the lines' texts (--rejects), `expectedBytes` of them at first. The spares: memory of earlier
+   * blocks done with (used when big enough).
    */
-  constructor(expectedBytes: number, keepText: boolean, spare?: Uint8Array) {
+  constructor(expectedBytes: number, texts: { readonly expectedBytes: number; readonly spare?: Uint8Array } | null, spare?: Uint8Array) {
     this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024), spare);
-    this.texts = keepText ? [] : null;
+    this.texts = texts === null ? null : new StringPacker(texts.expectedBytes, texts.spare);
   }
 
   add(line: ProcessedLine & { kind: 'records' }): void {
@@ -57,7 +61,7 @@ export class SentBlockBuilder {
     this.types.push(SEGMENT_TYPES.indexOf(line.type));
     this.messageIds.add(line.ref.messageId);
     this.facts.add(line.type, line.ref.messageId, line.deviceMode);
-    this.texts?.push(line.text);
+    this.texts?.add(line.text);
     for (const record of line.records) this.addRecord(record);
     this.firstRecord.push(this.ends.length);
   }
@@ -72,7 +76,7 @@ export class SentBlockBuilder {
       flags,
       keys,
       messageIds: this.messageIds.take(),
-      texts: this.texts,
+      texts: this.texts?.take() ?? null,
       firstRecord: Int32Array.from(this.firstRecord),
       ends: Int32Array.from(this.ends),
       endpoints: Uint8Array.from(this.endpoints),
@@ -81,8 +85,9 @@ export class SentBlockBuilder {
       aliases: this.aliases,
       warnings: this.warnings,
     };
-    const { messageIds, distinctIds } = sent;
+    const { messageIds, distinctIds, texts } = sent;
     const arrays = [sent.bytes, sent.lines, sent.types, flags, keys, sent.firstRecord, sent.ends, sent.endpoints, sent.idempotent, messageIds.bytes, messageIds.ends, distinctIds.bytes, distinctIds.ends];
+    if (texts !== null) arrays.push(texts.bytes, texts.ends);
     const transfer = arrays.map((array) => array.buffer as ArrayBuffer);
     return { sent, transfer };
   }

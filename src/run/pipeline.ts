@@ -156,7 +156,7 @@ function blockConsumer(options: PipelineOptions, mapper: BlockMapper, pendingSet
       accounting.read(type);
       if (duplicate) {
         outgoing!.drop(i);
-        return settle(outgoing!.ref(i), DUPLICATE.get(type)!, outgoing!.text(i));
+        return settle(outgoing!.ref(i), DUPLICATE.get(type)!, outgoing!.settledText(i));
       }
       for (const warning of outgoing!.warnings(i)) accounting.warn(warning);
       for (let r = outgoing!.firstRecord(i); r < outgoing!.firstRecord(i + 1); r += 1) accounting.built(outgoing!.endpoint(r));
@@ -186,7 +186,7 @@ function blockConsumer(options: PipelineOptions, mapper: BlockMapper, pendingSet
           rejection === null
             ? DELIVERED.get(type)!
             : { kind: 'rejected', type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) };
-        settle(outgoing.ref(index), outcome, outgoing.text(index));
+        settle(outgoing.ref(index), outcome, outgoing.settledText(index));
       });
       if (room) await room;
     }
