@@ -84,8 +84,8 @@ interface OpenBatch<S extends RecordSource> {
   memory: Buffer;
   /** Bytes written so far: `[` and the records with their commas (not yet the `]`). */
   length: number;
-  /** Runs of records from one source (a source met again after another counts again). */
-  spans: number;
+  /** The sources taken from (only looked up when the source changes: records come in runs). */
+  readonly distinct: Set<S>;
 }
 
 /**
@@ -120,13 +120,13 @@ export class Batcher<S extends RecordSource> {
     let completed: ReadonlyArray<Batch<S>> = NO_BATCHES;
     let open = this.open.get(endpoint);
     // With this record: a comma before it (unless first) and the closing bracket after it.
-    const newSource = open !== undefined && open.sources[open.sources.length - 1] !== source;
-    if (open !== undefined && (open.length + 1 + size + 1 > MAX_REQUEST_BYTES || (newSource && open.spans >= this.maxSources))) {
+    const newSource = open !== undefined && open.sources[open.sources.length - 1] !== source && !open.distinct.has(source);
+    if (open !== undefined && (open.length + 1 + size + 1 > MAX_REQUEST_BYTES || (newSource && open.distinct.size >= this.maxSources))) {
       completed = [this.close(endpoint, open)];
       open = undefined;
     }
     if (open === undefined) {
-      open = { sources: [], records: [], ends: [], memory: this.pool.take(size + 2), length: 1, spans: 0 };
+      open = { sources: [], records: [], ends: [], memory: this.pool.take(size + 2), length: 1, distinct: new Set() };
       open.memory[0] = OPEN;
       this.open.set(endpoint, open);
     }
@@ -140,7 +140,7 @@ export class Batcher<S extends RecordSource> {
     if (open.records.length > 0) open.memory[open.length] = COMMA;
     source.takeRecord(record, open.memory, at);
     open.length = at + size;
-    if (open.sources[open.sources.length - 1] !== source) open.spans += 1;
+    if (open.sources[open.sources.length - 1] !== source) open.distinct.add(source);
     open.sources.push(source);
     open.records.push(record);
     open.ends.push(open.length);

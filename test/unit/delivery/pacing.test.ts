@@ -197,6 +197,18 @@ describe('Batcher', () => {
     expect(batches.map((batch) => batch.records.length)).toEqual(sizes);
   });
 
+  it('§6 a source met again (a record released by the alias gate between others) is not counted twice', () => {
+    const [early, ...later] = Array.from({ length: 4 }, () => new Records());
+    const batcher = new Batcher<Records>(2000, new BodyPool(), 4);
+    const batches: Batch[] = [];
+    for (const source of later) {
+      batches.push(...batcher.add(source, source.add('/import', '{"later":1}')));
+      batches.push(...batcher.add(early!, early!.add('/import', '{"early":1}')));
+    }
+    expect(batches).toEqual([]);
+    expect(batcher.drain().map((batch) => batch.records.length)).toEqual([6]);
+  });
+
   it('a batch body grows past its first memory and reuses memory given back', () => {
     const records = new Records();
     const pool = new BodyPool();
