@@ -75,7 +75,7 @@ export class OutgoingBlock {
   settledText(i: number): string {
     const { texts } = this.sent;
     if (texts === null) return '';
-    const text = packedString(texts, i) ?? '';
+    const text = asBuffer(texts.bytes).toString('utf8', texts.starts[i]!, texts.ends[i]!);
     this.unsettled -= 1;
     if (this.unsettled === 0) this.reuse?.(texts.bytes);
     return text;

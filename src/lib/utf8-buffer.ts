@@ -14,8 +14,8 @@ export class Utf8Buffer {
   }
 
   write(text: string): void {
-    // A UTF-16 unit is at most 3 UTF-8 bytes; only near the end are the bytes counted exactly.
-    if (this.length + text.length * 3 > this.bytes.length && this.length + Buffer.byteLength(text) > this.bytes.length) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes.
+    if (this.length + text.length * 3 > this.bytes.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.length + text.length * 3));
       this.bytes.copy(grown, 0, 0, this.length);
       this.bytes = grown;

@@ -5,24 +5,21 @@ import { SentBlockBuilder } from './packed-block.js';
 import type { MappedBlock, MapperSetup, Selection, SettledLine } from './protocol.js';
 import { aliasCandidates } from './alias-scan.js';
 import type { Block } from '../input/types.js';
-import type { Spares } from './spares.js';
 
 /**
  * Split, decode, filter and map one block. Pure apart from JSON.parse; the same function runs in
  * the worker threads and, without them, in the main thread.
  */
-export function mapBlock(block: Block, setup: MapperSetup, selection: Selection, spares?: Spares): MappedBlock {
+export function mapBlock(block: Block, setup: MapperSetup, selection: Selection, spare?: Uint8Array): MappedBlock {
   const lines: SettledLine[] = [];
   const blanks: number[] = [];
   // On the bench archive the dry-run output is about 1.2 times the input, the records sent about
   // 0.6 times; both grow when needed.
-  const output = setup.format ? new DryRunOutput(Math.ceil(block.bytes.length * 1.25), spares?.take()) : null;
-  // The texts of the lines with records are at most the block's bytes.
-  const texts = setup.keepText && !setup.format ? { expectedBytes: block.bytes.length, spare: spares?.take() } : null;
-  const sent = setup.format ? null : new SentBlockBuilder(Math.ceil(block.bytes.length * 0.7), texts, spares?.take());
+  const output = setup.format ? new DryRunOutput(Math.ceil(block.bytes.length * 1.25), spare) : null;
+  const sent = setup.format ? null : new SentBlockBuilder(Math.ceil(block.bytes.length * 0.7), setup.keepText, spare);
   splitBlock(
     block,
-    (input) => {
+    (input, from, to) => {
       if (selection === 'aliases' && input.kind === 'bad') return;
       const line = processLine(input, setup.mapping, setup.filter);
       if (selection === 'aliases' && line.type !== 'alias') return;
@@ -31,7 +28,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
       } else if (output !== null) {
         output.add(line.ref, line.type, line.records, line.warnings, line.deviceMode);
       } else {
-        sent!.add(line);
+        sent!.add(line, from, to);
       }
     },
     (line) => blanks.push(line),
@@ -41,7 +38,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
     const { written, transfer } = output.take();
     return { lines, blanks, written, sent: null, transfer };
   }
-  const packed = sent!.take();
+  const packed = sent!.take(block.bytes);
   return { lines, blanks, written: null, sent: packed.sent, transfer: packed.transfer };
 }
 

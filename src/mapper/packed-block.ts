@@ -4,16 +4,12 @@ import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import { asBuffer } from '../lib/as-buffer.js';
 import type { LineRef } from '../outcomes.js';
 import { Utf8Buffer } from '../lib/utf8-buffer.js';
-import type { PackedStrings, ProcessedLine, SentBlock } from './protocol.js';
+import type { LineTexts, PackedStrings, ProcessedLine, SentBlock } from './protocol.js';
 import { LineFactsBuilder } from './line-facts.js';
 
 class StringPacker {
-  private readonly text: Utf8Buffer;
+  private readonly text = new Utf8Buffer(4 * 1024);
   private readonly ends: number[] = [];
-
-  constructor(expectedBytes = 4 * 1024, spare?: Uint8Array) {
-    this.text = new Utf8Buffer(expectedBytes, spare);
-  }
 
   add(value: string | null): void {
     if (value === null) {
@@ -36,7 +32,8 @@ export class SentBlockBuilder {
   private readonly types: number[] = [];
   private readonly facts = new LineFactsBuilder();
   private readonly messageIds = new StringPacker();
-  private readonly texts: StringPacker | null;
+  /** With keepText: where each line's text is in the block's bytes, [start, end) at 2i, 2i + 1. */
+  private readonly textRanges: number[] | null;
   private readonly firstRecord: number[] = [0];
   private readonly ends: number[] = [];
   private readonly endpoints: number[] = [];
@@ -46,28 +43,29 @@ export class SentBlockBuilder {
   private readonly warnings: Array<readonly [number, readonly string[]]> = [];
 
   /**
-   * `expectedBytes`: a first size for the JSON; it grows when the records need more. `texts`: keep
-   * the lines' texts (--rejects), `expectedBytes` of them at first. The spares: memory of earlier
-   * blocks done with (used when big enough).
+   * `expectedBytes`: a first size for the JSON; it grows when the records need more. `spare`: the
+   * memory of an earlier block whose records have all been copied into request bodies (used when
+   * big enough).
    */
-  constructor(expectedBytes: number, texts: { readonly expectedBytes: number; readonly spare?: Uint8Array } | null, spare?: Uint8Array) {
+  constructor(expectedBytes: number, keepText: boolean, spare?: Uint8Array) {
     this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024), spare);
-    this.texts = texts === null ? null : new StringPacker(texts.expectedBytes, texts.spare);
+    this.textRanges = keepText ? [] : null;
   }
 
-  add(line: ProcessedLine & { kind: 'records' }): void {
+  /** `from`, `to`: where the line's text is in the block's bytes (kept with keepText). */
+  add(line: ProcessedLine & { kind: 'records' }, from = 0, to = 0): void {
     if (line.warnings.length > 0) this.warnings.push([this.lines.length, line.warnings]);
     this.lines.push(line.ref.line);
     this.types.push(SEGMENT_TYPES.indexOf(line.type));
     this.messageIds.add(line.ref.messageId);
     this.facts.add(line.type, line.ref.messageId, line.deviceMode);
-    this.texts?.add(line.text);
+    this.textRanges?.push(from, to);
     for (const record of line.records) this.addRecord(record);
     this.firstRecord.push(this.ends.length);
   }
 
-  /** The packed block, and the memory to transfer with it. */
-  take(): { sent: SentBlock; transfer: ArrayBuffer[] } {
+  /** The packed block, and the memory to transfer with it; `input`: the block's bytes (the texts, with keepText). */
+  take(input?: Uint8Array): { sent: SentBlock; transfer: ArrayBuffer[] } {
     const { flags, keys } = this.facts.take();
     const sent: SentBlock = {
       bytes: this.json.written(),
@@ -76,7 +74,7 @@ export class SentBlockBuilder {
       flags,
       keys,
       messageIds: this.messageIds.take(),
-      texts: this.texts?.take() ?? null,
+      texts: this.texts(input),
       firstRecord: Int32Array.from(this.firstRecord),
       ends: Int32Array.from(this.ends),
       endpoints: Uint8Array.from(this.endpoints),
@@ -87,9 +85,22 @@ export class SentBlockBuilder {
     };
     const { messageIds, distinctIds, texts } = sent;
     const arrays = [sent.bytes, sent.lines, sent.types, flags, keys, sent.firstRecord, sent.ends, sent.endpoints, sent.idempotent, messageIds.bytes, messageIds.ends, distinctIds.bytes, distinctIds.ends];
-    if (texts !== null) arrays.push(texts.bytes, texts.ends);
+    if (texts !== null) arrays.push(texts.bytes, texts.starts, texts.ends);
     const transfer = arrays.map((array) => array.buffer as ArrayBuffer);
     return { sent, transfer };
+  }
+
+  private texts(input: Uint8Array | undefined): LineTexts | null {
+    const ranges = this.textRanges;
+    if (ranges === null) return null;
+    if (input === undefined) throw new Error('the texts of the lines are kept: take() needs the block\'s bytes');
+    const starts = new Int32Array(ranges.length / 2);
+    const ends = new Int32Array(ranges.length / 2);
+    for (let i = 0; i < starts.length; i += 1) {
+      starts[i] = ranges[2 * i]!;
+      ends[i] = ranges[2 * i + 1]!;
+    }
+    return { bytes: input, starts, ends };
   }
 
   private addRecord({ endpoint, json, distinctId, aliasFor, idempotent }: RoutedRecord): void {

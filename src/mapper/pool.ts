@@ -37,7 +37,7 @@ function inlineMapper(setup: MapperSetup): BlockMapper {
   return {
     map: async (block, selection) => {
       const { mapBlock } = await (code ??= import('./map-block.js'));
-      return mapBlock(block, setup, selection, spares);
+      return mapBlock(block, setup, selection, spares.take());
     },
     recycle: (bytes) => spares.give(bytes),
     depth: 1,

@@ -13,7 +13,7 @@ parentPort!.on('message', (request: WorkerRequest) => {
   }
   let reply: WorkerReply;
   try {
-    const mapped = mapBlock(request.block, setup, request.selection, spares);
+    const mapped = mapBlock(request.block, setup, request.selection, spares.take());
     reply = { kind: 'mapped', id: request.id, mapped };
   } catch (error) {
     // Mapping is pure and a bad line is data, so this is a defect; the run stops with its message.

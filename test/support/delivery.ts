@@ -8,7 +8,7 @@ import { OutgoingBlock } from '../../src/delivery/outgoing-block.js';
 
 /** A block of `count` lines of one /import event each, `{"n":i}`, on lines 1…count. */
 export function importBlock(count: number, idempotent = true): OutgoingBlock {
-  const builder = new SentBlockBuilder(16, null);
+  const builder = new SentBlockBuilder(16, false);
   for (let i = 0; i < count; i += 1) {
     const record: RoutedRecord = { endpoint: '/import', json: `{"n":${i}}`, distinctId: `user-${i}`, aliasFor: null, idempotent };
     builder.add({ kind: 'records', ref: { file: 'day.ndjson', line: i + 1, messageId: `m-${i}` }, type: 'track', records: [record], warnings: [], text: '', deviceMode: false });
