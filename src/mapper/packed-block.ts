@@ -32,8 +32,8 @@ export class SentBlockBuilder {
   private readonly types: number[] = [];
   private readonly facts = new LineFactsBuilder();
   private readonly messageIds = new StringPacker();
-  /** With keepText: where each line's text is in the block's bytes, [start, end) at 2i, 2i + 1. */
-  private readonly textRanges: number[] | null;
+  /** With keepText: where each line's text starts and ends in the block's bytes. */
+  private readonly textRanges: { readonly starts: number[]; readonly ends: number[] } | null;
   private readonly firstRecord: number[] = [0];
   private readonly ends: number[] = [];
   private readonly endpoints: number[] = [];
@@ -49,7 +49,7 @@ export class SentBlockBuilder {
    */
   constructor(expectedBytes: number, keepText: boolean, spare?: Uint8Array) {
     this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024), spare);
-    this.textRanges = keepText ? [] : null;
+    this.textRanges = keepText ? { starts: [], ends: [] } : null;
   }
 
   /** `from`, `to`: where the line's text is in the block's bytes (kept with keepText). */
@@ -59,7 +59,8 @@ export class SentBlockBuilder {
     this.types.push(SEGMENT_TYPES.indexOf(line.type));
     this.messageIds.add(line.ref.messageId);
     this.facts.add(line.type, line.ref.messageId, line.deviceMode);
-    this.textRanges?.push(from, to);
+    this.textRanges?.starts.push(from);
+    this.textRanges?.ends.push(to);
     for (const record of line.records) this.addRecord(record);
     this.firstRecord.push(this.ends.length);
   }
@@ -94,13 +95,7 @@ export class SentBlockBuilder {
     const ranges = this.textRanges;
     if (ranges === null) return null;
     if (input === undefined) throw new Error('the texts of the lines are kept: take() needs the block\'s bytes');
-    const starts = new Int32Array(ranges.length / 2);
-    const ends = new Int32Array(ranges.length / 2);
-    for (let i = 0; i < starts.length; i += 1) {
-      starts[i] = ranges[2 * i]!;
-      ends[i] = ranges[2 * i + 1]!;
-    }
-    return { bytes: input, starts, ends };
+    return { bytes: input, starts: Int32Array.from(ranges.starts), ends: Int32Array.from(ranges.ends) };
   }
 
   private addRecord({ endpoint, json, distinctId, aliasFor, idempotent }: RoutedRecord): void {
