@@ -68,14 +68,14 @@ export class OutgoingBlock {
   }
 
   /**
-   * Line `i` is settled: its text when it was kept (--rejects), else ''. Called once per line; once
-   * every line has settled, the texts' memory goes back for reuse (so kept texts are bounded by
-   * the blocks in flight, whatever the collector does).
+   * Line `i` is settled; returns its text when `withText` and it was kept (--rejects), else ''.
+   * Called once per line; once every line has settled, the texts' memory goes back for reuse (so
+   * kept texts are bounded by the blocks in flight, whatever the collector does).
    */
-  settledText(i: number): string {
+  settle(i: number, withText: boolean): string {
     const { texts } = this.sent;
     if (texts === null) return '';
-    const text = asBuffer(texts.bytes).toString('utf8', texts.starts[i]!, texts.ends[i]!);
+    const text = withText ? asBuffer(texts.bytes).toString('utf8', texts.starts[i]!, texts.ends[i]!) : '';
     this.unsettled -= 1;
     if (this.unsettled === 0) this.reuse?.(texts.bytes);
     return text;

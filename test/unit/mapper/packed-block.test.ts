@@ -52,7 +52,7 @@ function readBack(block: OutgoingBlock): Array<ProcessedLine & { kind: 'records'
       expect(block.copyRecord(r, json, 0)).toBe(json.length);
       records.push({ endpoint: block.endpoint(r), json: json.toString('utf8'), distinctId: block.distinctId(r), aliasFor: block.aliasFor(r), idempotent: block.idempotent(r) });
     }
-    return { kind: 'records' as const, ref: block.ref(i), type: block.type(i), records, warnings: block.warnings(i), text: block.settledText(i), deviceMode: block.deviceMode(i) };
+    return { kind: 'records' as const, ref: block.ref(i), type: block.type(i), records, warnings: block.warnings(i), text: block.settle(i, true), deviceMode: block.deviceMode(i) };
   });
 }
 
@@ -121,9 +121,9 @@ describe('§6 the texts kept for --rejects', () => {
     const { sent } = builder.take(input);
     const reused: Uint8Array[] = [];
     const block = new OutgoingBlock('day-1.ndjson', sent, (bytes) => reused.push(bytes));
-    expect([2, 0].map((i) => block.settledText(i))).toEqual([LINES[2]!.text, LINES[0]!.text]);
+    expect([2, 0].map((i) => block.settle(i, true))).toEqual([LINES[2]!.text, LINES[0]!.text]);
     expect(reused).toEqual([]);
-    expect(block.settledText(1)).toBe(LINES[1]!.text);
+    expect(block.settle(1, false)).toBe('');
     expect(reused).toHaveLength(1);
     expect(reused[0]).toBe(input);
   });
