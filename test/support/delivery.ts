@@ -11,7 +11,7 @@ export function importBlock(count: number, idempotent = true): OutgoingBlock {
   const builder = new SentBlockBuilder(16, false);
   for (let i = 0; i < count; i += 1) {
     const record: RoutedRecord = { endpoint: '/import', json: `{"n":${i}}`, distinctId: `user-${i}`, aliasFor: null, idempotent };
-    builder.add({ kind: 'records', ref: { file: 'day.ndjson', line: i + 1, messageId: `m-${i}` }, type: 'track', records: [record], warnings: [], text: '', deviceMode: false });
+    builder.add({ kind: 'records', ref: { file: 'day.ndjson', line: i + 1, messageId: `m-${i}` }, type: 'track', records: [record], warnings: [], deviceMode: false });
   }
   return new OutgoingBlock('day.ndjson', builder.take().sent);
 }
