@@ -32,12 +32,12 @@ export class GzipFault extends Error {
  * it then fails, up to a whole output chunk of complete lines.)
  * `borrowed`: each chunk of `chunks` is only valid until the next one is read.
  */
-export async function* gunzipMembers(chunks: AsyncIterator<Buffer>, borrowed: boolean): AsyncGenerator<Buffer> {
+export async function* gunzipMembers(chunks: AsyncIterator<Buffer>, borrowed: boolean, reread: Reread | null = null): AsyncGenerator<Buffer> {
   const source = new ByteSource(chunks, borrowed);
   for (let member = 1; await memberStarts(source, member); member += 1) {
     let crc = 0;
     let size = 0;
-    for await (const piece of inflateMember(source, member)) {
+    for await (const piece of inflateMember(source, member, reread)) {
       crc = crc32(piece, crc);
       size = (size + piece.length) >>> 0;
       yield piece;
@@ -83,62 +83,213 @@ async function skipOptionalFields(source: ByteSource, flags: number, member: num
   if ((flags & FLAG_HCRC) !== 0 && !(await source.skip(2))) throw ended();
 }
 
-/** One member's deflate data, decoded; the source is left just past it (at the trailer). */
-async function* inflateMember(source: ByteSource, member: number): AsyncGenerator<Buffer> {
-  const inflater = createInflateRaw({ chunkSize: OUT_CHUNK });
-  const feeding = feed(inflater, source);
-  feeding.catch((error: Error) => inflater.destroy(error));
-  let decoded = false;
+/** The same input again from its first byte (a local file), to decode a damaged member a second time. */
+export type Reread = () => AsyncIterator<Buffer>;
+
+/**
+ * One member's deflate data, decoded; the source is left just past it (at the trailer). zlib loses
+ * the output of a call that fails (up to OUT_CHUNK); an input that can be read again is decoded
+ * again up to the fault to get that output back (`recover`).
+ */
+async function* inflateMember(source: ByteSource, member: number, reread: Reread | null): AsyncGenerator<Buffer> {
+  const start = source.position;
+  let kept = 0;
   try {
-    yield* inflater as AsyncIterable<Buffer>;
-    decoded = true;
+    for await (const piece of inflate(source, WHOLE)) {
+      kept += piece.length;
+      yield piece;
+    }
+  } catch (error) {
+    if (!(error instanceof InflateFailed)) throw error;
+    if (reread !== null) yield* recover(reread, start, kept, error);
+    const what = error.message;
+    throw new GzipFault(what === 'unexpected end of file' ? `gzip stream ended early (${what})` : `gzip member ${member} is damaged (${what})`, false);
+  }
+}
+
+/**
+ * Decodes the member again from `start` (a compressed offset), in finer and finer slices from
+ * where the failing call began, and yields what comes after the `kept` bytes already yielded. In
+ * one-byte slices, the failing call holds only what its last byte decodes: the output is then
+ * what zlib decodes of the longest prefix that is not damaged. Best effort: when the input cannot
+ * be read again, or decodes past the fault (it changed), what was recovered stands.
+ */
+async function* recover(reread: Reread, start: number, kept: number, failure: InflateFailed): AsyncGenerator<Buffer> {
+  let yielded = kept;
+  for (const fineSize of RECOVERY_SLICES) {
+    const source = new ByteSource(reread(), true);
+    let decoded = 0;
+    try {
+      if (!(await source.skip(start))) return;
+      for await (const piece of inflate(source, { fineFrom: failure.consumed, fineSize, limit: failure.writeEnd })) {
+        decoded += piece.length;
+        const fresh = piece.subarray(Math.max(0, piece.length - (decoded - yielded)));
+        yielded += fresh.length;
+        if (fresh.length > 0) yield fresh;
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof InflateFailed)) return;
+      failure = error;
+    } finally {
+      await source.close();
+    }
+  }
+}
+
+/** Compressed bytes before `fineFrom` go in as read; from there on, `fineSize` at a time; none past `limit`. */
+interface Slicing {
+  readonly fineFrom: number;
+  readonly fineSize: number;
+  readonly limit: number;
+}
+const WHOLE: Slicing = { fineFrom: Number.POSITIVE_INFINITY, fineSize: Number.POSITIVE_INFINITY, limit: Number.POSITIVE_INFINITY };
+/** A second decoding finds the failing 4 KiB, a third the failing byte. */
+const RECOVERY_SLICES = [4096, 1];
+
+/** zlib's error, with the compressed bytes the calls before it took and the end of the write that failed. */
+class InflateFailed extends Error {
+  constructor(
+    readonly zlibError: Error,
+    readonly consumed: number,
+    readonly writeEnd: number,
+  ) {
+    super(zlibError.message);
+  }
+}
+
+/** Raw deflate data decoded; the source is left just past its end. */
+async function* inflate(source: ByteSource, slicing: Slicing): AsyncGenerator<Buffer> {
+  const inflater = createInflateRaw({ chunkSize: OUT_CHUNK });
+  const decoded = new Decoded(inflater);
+  const written = { end: 0 };
+  const feeding = feed(inflater, decoded, source, slicing, written);
+  feeding.catch((error: Error) => inflater.destroy(error));
+  let decodedAll = false;
+  try {
+    for (let piece = await decoded.next(); piece !== null; piece = await decoded.next()) yield piece;
+    decodedAll = true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code !== 'string' || !code.startsWith('Z_')) throw error;
-    const what = (error as Error).message;
-    throw new GzipFault(what === 'unexpected end of file' ? `gzip stream ended early (${what})` : `gzip member ${member} is damaged (${what})`, false);
+    throw new InflateFailed(error as Error, inflater.bytesWritten, written.end);
   } finally {
-    if (!decoded) inflater.destroy();
+    if (!decodedAll) inflater.destroy();
   }
   await feeding;
   inflater.destroy();
 }
 
 /**
- * Writes the source to the inflater one chunk at a time, each once the last was consumed. Where
- * the deflate data ends inside a chunk, the inflater stops taking bytes: the rest is put back.
+ * Writes the source to the inflater a slice at a time, each once the last was consumed. Where the
+ * deflate data ends inside a slice, the inflater stops taking bytes: the rest is put back.
  */
-async function feed(inflater: InflateRaw, source: ByteSource): Promise<void> {
-  let fed = 0;
+async function feed(inflater: InflateRaw, decoded: Decoded, source: ByteSource, slicing: Slicing, written: { end: number }): Promise<void> {
   for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) {
-    if (inflater.destroyed) return;
-    await consumed(inflater, chunk);
-    if (inflater.destroyed) return;
-    fed += chunk.length;
-    const unused = fed - inflater.bytesWritten;
-    if (unused > 0) {
-      source.putBack(chunk.subarray(chunk.length - unused));
-      return;
+    for (let at = 0; at < chunk.length; ) {
+      const fed = written.end;
+      if (fed >= slicing.limit) {
+        inflater.destroy();
+        return;
+      }
+      const slice = chunk.subarray(at, at + Math.min(fed < slicing.fineFrom ? slicing.fineFrom - fed : slicing.fineSize, slicing.limit - fed));
+      written.end += slice.length;
+      at += slice.length;
+      await decoded.flowing();
+      await consumed(inflater, slice);
+      if (inflater.destroyed) return;
+      const unused = written.end - inflater.bytesWritten;
+      if (unused > 0) {
+        source.putBack(chunk.subarray(at - unused));
+        return;
+      }
     }
   }
   inflater.end();
 }
 
-/** Resolves once the inflater has taken in all of `chunk` (or was destroyed). */
-function consumed(inflater: InflateRaw, chunk: Buffer): Promise<void> {
+/** Resolves once the inflater has taken in all of `bytes` (or was destroyed). */
+function consumed(inflater: InflateRaw, bytes: Buffer): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       inflater.off('close', done);
       resolve();
     };
     inflater.on('close', done);
-    inflater.write(chunk, done);
+    inflater.write(bytes, done);
   });
+}
+
+/**
+ * The inflater's output, taken as it comes out: a stream drops what it holds when it fails. The
+ * inflater pauses while a whole output chunk waits here, and is written to only while it flows,
+ * so that no output is ever held in the stream when a write fails.
+ */
+class Decoded {
+  private readonly pieces: Buffer[] = [];
+  private held = 0;
+  private failure: Error | null = null;
+  private stopped = false;
+  private waiting: Array<() => void> = [];
+
+  constructor(private readonly inflater: InflateRaw) {
+    inflater.on('data', (piece: Buffer) => {
+      this.pieces.push(piece);
+      this.held += piece.length;
+      if (this.held >= OUT_CHUNK) inflater.pause();
+      this.wakeAll();
+    });
+    inflater.on('error', (error: Error) => {
+      this.failure ??= error;
+      this.wakeAll();
+    });
+    const stop = (): void => {
+      this.stopped = true;
+      this.wakeAll();
+    };
+    inflater.on('end', stop);
+    inflater.on('close', stop);
+  }
+
+  /** The next piece; null at the end. The inflater's error comes after every piece it gave before it. */
+  async next(): Promise<Buffer | null> {
+    for (;;) {
+      const piece = this.pieces.shift();
+      if (piece !== undefined) {
+        this.held -= piece.length;
+        if (this.held < OUT_CHUNK && this.inflater.isPaused()) {
+          this.inflater.resume();
+          this.wakeAll();
+        }
+        return piece;
+      }
+      if (this.failure !== null) throw this.failure;
+      if (this.stopped) return null;
+      await this.change();
+    }
+  }
+
+  /** Resolves once the inflater is not paused (or has stopped). */
+  async flowing(): Promise<void> {
+    while (this.inflater.isPaused() && !this.stopped && this.failure === null) await this.change();
+  }
+
+  private change(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private wakeAll(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
 }
 
 /** The compressed bytes, read on demand; bytes read past a member's deflate data are put back. */
 class ByteSource {
   private readonly pending: Buffer[] = [];
+  /** Compressed bytes handed out so far (and not put back). */
+  position = 0;
 
   constructor(
     private readonly chunks: AsyncIterator<Buffer>,
@@ -146,15 +297,24 @@ class ByteSource {
   ) {}
 
   async next(): Promise<Buffer | null> {
-    const held = this.pending.pop();
-    if (held !== undefined) return held;
-    const next = await this.chunks.next();
-    return next.done === true ? null : next.value;
+    const held = this.pending.pop() ?? (await this.read());
+    this.position += held?.length ?? 0;
+    return held;
   }
 
   /** `bytes` come next again (copied: a borrowed chunk is overwritten by the next read). */
   putBack(bytes: Buffer): void {
+    this.position -= bytes.length;
     if (bytes.length > 0) this.pending.push(this.borrowed ? Buffer.from(bytes) : bytes);
+  }
+
+  async close(): Promise<void> {
+    await this.chunks.return?.();
+  }
+
+  private async read(): Promise<Buffer | null> {
+    const next = await this.chunks.next();
+    return next.done === true ? null : next.value;
   }
 
   /** The next `count` bytes, fewer at the end of the input. */
@@ -174,7 +334,14 @@ class ByteSource {
 
   /** False when the input ends first. */
   async skip(count: number): Promise<boolean> {
-    return (await this.take(count)).length === count;
+    for (let left = count; left > 0; ) {
+      const chunk = await this.next();
+      if (chunk === null) return false;
+      const used = Math.min(left, chunk.length);
+      this.putBack(chunk.subarray(used));
+      left -= used;
+    }
+    return true;
   }
 
   /** Past the next zero byte (a header's name or comment); false when the input ends first. */
