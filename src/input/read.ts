@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { asBuffer } from '../lib/as-buffer.js';
 import { fileChunks, InputGrew } from './file-chunks.js';
@@ -69,10 +70,15 @@ export async function* readBlocks(files: readonly string[], options: ReadOptions
       yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, null, options);
     } else {
       const length = options.lengths?.get(file);
-      const reread = (): AsyncIterator<Buffer> => fileChunks(path, length)[Symbol.asyncIterator]();
+      const reread = (): AsyncIterator<Buffer> => regularFileChunks(path, length);
       yield* readOne(file, counted(file, fileChunks(path, length), options.onRead), true, reread, options);
     }
   }
+}
+
+/** A file's bytes again, none for a pipe or a device given as a path (opening one again would wait for a writer). */
+async function* regularFileChunks(path: string, length: number | undefined): AsyncGenerator<Buffer> {
+  if ((await stat(path)).isFile()) yield* fileChunks(path, length);
 }
 
 /**

@@ -10,7 +10,9 @@
  * 12000 before each call's output was recovered).
  */
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -150,5 +152,19 @@ describe('§2 gzip headers and members split across tiny reads (a pipe)', () => 
     const { lines, summaries } = await readAll(['-'], { stdin: Readable.from(pieces) });
     expect(lines).toEqual(['{"p":"pipe-1"}', '{"p":"pipe-2"}', '{"p":"pipe-3"}'].map((text, i) => ({ kind: 'line', file: '-', line: i + 1, text })));
     expect(summaries).toEqual([{ file: '-', lines: 3, gzip: true, truncated: expect.stringMatching(/trailing garbage .*after member 2/) }]);
+  });
+});
+
+describe('§2 a damaged gzip given as the path of a named pipe is not opened again', () => {
+  it('the read ends with what was decoded and reports the damage (a second open would wait for a writer)', async () => {
+    const fifo = join(dir, 'damaged.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Damage near the end: the writer is done and gone by the time the reader meets it.
+    const writing = writeFile(fifo, damagedLate);
+    const { lines, summaries } = await readAll([fifo]);
+    await writing;
+    const texts = lines.filter((l) => l.kind === 'line').map((l) => (l.kind === 'line' ? l.text : ''));
+    expect(texts).toEqual(zcatLines(decodable(damagedLate), false).slice(0, texts.length));
+    expect(summaries).toEqual([{ file: fifo, lines: expect.any(Number), gzip: true, truncated: expect.stringMatching(/member 1 is damaged \(invalid .*\); kept the \d+ complete lines/) }]);
   });
 });
