@@ -234,12 +234,14 @@ class BlockCutter {
       yield* this.overlongLine(this.overlong, false);
       return;
     }
-    const complete = this.take(this.cut);
-    const rest = this.take(this.heldBytes);
     if (last === 'line') {
-      yield* this.emit(Buffer.concat([complete, rest]), rest.length > 0 ? 1 : 0);
+      // One buffer of its own (Buffer.concat may give a view of the shared pool: not transferable, nor reusable).
+      const unterminated = this.heldBytes > this.cut ? 1 : 0;
+      yield* this.emit(this.take(this.heldBytes), unterminated);
       return;
     }
+    const complete = this.take(this.cut);
+    const rest = this.take(this.heldBytes);
     yield* this.emit(complete, 0);
     if (rest.length === 0 || last === 'leave') return;
     this.lineNumber += 1;

@@ -28,7 +28,7 @@ export interface FormattedSink {
 
 export type RecordSink = LineSink | FormattedSink;
 
-/** Called for every settled line (reports, rejects file, checkpoint). */
+/** Called for every settled line (reports, rejects file, checkpoint); `text`: a rejected line's text (of a line with records, only with --rejects), else ''. */
 export type SettleListener = (ref: LineRef, outcome: LineOutcome, text: string) => void | Promise<void>;
 
 export interface PipelineOptions {
@@ -158,7 +158,7 @@ function blockConsumer(options: PipelineOptions, mapper: BlockMapper, pendingSet
       accounting.read(type);
       if (duplicate) {
         outgoing!.drop(i);
-        return settle(outgoing!.ref(i), DUPLICATE.get(type)!, outgoing!.text(i));
+        return settle(outgoing!.ref(i), DUPLICATE.get(type)!, outgoing!.settle(i, false));
       }
       for (const warning of outgoing!.warnings(i)) accounting.warn(warning);
       for (let r = outgoing!.firstRecord(i); r < outgoing!.firstRecord(i + 1); r += 1) accounting.built(outgoing!.endpoint(r));
@@ -188,7 +188,8 @@ function blockConsumer(options: PipelineOptions, mapper: BlockMapper, pendingSet
           rejection === null
             ? DELIVERED.get(type)!
             : { kind: 'rejected', type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) };
-        settle(outgoing.ref(index), outcome, outgoing.text(index));
+        // Only a rejected line's text is written (the rejects file).
+        settle(outgoing.ref(index), outcome, outgoing.settle(index, rejection !== null));
       });
       if (room) await room;
     }
