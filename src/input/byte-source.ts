@@ -27,11 +27,6 @@ export class ByteSource {
     await this.chunks.return?.();
   }
 
-  private async read(): Promise<Buffer | null> {
-    const next = await this.chunks.next();
-    return next.done === true ? null : next.value;
-  }
-
   /** The next `count` bytes, fewer at the end of the input. */
   async take(count: number): Promise<Buffer> {
     const parts: Buffer[] = [];
@@ -69,5 +64,10 @@ export class ByteSource {
       }
     }
     return false;
+  }
+
+  private async read(): Promise<Buffer | null> {
+    const next = await this.chunks.next();
+    return next.done === true ? null : next.value;
   }
 }
