@@ -5,6 +5,7 @@ import { asBuffer } from '../lib/as-buffer.js';
 import { fileChunks } from './file-chunks.js';
 import { InputReadError } from './s3/errors.js';
 import { splitBlock } from './split-lines.js';
+import { SparseBlocks, type WantedOffsets } from './sparse-blocks.js';
 import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
 
 /** Lines longer than this are rejected (and skipped without being held in memory). */
@@ -28,6 +29,8 @@ export interface ReadOptions {
   readonly onRead?: (file: string, bytes: number) => void;
   /** Inputs that are not local files (`s3://` objects): their bytes, or null for a local path. */
   readonly open?: OpenInput;
+  /** Sparse blocks (input/sparse-blocks.ts): only the lines holding one of these offsets keep their bytes. */
+  readonly wanted?: WantedOffsets;
 }
 
 const NEWLINE = 0x0a;
@@ -90,7 +93,7 @@ async function* counted(file: string, source: AsyncIterable<Buffer>, onRead: Rea
 
 /** `borrowed`: each chunk of `source` is only valid until the next one is read. */
 async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, options: ReadOptions): AsyncGenerator<ReadItem> {
-  const cutter = new BlockCutter(file, options.skip);
+  const cutter = new BlockCutter(file, options.skip, options.wanted);
   const decoded = decompress(source, borrowed);
   let truncated: string | null = null;
   try {
@@ -180,11 +183,17 @@ class BlockCutter {
   private cut = 0;
   /** Bytes of the over-long line being dropped, or null. */
   private overlong: number | null = null;
+  private readonly sparse: SparseBlocks | null;
+  /** Sparse mode: the lines cut are copied out at once, so one buffer serves every cut. */
+  private scratch: Buffer | null = null;
 
   constructor(
     private readonly file: string,
     private readonly skip?: (file: string, line: number) => boolean,
-  ) {}
+    wanted?: WantedOffsets,
+  ) {
+    this.sparse = wanted === undefined ? null : new SparseBlocks(file, wanted, skip);
+  }
 
   /** `borrowed`: the chunk's memory is reused after this call, so what is held of it is copied. */
   *push(chunk: Buffer, borrowed: boolean): Generator<ReadItem> {
@@ -220,24 +229,21 @@ class BlockCutter {
   *end(truncated: boolean): Generator<ReadItem> {
     if (this.overlong !== null) {
       yield* this.overlongLine(this.overlong, false);
-      return;
+    } else if (!truncated) {
+      const unterminated = this.heldBytes > this.cut ? 1 : 0;
+      yield* this.emit(this.take(this.heldBytes), unterminated);
+    } else {
+      yield* this.emit(this.take(this.cut), 0);
+      const rest = this.take(this.heldBytes);
+      if (rest.length > 0) yield* this.badLine('truncated gzip: the last line is incomplete', rest.toString('utf8'));
     }
-    const complete = this.take(this.cut);
-    const rest = this.take(this.heldBytes);
-    if (!truncated) {
-      yield* this.emit(Buffer.concat([complete, rest]), rest.length > 0 ? 1 : 0);
-      return;
-    }
-    yield* this.emit(complete, 0);
-    if (rest.length === 0) return;
-    this.lineNumber += 1;
-    if (this.skip?.(this.file, this.lineNumber)) return;
-    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text: rest.toString('utf8') };
+    const last = this.sparse?.take() ?? null;
+    if (last !== null) yield last;
   }
 
   /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred). */
   private take(bytes: number): Buffer {
-    const out = Buffer.allocUnsafeSlow(bytes);
+    const out = this.sparse === null ? Buffer.allocUnsafeSlow(bytes) : this.scratchOf(bytes);
     let filled = 0;
     while (filled < bytes) {
       const head = this.held[0]!;
@@ -252,10 +258,22 @@ class BlockCutter {
     return out;
   }
 
+  private scratchOf(bytes: number): Buffer {
+    if (this.scratch === null || this.scratch.length < bytes) this.scratch = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * BLOCK_BYTES));
+    return this.scratch.subarray(0, bytes);
+  }
+
   /** A block of whole lines (plus `unterminated` lines without a final newline). */
   private *emit(bytes: Buffer, unterminated: 0 | 1): Generator<ReadItem> {
     if (bytes.length === 0) return;
     const firstLine = this.lineNumber + 1;
+    if (this.sparse !== null) {
+      const lines = this.sparse.add(bytes, firstLine);
+      this.lineNumber += lines;
+      this.completeLines += lines - unterminated;
+      if (this.sparse.full) yield this.sparse.take()!;
+      return;
+    }
     let lines = unterminated;
     for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines += 1;
     this.lineNumber += lines;
@@ -268,9 +286,15 @@ class BlockCutter {
 
   private *overlongLine(size: number, complete: boolean): Generator<ReadItem> {
     this.overlong = null;
-    this.lineNumber += 1;
     if (complete) this.completeLines += 1;
-    if (this.skip?.(this.file, this.lineNumber)) return;
-    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: `line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, text: '' };
+    yield* this.badLine(`line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, '');
+  }
+
+  /** The next line, rejected by the reader (sparse blocks only count it: it is not wanted). */
+  private *badLine(reason: string, text: string): Generator<ReadItem> {
+    this.lineNumber += 1;
+    this.sparse?.pass(1);
+    if (this.sparse !== null || this.skip?.(this.file, this.lineNumber)) return;
+    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason, text };
   }
 }
