@@ -13,7 +13,7 @@ export type WantedOffsets = (bytes: Buffer) => readonly number[];
  * The reader's sparse mode (the alias pass, README "Alias ordering"): only the lines holding a
  * wanted offset keep their bytes; every other line is passed on empty (its newline alone), so the
  * numbering holds and one block covers the lines of many. The main thread picks the lines and the
- * mapper gets a few small blocks instead of the whole input: a 1M-message alias pass moves ~40 MB
+ * mapper gets a few small blocks instead of the whole input: a 1M-message alias pass moves 31 MB
  * to the workers instead of ~1.1 GB. Whoever maps sparse blocks must not count their blank lines.
  */
 export class SparseBlocks {
