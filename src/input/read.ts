@@ -293,7 +293,7 @@ class BlockCutter {
   /** The next line, rejected by the reader (sparse blocks only count it: it is not wanted). */
   private *badLine(reason: string, text: string): Generator<ReadItem> {
     this.lineNumber += 1;
-    this.sparse?.pass(1);
+    this.sparse?.passLine();
     if (this.sparse !== null || this.skip?.(this.file, this.lineNumber)) return;
     yield { kind: 'bad', file: this.file, line: this.lineNumber, reason, text };
   }

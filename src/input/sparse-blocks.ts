@@ -41,20 +41,20 @@ export class SparseBlocks {
       let end = block.indexOf(NEWLINE, start);
       if (end === -1) end = block.length;
       while (next < offsets.length && offsets[next]! < start) next += 1;
-      const wanted = next < offsets.length && offsets[next]! < end && this.skip?.(this.file, line) !== true;
-      if (wanted) this.append(block, start, end);
-      else this.pass(1);
+      const keep = next < offsets.length && offsets[next]! < end && this.skip?.(this.file, line) !== true;
+      if (keep) this.append(block, start, end);
+      else this.passLine();
       start = end + 1;
     }
     return line - firstLine;
   }
 
-  /** Lines passed on empty (read but not wanted: an over-long line, a truncated last line). */
-  pass(lines: number): void {
-    this.room(lines);
-    this.bytes.fill(NEWLINE, this.length, this.length + lines);
-    this.length += lines;
-    this.lines += lines;
+  /** The next line, passed on empty (not wanted, or rejected by the reader: over-long, a truncated last line). */
+  passLine(): void {
+    this.room(1);
+    this.bytes[this.length] = NEWLINE;
+    this.length += 1;
+    this.lines += 1;
   }
 
   /** Whether enough is held to hand on a block. */
