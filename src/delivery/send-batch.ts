@@ -84,7 +84,9 @@ async function attempts(ctx: SendContext, batch: OutgoingBatch, rawBytes: number
     // records were delivered would stay unsettled, and the re-run would apply their `$add` twice
     // (the journal is per line: docs/architecture.md "Interrupts and fatal errors").
     if (attempt > 1 && ctx.state.stopping) return leaveUnsettled(ctx, batch);
-    const outcome = await ctx.limit(() => exchange(ctx, batch.endpoint, rawBytes, body, useGzip, size));
+    // A batch waiting for a connection when the run stops as fatal is not sent.
+    const outcome = await ctx.limit(() => (ctx.state.fatal === null ? exchange(ctx, batch.endpoint, rawBytes, body, useGzip, size) : null));
+    if (outcome === null) return abandon(ctx, batch, attempt > 1);
     const next = await onOutcome(ctx, batch, outcome, attempt, body, useGzip);
     if (next === 'done') return;
   }

@@ -38,6 +38,8 @@ export interface DeliverySink extends LineSink {
   flushOpen(): void;
   /** Stop (SIGINT): reading stops; what is mapped is sent once, without retries; nothing waits for aliases. */
   stop(): void;
+  /** Stop as fatal (the journal cannot be written): nothing new is sent; what is in flight finishes, the rest is not delivered. */
+  fail(reason: string): void;
   /** The fatal error that stopped delivery, if any (exit 3). */
   readonly fatal: string | null;
   /** When the latest wait after a 429 ends (clock ms; 0: none). */
@@ -124,6 +126,11 @@ class Sink implements DeliverySink {
   }
 
   stop(): void {
+    this.ctx.state.stop();
+  }
+
+  fail(reason: string): void {
+    this.ctx.state.fatal ??= reason;
     this.ctx.state.stop();
   }
 

@@ -22,6 +22,8 @@ export class SparseBlocks {
   /** The number of the first line in `bytes`, and how many it holds (one newline each). */
   private firstLine = 1;
   private lines = 0;
+  /** What the reader cuts the input into before `add` copies the wanted lines out: one buffer for every cut. */
+  private cut: Buffer | null = null;
 
   constructor(
     private readonly file: string,
@@ -47,6 +49,12 @@ export class SparseBlocks {
       start = end + 1;
     }
     return line - firstLine;
+  }
+
+  /** Memory for the next `bytes` bytes the reader cuts (valid until the next call). */
+  cutBuffer(bytes: number): Buffer {
+    if (this.cut === null || this.cut.length < bytes) this.cut = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * 1024 * 1024));
+    return this.cut.subarray(0, bytes);
   }
 
   /** The next line, passed on empty (not wanted, or rejected by the reader: over-long, a truncated last line). */
