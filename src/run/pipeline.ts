@@ -5,6 +5,7 @@ import { Accounting } from './accounting.js';
 import type { AliasLine } from '../delivery/alias-pass.js';
 import type { Rejection } from '../delivery/batcher.js';
 import { createBlockMapper } from '../mapper/pool.js';
+import { aliasCandidates } from '../mapper/alias-scan.js';
 import type { LineOutcome, LineRef } from '../outcomes.js';
 import { badLine } from '../mapper/input-rejection.js';
 import { readBlocks } from '../input/read.js';
@@ -93,7 +94,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open, lengths: options.lengths });
+  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open, lengths: options.lengths, ...(aliasPass && { wanted: aliasCandidates }) });
   for await (const item of reader) {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {
