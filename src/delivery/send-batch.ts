@@ -11,6 +11,7 @@ import type { Endpoint } from '../mixpanel/types.js';
 import type { AliasGate } from './alias-gate.js';
 import { sliceBatch, type Batch, type BodyPool, type Rejection } from './batcher.js';
 import type { InFlightBlock } from './in-flight-block.js';
+import { journalAcknowledged, type RecordJournal } from './record-journal.js';
 import type { AdaptivePace, SharedBackoff } from './pacing.js';
 import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
 import type { DeliveryState } from './state.js';
@@ -25,6 +26,8 @@ export type OutgoingBatch = Batch<InFlightBlock>;
 export interface RecordCounts {
   delivered(endpoint: Endpoint, count: number): void;
   recordRejected(endpoint: Endpoint, count: number): void;
+  /** Records not sent because an earlier run had them acknowledged (the checkpoint). */
+  recordResumed(endpoint: Endpoint, count: number): void;
 }
 
 /** Everything one batch's send loop works with; shared by all batches of a delivery. */
@@ -42,6 +45,8 @@ export interface SendContext {
   readonly bodies: BodyPool;
   readonly gate: AliasGate | null;
   readonly state: DeliveryState;
+  /** The checkpoint's per-record side, or null without --checkpoint. */
+  readonly journal: RecordJournal | null;
 }
 
 /** What the loop does after an outcome: try the batch again, or it is settled (or left, on a stop). */
@@ -84,7 +89,7 @@ async function attempts(ctx: SendContext, batch: OutgoingBatch, rawBytes: number
     // records were delivered would stay unsettled, and the re-run would apply their `$add` twice
     // (the journal is per line: docs/architecture.md "Interrupts and fatal errors").
     if (attempt > 1 && ctx.state.stopping) return leaveUnsettled(ctx, batch);
-    const outcome = await ctx.limit(() => exchange(ctx, batch.endpoint, rawBytes, body, useGzip, size));
+    const outcome = await ctx.limit(() => exchangeAndJournal(ctx, batch, rawBytes, body, useGzip));
     const next = await onOutcome(ctx, batch, outcome, attempt, body, useGzip);
     if (next === 'done') return;
   }
@@ -174,6 +179,17 @@ function onFatal(ctx: SendContext, batch: OutgoingBatch, message: string, creden
   const credential = batch.endpoint === '/import' ? ` using the ${describeAuth(ctx.config.auth)}` : ' (the project token in the records)';
   stopWith(ctx, `${message}; check the credentials${credential}`, batch);
   return 'done';
+}
+
+/**
+ * The exchange, and for an acknowledged batch with `$add`/`$append` records, their journal entries
+ * on disk before the connection takes another request: a crash can then re-apply at most what
+ * the requests on the connections held (journalled before the lines settle, which drops them again).
+ */
+async function exchangeAndJournal(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean): Promise<Classification> {
+  const outcome = await exchange(ctx, batch.endpoint, rawBytes, body, useGzip, batch.records.length);
+  if (outcome.kind === 'delivered' && ctx.journal !== null && journalAcknowledged(ctx.journal, batch)) await ctx.journal.written();
+  return outcome;
 }
 
 /** One HTTP exchange, classified; a network failure or timeout is a retry. */

@@ -9,6 +9,7 @@ import { InFlightBlock } from './in-flight-block.js';
 import { LineTally } from './line-tally.js';
 import type { OutgoingBlock } from './outgoing-block.js';
 import { AdaptivePace, SharedBackoff } from './pacing.js';
+import type { RecordJournal } from './record-journal.js';
 import type { BackoffPolicy } from './retry-policy.js';
 import { abandon, sendBatch, type OutgoingBatch, type RecordCounts, type SendContext } from './send-batch.js';
 import { DeliveryState } from './state.js';
@@ -31,6 +32,8 @@ export interface DeliveryDeps {
   readonly client: MixpanelClient;
   readonly clock: Clock;
   readonly random: () => number;
+  /** With --checkpoint: acknowledged `$add`/`$append` records are journalled, and not sent again. */
+  readonly journal?: RecordJournal;
 }
 
 export interface DeliverySink extends LineSink {
@@ -74,6 +77,7 @@ export function createDeliverySink(
     bodies,
     gate,
     state: new DeliveryState(),
+    journal: deps.journal ?? null,
   };
   return new Sink(ctx, new Batcher<InFlightBlock>(config.batchSize, bodies));
 }
@@ -110,6 +114,10 @@ class Sink implements DeliverySink {
       const end = block.firstRecord(line + 1);
       if (first === end) settle(line, null); // nothing to send: the tally would never settle it
       for (let record = first; record < end; record += 1) {
+        if (this.acknowledgedBefore(block, line, record)) {
+          this.skipAcknowledged(source, record);
+          continue;
+        }
         const id = gate === null || !gate.holdsAny() ? null : block.distinctId(record);
         if (id !== null && gate!.isHeld(id)) this.hold(gate!, id, source, record);
         else this.enqueue(source, record);
@@ -151,6 +159,19 @@ class Sink implements DeliverySink {
     const task = sendBatch(this.ctx, batch);
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
+  }
+
+  /** Whether an earlier run had Mixpanel acknowledge this `$add`/`$append` record (the checkpoint). */
+  private acknowledgedBefore(block: OutgoingBlock, line: number, record: number): boolean {
+    const { journal } = this.ctx;
+    return journal !== null && !block.idempotent(record) && journal.isAcknowledged(block.file, block.lineNumber(line), record - block.firstRecord(line));
+  }
+
+  /** Not sent again: it counts as delivered for its line, and as resumed in the record counts. */
+  private skipAcknowledged(source: InFlightBlock, record: number): void {
+    source.block.skipRecord();
+    this.ctx.counts.recordResumed(source.block.endpoint(record), 1);
+    source.tally.done(record, null);
   }
 
   private enqueue(source: InFlightBlock, record: number): void {

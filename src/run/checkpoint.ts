@@ -17,6 +17,11 @@ interface FileJournal {
   through: number;
   /** Settled lines above `through`. */
   extra: number[];
+  /**
+   * Lines not yet settled with `$add`/`$append` records Mixpanel acknowledged: line → the
+   * records' positions within the line. Absent when there are none (and in older journals).
+   */
+  acked?: Record<string, number[]>;
 }
 
 interface Journal {
@@ -37,6 +42,8 @@ export type Identify = (file: string) => { size: number; head: string } | null;
  */
 export class Checkpoint {
   private readonly settled = new Map<string, { through: number; extra: Set<number> }>();
+  /** Per file, per unsettled line: the positions of its acknowledged non-idempotent records. */
+  private readonly acked = new Map<string, Map<number, number[]>>();
   private writing: Promise<void> | null = null;
   private dirty = false;
 
@@ -45,6 +52,7 @@ export class Checkpoint {
     private readonly journal: Journal,
   ) {
     for (const [file, entry] of Object.entries(journal.files)) this.settled.set(file, { through: entry.through, extra: new Set(entry.extra) });
+    for (const [file, entry] of Object.entries(journal.files)) this.acked.set(file, new Map(Object.entries(entry.acked ?? {}).map(([line, positions]) => [Number(line), positions])));
   }
 
   /** What the journal noticed on opening (an S3 object rewritten since it was written), for the user. */
@@ -104,6 +112,28 @@ export class Checkpoint {
     } else if (line > entry.through) {
       entry.extra.add(line);
     }
+    // A settled line is skipped whole by a re-run: its acknowledged records need no entry.
+    this.acked.get(file)?.delete(line);
+    this.dirty = true;
+    this.writing ??= this.writeLoop();
+  }
+
+  /** Whether an earlier run had Mixpanel acknowledge the record at `position` (0-based) of this unsettled line. */
+  isAcknowledged(file: string, line: number, position: number): boolean {
+    return this.acked.get(file)?.get(line)?.includes(position) === true;
+  }
+
+  /**
+   * Mixpanel acknowledged a non-idempotent record (`$add`/`$append`) of a line not yet settled:
+   * a re-run sends the line's other records, not this one. Written at once, like `settle`.
+   */
+  acknowledge(file: string, line: number, position: number): void {
+    if (this.isSettled(file, line)) return;
+    let lines = this.acked.get(file);
+    if (lines === undefined) this.acked.set(file, (lines = new Map()));
+    const positions = lines.get(line);
+    if (positions === undefined) lines.set(line, [position]);
+    else if (!positions.includes(position)) positions.push(position);
     this.dirty = true;
     this.writing ??= this.writeLoop();
   }
@@ -115,6 +145,19 @@ export class Checkpoint {
     if (this.failure !== null) throw new CheckpointError(`checkpoint ${this.path} could not be written (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message}); a re-run cannot resume from it`);
   }
 
+  /**
+   * Resolves once every change made so far is on disk (or a write failed: `flush` reports it).
+   * Unlike `flush`, it waits for at most the write under way and the next, however busy the journal.
+   */
+  written(): Promise<void> {
+    if (this.failure !== null || (!this.dirty && this.writing === null)) return Promise.resolve();
+    return new Promise((resolve) => (this.dirty ? this.afterNextWrite : this.afterThisWrite).push(resolve));
+  }
+
+  /** Waiting for the write under way, and for the next one (changes made since it started). */
+  private readonly afterThisWrite: Array<() => void> = [];
+  private readonly afterNextWrite: Array<() => void> = [];
+
   /** The first write failure: the run goes on (nothing is lost but resumability); flush reports it. */
   private failure: Error | null = null;
 
@@ -125,16 +168,24 @@ export class Checkpoint {
       this.failure ??= error as Error;
     }
     this.writing = null;
+    for (const resolve of [...this.afterThisWrite.splice(0), ...this.afterNextWrite.splice(0)]) resolve();
   }
 
   private async writeWhileDirty(): Promise<void> {
     while (this.dirty && this.failure === null) {
       this.dirty = false;
+      this.afterThisWrite.push(...this.afterNextWrite.splice(0));
       for (const [file, entry] of this.settled) {
         const journalEntry = this.journal.files[file];
         if (journalEntry === undefined) continue;
         journalEntry.through = entry.through;
         journalEntry.extra = [...entry.extra].sort((a, b) => a - b);
+      }
+      for (const [file, lines] of this.acked) {
+        const journalEntry = this.journal.files[file];
+        if (journalEntry === undefined) continue;
+        if (lines.size === 0) delete journalEntry.acked;
+        else journalEntry.acked = Object.fromEntries(lines);
       }
       const temporary = `${this.path}.tmp`;
       await writeFile(temporary, JSON.stringify(this.journal));
@@ -142,6 +193,7 @@ export class Checkpoint {
       await handle.sync();
       await handle.close();
       await rename(temporary, this.path);
+      for (const resolve of this.afterThisWrite.splice(0)) resolve();
     }
   }
 }
@@ -193,12 +245,17 @@ function journalProblem(value: unknown): string | null {
       typeof entry.head === 'string' &&
       Number.isInteger(entry.through) &&
       Array.isArray(entry.extra) &&
-      entry.extra.every((line) => Number.isInteger(line));
-    if (!ok) return `the entry of ${JSON.stringify(file)} is not {size, head, through, extra}`;
+      entry.extra.every((line) => Number.isInteger(line)) &&
+      (entry.acked === undefined || ackedValid(entry.acked));
+    if (!ok) return `the entry of ${JSON.stringify(file)} is not {size, head, through, extra, acked?}`;
   }
   return null;
 }
 
+/** `acked`: line numbers → lists of record positions. */
+function ackedValid(acked: unknown): boolean {
+  return isObject(acked) && Object.entries(acked).every(([line, positions]) => /^[1-9]\d*$/.test(line) && Array.isArray(positions) && positions.every((p) => Number.isInteger(p) && (p as number) >= 0));
+}
 
 async function fileIdentity(file: string): Promise<{ size: number; head: string }> {
   const { size } = await stat(file);
