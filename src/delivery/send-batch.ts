@@ -54,9 +54,9 @@ type Next = 'again' | 'done';
 
 /** Encode one batch (gzip for /import) and send it until it is settled. */
 export async function sendBatch(ctx: SendContext, batch: OutgoingBatch): Promise<void> {
-  if (ctx.state.fatal !== null) {
+  if (ctx.state.halted) {
     ctx.bodies.give(batch.memory);
-    return abandon(ctx, batch, false);
+    return notSent(ctx, batch, false);
   }
   const useGzip = batch.endpoint === '/import';
   let body: Buffer = batch.json;
@@ -76,20 +76,17 @@ export async function sendBatch(ctx: SendContext, batch: OutgoingBatch): Promise
 
 /**
  * The send loop: wait for the shared backoff and the pace, exchange, act on the outcome. After a
- * stop a batch not yet sent goes out once (see `attempts`); one in a retry is never retried.
+ * stop (an interrupt or a fatal error) no request starts, not even one queued for a connection:
+ * the batch is left (see `notSent`). Lines left half delivered are safe to resume: events
+ * deduplicate, and acknowledged `$add`/`$append` records are in the journal.
  */
 async function attempts(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean): Promise<void> {
-  const size = batch.records.length;
   for (let attempt = 1; ; attempt += 1) {
     await ctx.state.unlessStopped(ctx.backoff.wait());
     // Every attempt counts against Mixpanel's limit, retries included.
-    await ctx.state.unlessStopped(ctx.pace.take(size));
-    if (ctx.state.fatal !== null) return abandon(ctx, batch, attempt > 1);
-    // After a stop a batch not sent yet still goes out once: left unsent, the lines whose other
-    // records were delivered would stay unsettled, and the re-run would apply their `$add` twice
-    // (the journal is per line: docs/architecture.md "Interrupts and fatal errors").
-    if (attempt > 1 && ctx.state.stopping) return leaveUnsettled(ctx, batch);
-    const outcome = await ctx.limit(() => exchangeAndJournal(ctx, batch, rawBytes, body, useGzip));
+    await ctx.state.unlessStopped(ctx.pace.take(batch.records.length));
+    const outcome = ctx.state.halted ? null : await ctx.limit(() => (ctx.state.halted ? null : exchangeAndJournal(ctx, batch, rawBytes, body, useGzip, attempt)));
+    if (outcome === null) return notSent(ctx, batch, attempt > 1);
     const next = await onOutcome(ctx, batch, outcome, attempt, body, useGzip);
     if (next === 'done') return;
   }
@@ -109,7 +106,8 @@ function onOutcome(ctx: SendContext, batch: OutgoingBatch, outcome: Classificati
     case 'retry':
       return onRetry(ctx, batch, outcome, attempt);
     case 'fatal':
-      return onFatal(ctx, batch, outcome.message, outcome.credentials);
+      abandon(ctx, batch, true);
+      return 'done';
   }
 }
 
@@ -148,12 +146,9 @@ async function onSplit(ctx: SendContext, batch: OutgoingBatch, body: Buffer, use
 }
 
 async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classification & { kind: 'retry' }, attempt: number): Promise<Next> {
-  if (ctx.state.stopping) {
-    leaveUnsettled(ctx, batch);
-    return 'done';
-  }
-  if (!mayRetry(attempt, ctx.config.maxRetries)) {
-    stopWith(ctx, `giving up after ${attempt} attempts: ${outcome.message}`, batch);
+  // Also the last attempt: its failure stopped the run (`stopReason`).
+  if (ctx.state.halted) {
+    notSent(ctx, batch, true);
     return 'done';
   }
   ctx.stats.retries += 1;
@@ -171,23 +166,26 @@ async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classifi
   return 'again';
 }
 
-function onFatal(ctx: SendContext, batch: OutgoingBatch, message: string, credentials: boolean): Next {
-  if (!credentials) {
-    stopWith(ctx, message, batch);
-    return 'done';
-  }
+/** What stops the run after this outcome: a fatal reply, or the last attempt failing; null if nothing. */
+function stopReason(ctx: SendContext, batch: OutgoingBatch, outcome: Classification, attempt: number): string | null {
+  if (outcome.kind === 'retry') return mayRetry(attempt, ctx.config.maxRetries) ? null : `giving up after ${attempt} attempts: ${outcome.message}`;
+  if (outcome.kind !== 'fatal') return null;
+  if (!outcome.credentials) return outcome.message;
   const credential = batch.endpoint === '/import' ? ` using the ${describeAuth(ctx.config.auth)}` : ' (the project token in the records)';
-  stopWith(ctx, `${message}; check the credentials${credential}`, batch);
-  return 'done';
+  return `${outcome.message}; check the credentials${credential}`;
 }
 
 /**
- * The exchange, and for an acknowledged batch with `$add`/`$append` records, their journal entries
- * on disk before the connection takes another request: a crash can then re-apply at most what
- * the requests on the connections held (journalled before the lines settle, which drops them again).
+ * The exchange, then before the connection takes another request: a fatal outcome stops the run,
+ * and an acknowledged batch's `$add`/`$append` records are journalled, on disk, so a crash can
+ * re-apply at most what the requests on the connections held (journalled before the lines
+ * settle, which drops them again).
  */
-async function exchangeAndJournal(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean): Promise<Classification> {
+async function exchangeAndJournal(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean, attempt: number): Promise<Classification> {
   const outcome = await exchange(ctx, batch.endpoint, rawBytes, body, useGzip, batch.records.length);
+  // Decided before the connection is free: a request queued behind this one must not start.
+  const stop = stopReason(ctx, batch, outcome, attempt);
+  if (stop !== null) ctx.state.fail(stop);
   if (outcome.kind === 'delivered' && ctx.journal !== null && journalAcknowledged(ctx.journal, batch)) await ctx.journal.written();
   return outcome;
 }
@@ -223,9 +221,13 @@ function settleAll(ctx: SendContext, batch: OutgoingBatch, rejection: Rejection 
   for (let k = 0; k < count; k += 1) settleRecord(ctx, batch, k, rejection);
 }
 
-function stopWith(ctx: SendContext, message: string, batch: OutgoingBatch): void {
-  ctx.state.fatal ??= message;
-  abandon(ctx, batch, true);
+/**
+ * The run stopped before the batch's next request: after a fatal error its lines are settled as
+ * not delivered; after an interrupt they are left unsettled. `attempted`: it had been sent.
+ */
+function notSent(ctx: SendContext, batch: OutgoingBatch, attempted: boolean): void {
+  if (ctx.state.fatal !== null) abandon(ctx, batch, attempted);
+  else if (attempted) leaveUnsettled(ctx, batch);
 }
 
 /**

@@ -141,9 +141,9 @@ class Sink implements DeliverySink {
       this.flushOpen();
       await Promise.race([...this.running, this.ctx.clock.sleep(50)]);
     }
-    // Also when interrupted: what is already mapped goes out once (no retries), so a line is
-    // not left half delivered; records still waiting for an alias stay unsent.
-    if (state.fatal === null) this.flushOpen();
+    // After a stop nothing new is sent: the open batches' lines stay unsettled (interrupt) or are
+    // settled as not delivered (fatal); records still waiting for an alias stay unsent.
+    if (!state.halted) this.flushOpen();
     await this.settleRunning();
     if (state.fatal !== null) {
       this.abandonOpen();

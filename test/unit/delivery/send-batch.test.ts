@@ -7,6 +7,7 @@ import type { DeliveryConfig } from '../../../src/config/run-config.js';
 import { createDeliverySink } from '../../../src/delivery/sink.js';
 import { NO_DELIVERY } from '../../../src/delivery/stats.js';
 import type { Reply } from '../../../src/mixpanel/classify.js';
+import type { MixpanelClient } from '../../../src/mixpanel/client.js';
 import { Accounting } from '../../../src/run/accounting.js';
 import { fakeClient, importBlock } from '../../support/delivery.js';
 import { fakeClock, settle, until } from '../../support/fake-clock.js';
@@ -28,13 +29,13 @@ const OK: Reply = { status: 200, retryAfter: null, body: '{"code":200,"num_recor
 const TOO_LARGE: Reply = { status: 413, retryAfter: null, body: '{"code":413,"error":"request too large","status":"Payload Too Large"}' };
 
 /** A sink on a fake clock whose client answers from `replies` in order (the last one repeats). */
-function sendLoop(replies: readonly Reply[] | ((records: unknown[]) => Reply)) {
+function sendLoop(replies: readonly Reply[] | ((records: unknown[]) => Reply), config: Partial<DeliveryConfig> = {}) {
   const clock = fakeClock(1_000_000);
   const accounting = new Accounting();
   const stats = { ...NO_DELIVERY };
   let next = 0;
   const client = fakeClient(typeof replies === 'function' ? replies : () => replies[Math.min(next++, replies.length - 1)]!);
-  const sink = createDeliverySink(CONFIG, accounting, stats, { client, clock, random: () => 0 }, null);
+  const sink = createDeliverySink({ ...CONFIG, ...config }, accounting, stats, { client, clock, random: () => 0 }, null);
   const settled: Array<[number, string | null]> = [];
   const start = (lines: number, idempotent = true) => {
     const block = importBlock(lines, idempotent);
@@ -131,4 +132,41 @@ describe('the send loop on an injected clock', () => {
     ]);
     expect(loop.sink.fatal).toMatch(/^Mixpanel answered 401/);
   });
+
+  it('after a 401, a batch waiting for the connection is not sent: no request starts after a fatal error', async () => {
+    const loop = sendLoop([{ status: 401, retryAfter: null, body: '{"error":"Invalid API secret","status":0}' }, OK], { batchSize: 2 });
+    const answer = holdReplies(loop.client);
+    const finished = loop.start(6);
+    // The other two batches are encoded and wait for the one connection before the 401 comes.
+    await until(() => loop.stats.requests === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    answer();
+    expect(await finished).toMatch(/^failed: Mixpanel answered 401/);
+    expect(loop.client.requests).toHaveLength(1);
+    const settled = loop.settled.map(([line, reason]) => [line, reason?.slice(0, 30)]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(settled).toEqual([0, 1, 2, 3, 4, 5].map((line) => [line, 'not delivered: the run stopped']));
+  });
+
+  it('a stop while a request is in flight: that request finishes, and none of the batches queued behind it is sent', async () => {
+    const loop = sendLoop(() => OK, { batchSize: 2 });
+    const answer = holdReplies(loop.client);
+    const finished = loop.start(6);
+    await until(() => loop.stats.requests === 1);
+    loop.sink.stop();
+    answer();
+    expect(await finished).toBe('finished');
+    expect({ requests: loop.client.requests.length, settled: loop.settled }).toEqual({ requests: 1, settled: [[0, null], [1, null]] });
+  });
 });
+
+/** Hold the client's replies until the returned function is called (every reply after it goes at once). */
+function holdReplies(client: MixpanelClient): () => void {
+  let answer: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  const post = client.post.bind(client);
+  client.post = async (endpoint, body, gzip) => {
+    await held;
+    return post(endpoint, body, gzip);
+  };
+  return answer;
+}
