@@ -49,6 +49,15 @@ export interface SendContext {
   readonly journal: RecordJournal | null;
 }
 
+/** One attempt's request: the body as sent, and whether an earlier attempt may have been applied. */
+interface Attempt {
+  readonly rawBytes: number;
+  readonly body: Buffer;
+  readonly useGzip: boolean;
+  readonly attempt: number;
+  readonly resend: boolean;
+}
+
 /** What the loop does after an outcome: try the batch again, or it is settled (or left, on a stop). */
 type Next = 'again' | 'done';
 
@@ -81,12 +90,16 @@ export async function sendBatch(ctx: SendContext, batch: OutgoingBatch): Promise
  * deduplicate, and acknowledged `$add`/`$append` records are in the journal.
  */
 async function attempts(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean): Promise<void> {
+  /** The last attempt left it unknown whether Mixpanel applied the batch (a reset, a timeout, a 5xx). */
+  let ambiguous = false;
   for (let attempt = 1; ; attempt += 1) {
     await ctx.state.unlessStopped(ctx.backoff.wait());
     // Every attempt counts against Mixpanel's limit, retries included.
     await ctx.state.unlessStopped(ctx.pace.take(batch.records.length));
-    const outcome = ctx.state.halted ? null : await ctx.limit(() => (ctx.state.halted ? null : exchangeAndJournal(ctx, batch, rawBytes, body, useGzip, attempt)));
-    if (outcome === null) return notSent(ctx, batch, attempt > 1);
+    const send: Attempt = { rawBytes, body, useGzip, attempt, resend: ambiguous };
+    const outcome: Classification | null = ctx.state.halted ? null : await ctx.limit(() => (ctx.state.halted ? null : exchangeAndJournal(ctx, batch, send)));
+    if (outcome === null) return notSent(ctx, batch, ambiguous);
+    ambiguous = outcome.kind === 'retry' && outcome.ambiguous;
     const next = await onOutcome(ctx, batch, outcome, attempt, body, useGzip);
     if (next === 'done') return;
   }
@@ -106,7 +119,8 @@ function onOutcome(ctx: SendContext, batch: OutgoingBatch, outcome: Classificati
     case 'retry':
       return onRetry(ctx, batch, outcome, attempt);
     case 'fatal':
-      abandon(ctx, batch, true);
+      // A refusal (401/403, a redirect): nothing was applied.
+      abandon(ctx, batch, false);
       return 'done';
   }
 }
@@ -148,7 +162,7 @@ async function onSplit(ctx: SendContext, batch: OutgoingBatch, body: Buffer, use
 async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classification & { kind: 'retry' }, attempt: number): Promise<Next> {
   // Also the last attempt: its failure stopped the run (`stopReason`).
   if (ctx.state.halted) {
-    notSent(ctx, batch, true);
+    notSent(ctx, batch, outcome.ambiguous);
     return 'done';
   }
   ctx.stats.retries += 1;
@@ -181,10 +195,12 @@ function stopReason(ctx: SendContext, batch: OutgoingBatch, outcome: Classificat
  * re-apply at most what the requests on the connections held (journalled before the lines
  * settle, which drops them again).
  */
-async function exchangeAndJournal(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean, attempt: number): Promise<Classification> {
-  const outcome = await exchange(ctx, batch.endpoint, rawBytes, body, useGzip, batch.records.length);
+async function exchangeAndJournal(ctx: SendContext, batch: OutgoingBatch, send: Attempt): Promise<Classification> {
+  // Sent again after an attempt that may have been applied: its `$add`/`$append` may apply twice.
+  if (send.resend) ctx.stats.nonIdempotentRetried += nonIdempotentIn(batch);
+  const outcome = await exchange(ctx, batch.endpoint, send.rawBytes, send.body, send.useGzip, batch.records.length);
   // Decided before the connection is free: a request queued behind this one must not start.
-  const stop = stopReason(ctx, batch, outcome, attempt);
+  const stop = stopReason(ctx, batch, outcome, send.attempt);
   if (stop !== null) ctx.state.fail(stop);
   if (outcome.kind === 'delivered' && ctx.journal !== null && journalAcknowledged(ctx.journal, batch)) await ctx.journal.written();
   return outcome;
@@ -198,7 +214,7 @@ async function exchange(ctx: SendContext, endpoint: Endpoint, rawBytes: number, 
   try {
     return classifyReply(endpoint, await ctx.client.post(endpoint, body, useGzip), size, ctx.clock.now());
   } catch (error) {
-    return { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false };
+    return { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false, ambiguous: true };
   }
 }
 
@@ -223,33 +239,30 @@ function settleAll(ctx: SendContext, batch: OutgoingBatch, rejection: Rejection 
 
 /**
  * The run stopped before the batch's next request: after a fatal error its lines are settled as
- * not delivered; after an interrupt they are left unsettled. `attempted`: it had been sent.
+ * not delivered; after an interrupt they are left unsettled. `mayHaveApplied`: its last request
+ * got no definitive answer.
  */
-function notSent(ctx: SendContext, batch: OutgoingBatch, attempted: boolean): void {
-  if (ctx.state.fatal !== null) abandon(ctx, batch, attempted);
-  else if (attempted) leaveUnsettled(ctx, batch);
+function notSent(ctx: SendContext, batch: OutgoingBatch, mayHaveApplied: boolean): void {
+  if (ctx.state.fatal !== null) abandon(ctx, batch, mayHaveApplied);
+  else if (mayHaveApplied) ctx.stats.nonIdempotentInFlight += nonIdempotentIn(batch);
 }
 
 /**
  * After a fatal error, records not delivered are settled as rejected ("unsent") so every line
  * read is accounted for; the checkpoint does not record them, so a re-run sends them.
- * `attempted`: the batch had been sent; its `$add`/`$append` may or may not have been applied.
+ * `mayHaveApplied`: the batch's last request got no definitive answer, so its `$add`/`$append`
+ * may or may not have been applied (counted in flight).
  */
-export function abandon(ctx: SendContext, batch: OutgoingBatch, attempted: boolean): void {
-  if (attempted) countNonIdempotent(ctx, batch);
+export function abandon(ctx: SendContext, batch: OutgoingBatch, mayHaveApplied: boolean): void {
+  if (mayHaveApplied) ctx.stats.nonIdempotentInFlight += nonIdempotentIn(batch);
   settleAll(ctx, batch, { reason: ctx.state.stoppedReason(), unsent: true });
 }
 
-/**
- * Interrupted after a reply that asked for a retry: the outcome is unknown, so `$add`/`$append`
- * updates may have been applied. They are counted and the lines are left unsettled.
- */
-function leaveUnsettled(ctx: SendContext, batch: OutgoingBatch): void {
-  countNonIdempotent(ctx, batch);
-}
-
-function countNonIdempotent(ctx: SendContext, batch: OutgoingBatch): void {
-  for (let k = 0; k < batch.records.length; k += 1) if (!batch.sources[k]!.block.idempotent(batch.records[k]!)) ctx.stats.nonIdempotentInFlight += 1;
+/** The batch's `$add`/`$append` records. */
+function nonIdempotentIn(batch: OutgoingBatch): number {
+  let count = 0;
+  for (let k = 0; k < batch.records.length; k += 1) if (!batch.sources[k]!.block.idempotent(batch.records[k]!)) count += 1;
+  return count;
 }
 
 function byMixpanel(message: string): Rejection {

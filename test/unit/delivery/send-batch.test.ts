@@ -157,6 +157,39 @@ describe('the send loop on an injected clock', () => {
     expect(await finished).toBe('finished');
     expect({ requests: loop.client.requests.length, settled: loop.settled }).toEqual({ requests: 1, settled: [[0, null], [1, null]] });
   });
+
+  describe('$add/$append counted as maybe applied: in flight at a stop, or sent again after an ambiguous failure', () => {
+    const reset = (): Reply => {
+      throw new Error('socket hang up');
+    };
+    it.each([
+      { first: 'a connection reset', reply: reset, retried: 4 },
+      { first: 'a 502', reply: (): Reply => ({ status: 502, retryAfter: null, body: '' }), retried: 4 },
+      { first: 'a 429 (nothing applied)', reply: (): Reply => ({ status: 429, retryAfter: null, body: '' }), retried: 0 },
+      { first: 'a 408 (nothing applied)', reply: (): Reply => ({ status: 408, retryAfter: null, body: '' }), retried: 0 },
+    ])('$first, then delivered: nonIdempotentRetried = $retried', async ({ reply, retried }) => {
+      let calls = 0;
+      const loop = sendLoop(() => (calls++ === 0 ? reply() : OK));
+      const finished = loop.start(4, false);
+      await until(() => loop.clock.pending() === 1);
+      await loop.clock.advance(10_000);
+      expect(await finished).toBe('finished');
+      expect({ retried: loop.stats.nonIdempotentRetried, inFlight: loop.stats.nonIdempotentInFlight, requests: loop.client.requests.length }).toEqual({ retried, inFlight: 0, requests: 2 });
+    });
+
+    it.each([
+      { name: 'a 401 (a refusal: nothing applied)', reply: { status: 401, retryAfter: null, body: '{"error":"bad"}' }, inFlight: 0 },
+      { name: 'a stop during the backoff after a 429', reply: { status: 429, retryAfter: null, body: '' }, inFlight: 0 },
+      { name: 'a stop during the backoff after a 500', reply: { status: 500, retryAfter: null, body: '' }, inFlight: 3 },
+    ])('$name: nonIdempotentInFlight = $inFlight', async ({ reply, inFlight }) => {
+      const loop = sendLoop([reply]);
+      const finished = loop.start(3, false);
+      await until(() => loop.stats.requests === 1 && (loop.clock.pending() === 1 || loop.sink.fatal !== null));
+      loop.sink.stop();
+      await finished;
+      expect({ inFlight: loop.stats.nonIdempotentInFlight, retried: loop.stats.nonIdempotentRetried }).toEqual({ inFlight, retried: 0 });
+    });
+  });
 });
 
 /** Hold the client's replies until the returned function is called (every reply after it goes at once). */
