@@ -1,7 +1,8 @@
 // Benchmark inputs under .bench-data/ (gitignored).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
@@ -42,4 +43,18 @@ export async function importRecords(mappedFile, outFile, token) {
   out.end();
   await once(out, 'finish');
   return { file: outFile, count };
+}
+
+/** Every file below an archive folder, sorted. */
+export function archiveFiles(dir) {
+  const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+  return walk(dir).sort();
+}
+
+/** Put an archive folder's files into an S3 test server's bucket, keyed by their path below it; returns the paths. */
+export async function uploadArchive(server, bucket, dir) {
+  const paths = archiveFiles(dir);
+  await server.createBucket(bucket);
+  for (const path of paths) await server.put(bucket, relative(dir, path), readFileSync(path), 'gzip');
+  return paths;
 }

@@ -1,19 +1,17 @@
 // node bench/s3-read.js [--runs 3]: the input layer alone (list + GetObject + gunzip + line cutter,
 // no mapping) over the bench:s3 archive, from s3rver and from the folder, in this process: wall
 // time and this process's CPU time per source. Run `npm run bench:s3` once first (it writes the archive).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { s3Client, startS3Server } from '../dist/test/support/s3/server.js';
 import { expandInputs } from '../dist/src/input/expand.js';
 import { readBlocks } from '../dist/src/input/read.js';
 import { S3Access } from '../dist/src/input/s3/access.js';
 import { S3Inputs } from '../dist/src/input/s3/source.js';
-import { DATA_DIR } from './data.js';
+import { DATA_DIR, uploadArchive } from './data.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, archive: { type: 'string', default: `${DATA_DIR}/s3-200000-8-seed1` } } });
 const dir = values.archive;
-const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
 
 async function readAll(inputs, s3) {
   const files = await expandInputs(inputs, s3);
@@ -27,8 +25,7 @@ async function readAll(inputs, s3) {
 
 const server = await startS3Server();
 try {
-  await server.createBucket('bench-archive');
-  for (const path of walk(dir).sort()) await server.put('bench-archive', relative(dir, path), readFileSync(path), 'gzip');
+  await uploadArchive(server, 'bench-archive', dir);
   for (let run = 1; run <= Number(values.runs); run++) {
     const local = await readAll([join(dir, 'segment-logs')], null);
     const s3 = new S3Inputs({ access: await S3Access.open({ profile: null, endpoint: null }, s3Client(server.endpoint)), window: null });

@@ -6,12 +6,12 @@
 // of the medians (S3 / local wall time).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { s3Env, startS3Server } from '../dist/test/support/s3/server.js';
-import { DATA_DIR, ROOT } from './data.js';
+import { DATA_DIR, ROOT, uploadArchive } from './data.js';
 import { runTimed } from './steps.js';
 
 const { values } = parseArgs({
@@ -37,10 +37,6 @@ async function archive() {
   return dir;
 }
 
-function walk(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
 /** user + system CPU seconds of a process so far, from /proc (clock ticks of 1/100 s). */
 function serverCpu(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -57,12 +53,10 @@ async function dryRun(input, env) {
 }
 
 const dir = await archive();
-const paths = walk(dir).sort();
-const bytes = paths.reduce((sum, p) => sum + statSync(p).size, 0);
 const server = await startS3Server();
 try {
-  await server.createBucket(BUCKET);
-  for (const path of paths) await server.put(BUCKET, relative(dir, path), readFileSync(path), 'gzip');
+  const paths = await uploadArchive(server, BUCKET, dir);
+  const bytes = paths.reduce((sum, p) => sum + statSync(p).size, 0);
   const local = [];
   const remote = [];
   process.stderr.write(`${size} messages in ${paths.length} gzip objects, ${(bytes / 1e6).toFixed(1)} MB stored\n`);

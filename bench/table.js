@@ -31,6 +31,7 @@ const COLUMNS = [
   ['… while sending', (r) => percent(r.allowanceWhileSending)],
   ['429s', (r) => (r.status429 === undefined ? '' : String(r.status429))],
   ['events lost', (r) => (r.lost === undefined ? '' : int(r.lost))],
+  ['× classic dry run', (r) => fixed(r.vsClassicDryRun, 2)],
 ];
 
 /** A plain-text table, one block per size. */

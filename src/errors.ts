@@ -38,3 +38,6 @@ export class FatalDelivery extends KnownError {
   readonly code = 'fatal_delivery';
   readonly exitCode = EXIT.fatal;
 }
+
+/** An input that could not be read to its end mid-run (an S3 object): the file is ended there, like a truncated one. */
+export class InputReadError extends Error {}

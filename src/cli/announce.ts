@@ -23,7 +23,8 @@ function proxyHost(delivery: DeliveryConfig): string | null {
   if (proxy === null || proxy === undefined) return null;
   const url = delivery.origin.startsWith('https:') ? proxy.httpsProxy || proxy.httpProxy : proxy.httpProxy;
   if (url === '' || !URL.canParse(url)) return null;
-  const host = new URL(url).hostname;
-  const bypassed = proxy.noProxy.split(/[,\s]+/).some((entry) => entry !== '' && (entry === '*' || new URL(delivery.origin).hostname.endsWith(entry.replace(/^\*?\./, ''))));
-  return bypassed ? null : `${host}${new URL(url).port === '' ? '' : `:${new URL(url).port}`}`;
+  const { hostname, port } = new URL(url);
+  const target = new URL(delivery.origin).hostname;
+  const bypassed = proxy.noProxy.split(/[,\s]+/).some((entry) => entry !== '' && (entry === '*' || target.endsWith(entry.replace(/^\*?\./, ''))));
+  return bypassed ? null : `${hostname}${port === '' ? '' : `:${port}`}`;
 }

@@ -40,6 +40,7 @@ Exit codes: 0 all delivered or skipped, 1 some lines rejected, 2 usage or config
     .addOption(new Option('--region <region>', 'data residency: us, eu or in (env MIXPANEL_REGION; enableEuropeanUnionEndpoint means eu)'))
     .option('--api-host <url>', 'base URL override, e.g. a proxy or a local test server; plain http only to loopback (env MIXPANEL_API_HOST)')
     .addOption(new Option('--preset <preset>', 'whose mapping to follow: classic (Segment\'s classic Mixpanel destination) or actions (Mixpanel (Actions)); default actions when the settings hold Actions keys such as projectToken, else classic').choices(['classic', 'actions']))
+    .option('--actions-alias', 'with --preset actions: map alias calls to $create_alias as the Actions destination\'s optional alias action does (by default the preset skips them)')
     .addOption(new Option('--identity <mode>', 'the project\'s ID merge system: original or simplified').default('original'))
     .option('--dry-run', 'map and validate only; write the records as NDJSON to --out or stdout')
     .option('--out <file>', 'dry-run output file (default stdout)')

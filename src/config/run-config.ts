@@ -2,12 +2,13 @@ import { availableParallelism } from 'node:os';
 import type { ImportAuth } from '../mixpanel/auth.js';
 import { checkApiHost, REGION_HOSTS, type Region } from '../mixpanel/endpoints.js';
 import { MAX_RECORDS_PER_REQUEST } from '../mixpanel/limits.js';
-import { parseTime } from '../segment/time.js';
+import { DAY_MS, parseTime } from '../segment/time.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import type { IdentityMode, Preset, Settings } from './settings-types.js';
 import { resolvePreset } from './preset.js';
 import type { PresetKeys } from './settings.js';
 import type { MessageFilter } from './filter.js';
+import { runSecrets } from './secrets.js';
 
 /** Run defaults (README "Options"): the only place they live. */
 export const RUN_DEFAULTS = {
@@ -61,6 +62,7 @@ export interface ImportFlags {
   awsProfile?: string;
   lateDays?: string;
   preset?: string;
+  actionsAlias?: boolean;
 }
 
 /** HTTP(S)_PROXY and NO_PROXY as the environment gives them (lower case first, as curl reads them). */
@@ -93,6 +95,8 @@ export interface RunConfig {
   readonly settings: Settings;
   /** Which destination's mapping the run follows (README "Replaying a workspace that uses Mixpanel (Actions)"). */
   readonly preset: Preset;
+  /** `--actions-alias`: alias calls mapped as the Actions destination's alias action (only under the actions preset). */
+  readonly actionsAlias: boolean;
   /** Configuration warnings to show (settings of the other preset). */
   readonly warnings: readonly string[];
   readonly identity: IdentityMode;
@@ -113,7 +117,7 @@ export interface RunConfig {
   readonly threads: number;
   /** Messages whose type and messageId are remembered to skip repeats (0: no deduplication). */
   readonly dedupeWindow: number;
-  /** Values that must never appear in output. */
+  /** Texts that must never appear in output: each credential in each form it can take (config/secrets.ts). */
   readonly secrets: readonly string[];
   /** `s3://` inputs (README "Nightly backfill from S3"). */
   readonly s3: S3Config;
@@ -149,6 +153,11 @@ export function resolveRunConfig(
   const errors: string[] = [];
   const presetResult = resolvePreset(flags.preset, presetKeys, settings);
   if ('error' in presetResult) errors.push(presetResult.error);
+  const preset = 'preset' in presetResult ? presetResult.preset : 'classic';
+  const actionsAlias = flags.actionsAlias === true;
+  if (actionsAlias && 'preset' in presetResult && preset !== 'actions') {
+    errors.push('--actions-alias is for the actions preset (--preset actions, or Actions settings keys such as projectToken); the classic preset maps alias calls already');
+  }
   const int = (name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -199,16 +208,17 @@ export function resolveRunConfig(
     endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? null,
     lateDays: int('late-days', flags.lateDays, RUN_DEFAULTS.lateDays, 0, 366),
   };
-  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, region: region as Region, proxy: proxyEnv(env), auth, ...limits };
+  const proxy = proxyEnv(env);
+  const delivery: DeliveryConfig | null = dryRun || auth === null ? null : { origin, region: region as Region, proxy, auth, ...limits };
   if (errors.length > 0) return { errors };
 
-  const secrets = [token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null]
-    .filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const secrets = runSecrets([token, settings.apiSecret, flags.apiSecret, env.MIXPANEL_API_SECRET, auth?.kind === 'service-account' ? auth.secret : null], auth, [proxy?.httpProxy ?? '', proxy?.httpsProxy ?? '']);
   return {
     config: {
       inputs,
       settings,
-      preset: 'preset' in presetResult ? presetResult.preset : 'classic',
+      preset,
+      actionsAlias,
       warnings: 'warnings' in presetResult ? presetResult.warnings : [],
       identity: identity as IdentityMode,
       token: token ?? DRY_RUN_TOKEN,
@@ -275,7 +285,7 @@ const RELATIVE_DAYS: Readonly<Record<string, number>> = { today: 0, yesterday: -
 function parseBound(flag: string, raw: string | undefined, errors: string[], nowMs: number): number | null {
   if (raw === undefined) return null;
   const relative = RELATIVE_DAYS[raw.trim().toLowerCase()];
-  if (relative !== undefined) return (Math.floor(nowMs / 86_400_000) + relative) * 86_400_000;
+  if (relative !== undefined) return (Math.floor(nowMs / DAY_MS) + relative) * DAY_MS;
   // Epoch numbers by the rule message times follow: below 31557600000 seconds, else milliseconds
   // (README "Options": `--to 1704153600` is 2024-01-02, not 1970).
   const ms = parseTime(raw.trim());

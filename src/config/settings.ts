@@ -56,7 +56,11 @@ const KEYS: Record<string, { kind: Kind; target: keyof Settings }> = {
 };
 
 /** Keys only the Actions destination has: their presence selects `--preset actions`. */
-export const ACTIONS_ONLY_KEYS: ReadonlySet<string> = new Set(['projectToken', 'apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'group_key']);
+const ACTIONS_ONLY_KEYS: ReadonlySet<string> = new Set(['projectToken', 'apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'group_key']);
+/** Settings fields that only Actions keys set (`token` is set by classic `token` too). */
+export const ACTIONS_ONLY_FIELDS: readonly (keyof Settings)[] = [...new Set([...ACTIONS_ONLY_KEYS].map((key) => KEYS[key]!.target))].filter((field) =>
+  Object.entries(KEYS).every(([key, spec]) => spec.target !== field || ACTIONS_ONLY_KEYS.has(key)),
+);
 /** Keys both destinations have. Every other known key is classic only. */
 const SHARED_KEYS: ReadonlySet<string> = new Set(['apiSecret', 'sourceName']);
 

@@ -84,7 +84,17 @@ interface OpenBatch<S extends RecordSource> {
   memory: Buffer;
   /** Bytes written so far: `[` and the records with their commas (not yet the `]`). */
   length: number;
+  /** The sources taken from (only looked up when the source changes: records come in runs). */
+  readonly distinct: Set<S>;
 }
+
+/**
+ * A batch takes records from at most this many blocks. A batch keeps every block it took a record
+ * from (their lines settle when it does); an endpoint whose records are rare (a `group` call in
+ * thousands of lines) would otherwise keep most of the input in memory until its batch is full.
+ * Blocks are 256 KiB: 32 of them hold 2,000 /import or /engage records on the bench archive.
+ */
+export const MAX_SOURCES_PER_BATCH = 32;
 
 /** Mixpanel's /import limit, applied to every endpoint. */
 const MAX_REQUEST_BYTES = MAX_IMPORT_REQUEST_BYTES;
@@ -99,6 +109,7 @@ export class Batcher<S extends RecordSource> {
   constructor(
     private readonly maxRecords: number,
     private readonly pool: BodyPool,
+    private readonly maxSources = MAX_SOURCES_PER_BATCH,
   ) {}
 
   /** Add a record; returns the batches it completed (usually none). */
@@ -109,12 +120,13 @@ export class Batcher<S extends RecordSource> {
     let completed: ReadonlyArray<Batch<S>> = NO_BATCHES;
     let open = this.open.get(endpoint);
     // With this record: a comma before it (unless first) and the closing bracket after it.
-    if (open !== undefined && open.length + 1 + size + 1 > MAX_REQUEST_BYTES) {
+    const newSource = open !== undefined && open.sources[open.sources.length - 1] !== source && !open.distinct.has(source);
+    if (open !== undefined && (open.length + 1 + size + 1 > MAX_REQUEST_BYTES || (newSource && open.distinct.size >= this.maxSources))) {
       completed = [this.close(endpoint, open)];
       open = undefined;
     }
     if (open === undefined) {
-      open = { sources: [], records: [], ends: [], memory: this.pool.take(size + 2), length: 1 };
+      open = { sources: [], records: [], ends: [], memory: this.pool.take(size + 2), length: 1, distinct: new Set() };
       open.memory[0] = OPEN;
       this.open.set(endpoint, open);
     }
@@ -128,6 +140,7 @@ export class Batcher<S extends RecordSource> {
     if (open.records.length > 0) open.memory[open.length] = COMMA;
     source.takeRecord(record, open.memory, at);
     open.length = at + size;
+    if (open.sources[open.sources.length - 1] !== source) open.distinct.add(source);
     open.sources.push(source);
     open.records.push(record);
     open.ends.push(open.length);

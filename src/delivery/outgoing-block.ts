@@ -32,6 +32,8 @@ export class OutgoingBlock {
   private readonly warningsOf: Map<number, readonly string[]>;
   /** Records not yet taken into a request body. */
   private unreleased: number;
+  /** Lines not yet settled (their texts are read as they settle). */
+  private unsettled: number;
 
   constructor(
     readonly file: string,
@@ -45,6 +47,7 @@ export class OutgoingBlock {
     this.aliases = new Map(sent.aliases);
     this.warningsOf = new Map(sent.warnings);
     this.unreleased = sent.ends.length;
+    this.unsettled = sent.lines.length;
   }
 
   get lineCount(): number {
@@ -64,9 +67,18 @@ export class OutgoingBlock {
     return { file: this.file, line: this.sent.lines[i]!, messageId: packedString(this.messageIds, i) };
   }
 
-  /** The line's text when it was kept (--rejects), else ''. */
-  text(i: number): string {
-    return this.sent.texts?.[i] ?? '';
+  /**
+   * Line `i` is settled; returns its text when `withText` and it was kept (--rejects), else ''.
+   * Called once per line; once every line has settled, the texts' memory goes back for reuse (so
+   * kept texts are bounded by the blocks in flight, whatever the collector does).
+   */
+  settle(i: number, withText: boolean): string {
+    const { texts } = this.sent;
+    if (texts === null) return '';
+    const text = withText ? asBuffer(texts.bytes).toString('utf8', texts.starts[i]!, texts.ends[i]!) : '';
+    this.unsettled -= 1;
+    if (this.unsettled === 0) this.reuse?.(texts.bytes);
+    return text;
   }
 
   /** Whether device mode sent line `i` already (its `_metadata.bundled` lists Mixpanel). */

@@ -39,8 +39,10 @@ export interface DeliveryDeps {
 export interface DeliverySink extends LineSink {
   /** Send the partly filled batches now, without waiting for them (end of the alias pass). */
   flushOpen(): void;
-  /** Stop (SIGINT): reading stops; what is mapped is sent once, without retries; nothing waits for aliases. */
+  /** Stop (SIGINT): reading stops; no request starts any more; nothing waits for aliases. */
   stop(): void;
+  /** Stop as fatal (the journal cannot be written): nothing new is sent; what is in flight finishes, the rest is not delivered. */
+  fail(reason: string): void;
   /** The fatal error that stopped delivery, if any (exit 3). */
   readonly fatal: string | null;
   /** When the latest wait after a 429 ends (clock ms; 0: none). */
@@ -133,6 +135,10 @@ class Sink implements DeliverySink {
 
   stop(): void {
     this.ctx.state.stop();
+  }
+
+  fail(reason: string): void {
+    this.ctx.state.fail(reason);
   }
 
   async finish(): Promise<void> {

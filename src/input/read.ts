@@ -1,9 +1,9 @@
 import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { createGunzip, type Gunzip } from 'node:zlib';
 import { asBuffer } from '../lib/as-buffer.js';
-import { fileChunks } from './file-chunks.js';
-import { InputReadError } from './s3/errors.js';
+import { fileChunks, InputGrew } from './file-chunks.js';
+import { GzipFault, gunzipMembers } from './gunzip.js';
+import { InputReadError } from '../errors.js';
 import { splitBlock } from './split-lines.js';
 import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
 
@@ -28,9 +28,17 @@ export interface ReadOptions {
   readonly onRead?: (file: string, bytes: number) => void;
   /** Inputs that are not local files (`s3://` objects): their bytes, or null for a local path. */
   readonly open?: OpenInput;
+  /** Read no more than this of a file (what the alias pass read); one that has more grew meanwhile. */
+  readonly lengths?: ReadonlyMap<string, number>;
 }
 
 const NEWLINE = 0x0a;
+
+/**
+ * What an unterminated last line is: a line (the file's end), rejected (a truncated stream), or
+ * left unread, unsettled (a file read to a set length: its end comes later).
+ */
+type LastLine = 'line' | 'reject' | 'leave';
 
 /**
  * Stream NDJSON lines from files (plain or gzip, detected by magic bytes) or stdin ("-"), in
@@ -59,7 +67,7 @@ export async function* readBlocks(files: readonly string[], options: ReadOptions
       // The CLI passes its stdin in (only cli/ touches the process).
       if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
       yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, options);
-    } else yield* readOne(file, counted(file, fileChunks(path), options.onRead), true, options);
+    } else yield* readOne(file, counted(file, fileChunks(path, options.lengths?.get(file)), options.onRead), true, options);
   }
 }
 
@@ -92,16 +100,32 @@ async function* counted(file: string, source: AsyncIterable<Buffer>, onRead: Rea
 async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, options: ReadOptions): AsyncGenerator<ReadItem> {
   const cutter = new BlockCutter(file, options.skip);
   const decoded = decompress(source, borrowed);
-  let truncated: string | null = null;
+  let fault: InputFault | null = null;
   try {
     for await (const chunk of decoded.chunks) yield* cutter.push(chunk, borrowed && !decoded.gzip);
   } catch (error) {
-    if (error instanceof InputReadError) truncated = `${error.message}; kept the ${cutter.completeLines} complete lines before it`;
-    else if (!decoded.gzip) throw error;
-    else truncated = `gzip stream ended early (${(error as Error).message}); kept the ${cutter.completeLines} complete lines before it`;
+    fault = inputFault(error, decoded.gzip);
   }
-  yield* cutter.end(truncated !== null);
+  yield* cutter.end(fault?.tail ?? 'line');
+  const kept = fault === null || fault.tail === 'line' ? `all ${cutter.lineNumber} lines` : `the ${cutter.completeLines} complete lines`;
+  const truncated = fault === null ? null : `${fault.reason}; kept ${kept} before it`;
   options.onFile?.({ file, lines: cutter.lineNumber, gzip: decoded.gzip, truncated });
+}
+
+/** Why an input ended early, and what its unterminated last line is. */
+interface InputFault {
+  readonly reason: string;
+  readonly tail: LastLine;
+}
+
+/** A read that failed part-way: the lines before are kept. Other errors (a plain file's I/O) are thrown. */
+function inputFault(error: unknown, gzip: boolean): InputFault {
+  if (error instanceof InputGrew) return { reason: `grew after the alias pass read its ${error.length} bytes: the rest is left for the next run (alias calls in it could not be ordered)`, tail: 'leave' };
+  // Trailing garbage: the data before it passed its checks, so its last line stands as in a whole file.
+  if (error instanceof GzipFault) return { reason: error.message, tail: error.intact ? 'line' : 'reject' };
+  if (error instanceof InputReadError) return { reason: error.message, tail: 'reject' };
+  if (!gzip) throw error;
+  return { reason: `gzip stream ended early (${(error as Error).message})`, tail: 'reject' };
 }
 
 /** Peek at the first chunk: gzip magic bytes (1f 8b) switch on decompression. */
@@ -111,7 +135,6 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
   // closed now rather than by the garbage collector (which warns about it).
   async function* chunks(): AsyncGenerator<Buffer> {
     const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    let gunzip: Gunzip | null = null;
     try {
       let head: Buffer = Buffer.alloc(0);
       while (head.length < 2) {
@@ -129,20 +152,8 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
         return;
       }
       state.gzip = true;
-      const inflating = createGunzip({ chunkSize: 1 << 20 });
-      gunzip = inflating;
-      const feeding = (async () => {
-        // gunzip may read its input after write() returns: a borrowed chunk is copied first.
-        for await (const chunk of raw()) {
-          if (inflating.destroyed) return;
-          if (!inflating.write(borrowed ? Buffer.from(chunk) : chunk)) await drainedOrClosed(inflating);
-        }
-        inflating.end();
-      })();
-      feeding.catch((error: Error) => inflating.destroy(error));
-      yield* inflating as AsyncIterable<Buffer>;
+      yield* gunzipMembers(raw(), borrowed);
     } finally {
-      gunzip?.destroy();
       await iterator.return?.();
     }
   }
@@ -152,18 +163,6 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
       return state.gzip;
     },
   };
-}
-
-function drainedOrClosed(stream: Gunzip): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
 }
 
 /**
@@ -216,20 +215,22 @@ class BlockCutter {
     if (borrowed && newest >= 0 && this.held[newest]!.buffer === chunk.buffer) this.held[newest] = Buffer.from(this.held[newest]!);
   }
 
-  /** The end of the input: the held lines, and the unterminated last one (rejected after a truncated gzip). */
-  *end(truncated: boolean): Generator<ReadItem> {
+  /** The end of the input: the held lines, and the unterminated last one (see `LastLine`). */
+  *end(last: LastLine): Generator<ReadItem> {
     if (this.overlong !== null) {
       yield* this.overlongLine(this.overlong, false);
       return;
     }
-    const complete = this.take(this.cut);
-    const rest = this.take(this.heldBytes);
-    if (!truncated) {
-      yield* this.emit(Buffer.concat([complete, rest]), rest.length > 0 ? 1 : 0);
+    if (last === 'line') {
+      // One buffer of its own (Buffer.concat may give a view of the shared pool: not transferable, nor reusable).
+      const unterminated = this.heldBytes > this.cut ? 1 : 0;
+      yield* this.emit(this.take(this.heldBytes), unterminated);
       return;
     }
+    const complete = this.take(this.cut);
+    const rest = this.take(this.heldBytes);
     yield* this.emit(complete, 0);
-    if (rest.length === 0) return;
+    if (rest.length === 0 || last === 'leave') return;
     this.lineNumber += 1;
     if (this.skip?.(this.file, this.lineNumber)) return;
     yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text: rest.toString('utf8') };

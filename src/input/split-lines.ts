@@ -18,7 +18,8 @@ const REPLACEMENT = '\uFFFD';
  */
 export function splitBlock(
   block: Block,
-  onLine: (line: InputLine) => void,
+  /** `from`, `to`: where the line's text is in the block's bytes. */
+  onLine: (line: InputLine, from: number, to: number) => void,
   onBlank: (line: number) => void,
   /** Which non-blank lines to decode, by their byte range in the block (default: all). */
   wanted?: (from: number, to: number) => boolean,
@@ -46,8 +47,8 @@ export function splitBlock(
     const text = buffer.toString('utf8', from, to);
     // Invalid UTF-8 decodes to U+FFFD, so only a line showing one needs the exact check (a
     // one-byte string cannot hold it: the usual line costs no scan and no view of its bytes).
-    if (text.includes(REPLACEMENT) && !isUtf8(buffer.subarray(from, to))) onLine({ kind: 'bad', file, line, reason: 'line is not valid UTF-8', text });
-    else onLine({ kind: 'line', file, line, text });
+    if (text.includes(REPLACEMENT) && !isUtf8(buffer.subarray(from, to))) onLine({ kind: 'bad', file, line, reason: 'line is not valid UTF-8', text }, from, to);
+    else onLine({ kind: 'line', file, line, text }, from, to);
   }
 }
 

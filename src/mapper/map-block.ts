@@ -19,7 +19,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
   const sent = setup.format ? null : new SentBlockBuilder(Math.ceil(block.bytes.length * 0.7), setup.keepText, spare);
   splitBlock(
     block,
-    (input) => {
+    (input, from, to) => {
       if (selection === 'aliases' && input.kind === 'bad') return;
       const line = processLine(input, setup.mapping, setup.filter);
       if (selection === 'aliases' && line.type !== 'alias') return;
@@ -28,7 +28,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
       } else if (output !== null) {
         output.add(line.ref, line.type, line.records, line.warnings, line.deviceMode);
       } else {
-        sent!.add(line);
+        sent!.add(line, from, to);
       }
     },
     (line) => blanks.push(line),
@@ -38,7 +38,7 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
     const { written, transfer } = output.take();
     return { lines, blanks, written, sent: null, transfer };
   }
-  const packed = sent!.take();
+  const packed = sent!.take(block.bytes);
   return { lines, blanks, written: null, sent: packed.sent, transfer: packed.transfer };
 }
 

@@ -4,7 +4,7 @@ import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import { asBuffer } from '../lib/as-buffer.js';
 import type { LineRef } from '../outcomes.js';
 import { Utf8Buffer } from '../lib/utf8-buffer.js';
-import type { PackedStrings, ProcessedLine, SentBlock } from './protocol.js';
+import type { LineTexts, PackedStrings, ProcessedLine, SentBlock } from './protocol.js';
 import { LineFactsBuilder } from './line-facts.js';
 
 class StringPacker {
@@ -32,7 +32,8 @@ export class SentBlockBuilder {
   private readonly types: number[] = [];
   private readonly facts = new LineFactsBuilder();
   private readonly messageIds = new StringPacker();
-  private readonly texts: string[] | null;
+  /** With keepText: where each line's text starts and ends in the block's bytes. */
+  private readonly textRanges: { readonly starts: number[]; readonly ends: number[] } | null;
   private readonly firstRecord: number[] = [0];
   private readonly ends: number[] = [];
   private readonly endpoints: number[] = [];
@@ -48,22 +49,24 @@ export class SentBlockBuilder {
    */
   constructor(expectedBytes: number, keepText: boolean, spare?: Uint8Array) {
     this.json = new Utf8Buffer(Math.max(expectedBytes, 16 * 1024), spare);
-    this.texts = keepText ? [] : null;
+    this.textRanges = keepText ? { starts: [], ends: [] } : null;
   }
 
-  add(line: ProcessedLine & { kind: 'records' }): void {
+  /** `from`, `to`: where the line's text is in the block's bytes (kept with keepText). */
+  add(line: ProcessedLine & { kind: 'records' }, from = 0, to = 0): void {
     if (line.warnings.length > 0) this.warnings.push([this.lines.length, line.warnings]);
     this.lines.push(line.ref.line);
     this.types.push(SEGMENT_TYPES.indexOf(line.type));
     this.messageIds.add(line.ref.messageId);
     this.facts.add(line.type, line.ref.messageId, line.deviceMode);
-    this.texts?.push(line.text);
+    this.textRanges?.starts.push(from);
+    this.textRanges?.ends.push(to);
     for (const record of line.records) this.addRecord(record);
     this.firstRecord.push(this.ends.length);
   }
 
-  /** The packed block, and the memory to transfer with it. */
-  take(): { sent: SentBlock; transfer: ArrayBuffer[] } {
+  /** The packed block, and the memory to transfer with it; `input`: the block's bytes (the texts, with keepText). */
+  take(input?: Uint8Array): { sent: SentBlock; transfer: ArrayBuffer[] } {
     const { flags, keys } = this.facts.take();
     const sent: SentBlock = {
       bytes: this.json.written(),
@@ -72,7 +75,7 @@ export class SentBlockBuilder {
       flags,
       keys,
       messageIds: this.messageIds.take(),
-      texts: this.texts,
+      texts: this.texts(input),
       firstRecord: Int32Array.from(this.firstRecord),
       ends: Int32Array.from(this.ends),
       endpoints: Uint8Array.from(this.endpoints),
@@ -81,10 +84,18 @@ export class SentBlockBuilder {
       aliases: this.aliases,
       warnings: this.warnings,
     };
-    const { messageIds, distinctIds } = sent;
+    const { messageIds, distinctIds, texts } = sent;
     const arrays = [sent.bytes, sent.lines, sent.types, flags, keys, sent.firstRecord, sent.ends, sent.endpoints, sent.idempotent, messageIds.bytes, messageIds.ends, distinctIds.bytes, distinctIds.ends];
+    if (texts !== null) arrays.push(texts.bytes, texts.starts, texts.ends);
     const transfer = arrays.map((array) => array.buffer as ArrayBuffer);
     return { sent, transfer };
+  }
+
+  private texts(input: Uint8Array | undefined): LineTexts | null {
+    const ranges = this.textRanges;
+    if (ranges === null) return null;
+    if (input === undefined) throw new Error('the texts of the lines are kept: take() needs the block\'s bytes');
+    return { bytes: input, starts: Int32Array.from(ranges.starts), ends: Int32Array.from(ranges.ends) };
   }
 
   private addRecord({ endpoint, json, distinctId, aliasFor, idempotent }: RoutedRecord): void {

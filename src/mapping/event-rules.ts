@@ -1,4 +1,7 @@
 import type { JsonObject } from '../lib/json.js';
+import type { SegmentMessage } from '../segment/types.js';
+import { eventIdentity, type EventIdentity } from './identity.js';
+import type { MappingOptions } from './types.js';
 
 /**
  * The event rules both presets share (README "Mapping"): what Mixpanel sets itself, which
@@ -13,12 +16,18 @@ export const SET_BY_MIXPANEL: ReadonlySet<string> = new Set([
 ]);
 
 /** Identity events: never sent to a simplified ID merge project (README "Identity modes"). */
-export const IDENTITY_EVENTS: ReadonlySet<string> = new Set(['$identify', '$create_alias', '$merge']);
+const IDENTITY_EVENTS: ReadonlySet<string> = new Set(['$identify', '$create_alias', '$merge']);
 
 /** Names Mixpanel treats specially: sent unchanged, counted as a warning. */
 const RESERVED_NAMES = ['length', 'bucket'] as const;
 
-export function identityEventProblem(event: string): string {
+/** The identity properties of an event named `event`, or why it cannot be sent: an identity event to a simplified project, or no id. */
+export function eventIdentityOrReason(message: SegmentMessage, event: string, options: MappingOptions): EventIdentity | { readonly reason: string } {
+  if (options.identity === 'simplified' && IDENTITY_EVENTS.has(event)) return { reason: identityEventProblem(event) };
+  return eventIdentity(message, options.identity) ?? { reason: 'no distinct id: expected userId or anonymousId (placeholder ids such as "anonymous" count as absent)' };
+}
+
+function identityEventProblem(event: string): string {
   return `event name "${event}" is an identity event: Mixpanel rejects the whole batch on a simplified ID merge project`;
 }
 

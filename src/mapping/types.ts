@@ -6,6 +6,8 @@ import type { SegmentType } from '../segment/types.js';
 export interface MappingOptions {
   /** Classic destination (README "Mapping") or Actions (README "Replaying a workspace that uses Mixpanel (Actions)"). */
   readonly preset: Preset;
+  /** Under the Actions preset, map alias calls as its optional alias action (`--actions-alias`); false under classic. */
+  readonly actionsAlias: boolean;
   readonly settings: Settings;
   readonly identity: IdentityMode;
   /** The project token written into records ("<token>" in a dry run without one). */

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { authorizationHeader, type ImportAuth } from './auth.js';
 import { splitBaseUrl } from './endpoints.js';
 import { TOOL } from '../version.js';
+import { redact } from '../lib/redact.js';
 import type { Reply } from './classify.js';
 import type { Endpoint } from './types.js';
 
@@ -14,6 +15,8 @@ export interface ClientOptions {
   readonly auth: ImportAuth;
   readonly connections: number;
   readonly timeoutMs: number;
+  /** Redacted from every reply as it arrives (lib/redact.ts), before any of it is cut short or quoted. */
+  readonly secrets?: readonly string[];
   /** Tests may pass their own dispatcher; by default one keep-alive pool for the origin. */
   readonly dispatcher?: Dispatcher;
 }
@@ -62,6 +65,7 @@ export async function createMixpanelClient(options: ClientOptions): Promise<Mixp
   const { origin, basePath } = splitBaseUrl(options.origin);
   const dispatcher = options.dispatcher ?? (await defaultDispatcher(origin, options));
   const authorization = authorizationHeader(options.auth);
+  const secrets = options.secrets ?? [];
   return {
     async post(endpoint, body, gzip) {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT };
@@ -76,10 +80,10 @@ export async function createMixpanelClient(options: ClientOptions): Promise<Mixp
         // One deadline for the whole exchange (undici's own timeouts tick in 500 ms steps).
         signal: AbortSignal.timeout(options.timeoutMs),
       });
-      const text = await readCapped(response.body, MAX_REPLY_BYTES);
+      const text = redact(await readCapped(response.body, MAX_REPLY_BYTES), secrets);
       const retryAfter = response.headers['retry-after'];
       const location = response.headers.location;
-      return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text, location: typeof location === 'string' ? location : null };
+      return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text, location: typeof location === 'string' ? redact(location, secrets) : null };
     },
     async close() {
       if (options.dispatcher === undefined) await dispatcher.close();

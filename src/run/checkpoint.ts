@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { isObject } from '../lib/json.js';
 
@@ -28,6 +29,7 @@ interface Journal {
   version: 1;
   scope: string;
   scopeDescription: string;
+  /** Keyed by the input's absolute path (an `s3://` URL as it is). */
   files: Record<string, FileJournal>;
 }
 
@@ -41,18 +43,26 @@ export type Identify = (file: string) => { size: number; head: string } | null;
  * rename) after every change, one write at a time, so a crash loses at most the records in flight.
  */
 export class Checkpoint {
+  /** Per input as this run names it; spellings of one file share its entry. */
   private readonly settled = new Map<string, { through: number; extra: Set<number> }>();
-  /** Per file, per unsettled line: the positions of its acknowledged non-idempotent records. */
+  /** The same entries by journal key. */
+  private readonly byKey = new Map<string, { through: number; extra: Set<number> }>();
+  /** Per input as this run names it, per unsettled line: the positions of its acknowledged non-idempotent records. */
   private readonly acked = new Map<string, Map<number, number[]>>();
+  /** The same by journal key. */
+  private readonly ackedByKey = new Map<string, Map<number, number[]>>();
   private writing: Promise<void> | null = null;
   private dirty = false;
 
   private constructor(
     private readonly path: string,
     private readonly journal: Journal,
+    keys: ReadonlyMap<string, string>,
   ) {
-    for (const [file, entry] of Object.entries(journal.files)) this.settled.set(file, { through: entry.through, extra: new Set(entry.extra) });
-    for (const [file, entry] of Object.entries(journal.files)) this.acked.set(file, new Map(Object.entries(entry.acked ?? {}).map(([line, positions]) => [Number(line), positions])));
+    for (const [key, entry] of Object.entries(journal.files)) this.byKey.set(key, { through: entry.through, extra: new Set(entry.extra) });
+    for (const [file, key] of keys) this.settled.set(file, this.byKey.get(key)!);
+    for (const [key, entry] of Object.entries(journal.files)) this.ackedByKey.set(key, new Map(Object.entries(entry.acked ?? {}).map(([line, positions]) => [Number(line), positions])));
+    for (const [file, key] of keys) this.acked.set(file, this.ackedByKey.get(key)!);
   }
 
   /** What the journal noticed on opening (an S3 object rewritten since it was written), for the user. */
@@ -65,30 +75,40 @@ export class Checkpoint {
    */
   static async open(path: string, scope: CheckpointScope, files: readonly string[], force: boolean, identify?: Identify): Promise<Checkpoint> {
     const previous = await readJournal(path);
-    const journal: Journal = { version: 1, scope: scope.fingerprint, scopeDescription: scope.describe, files: {} };
+    const journal: Journal = { version: 1, scope: scope.fingerprint, scopeDescription: scope.describe, files: Object.create(null) as Journal['files'] };
     if (previous !== null && previous.scope !== scope.fingerprint && !force) {
       throw new CheckpointError(`checkpoint ${path} was written by a run with other settings (${previous.scopeDescription}); this run: ${scope.describe}. Use --force to reuse it anyway, or another --checkpoint file`);
     }
     const notices: string[] = [];
+    /** This run's name of each input → its journal key. */
+    const keys = new Map<string, string>();
     for (const file of files) {
       if (file === '-') throw new CheckpointError('--checkpoint cannot be used with stdin (-): its lines cannot be matched on a re-run');
       const remote = identify?.(file) ?? null;
       if (remote === null && !(await stat(file)).isFile()) throw new CheckpointError(`--checkpoint cannot be used with ${file}: not a regular file (a pipe), so its lines cannot be matched on a re-run`);
       const identity = remote ?? (await fileIdentity(file));
-      const before = previous?.files[file];
+      const key = remote === null ? resolve(file) : file;
+      keys.set(file, key);
+      const before = previous?.files[key];
       const changed = before !== undefined && (before.size !== identity.size || before.head !== identity.head);
       if (changed && remote !== null) {
         // Segment's own replays rewrite objects: the new version is read whole.
         notices.push(`${file} was rewritten since checkpoint ${path} was written (${before.head}, ${before.size} bytes → ${identity.head}, ${identity.size} bytes): reading it again from the start`);
-        journal.files[file] = { ...identity, through: 0, extra: [] };
+        journal.files[key] = { ...identity, through: 0, extra: [] };
       } else if (changed) {
-        if (!force) throw new CheckpointError(`input ${file} changed since checkpoint ${path} was written (size or content differs); use --force to start that file over`);
-        journal.files[file] = { ...identity, through: 0, extra: [] };
+        if (!force) throw new CheckpointError(`input ${file} changed since checkpoint ${path} was written ${await howChanged(file, before, identity.size)}`);
+        journal.files[key] = { ...identity, through: 0, extra: [] };
       } else {
-        journal.files[file] = before ?? { ...identity, through: 0, extra: [] };
+        journal.files[key] = before ?? { ...identity, through: 0, extra: [] };
       }
     }
-    const checkpoint = new Checkpoint(path, journal);
+    const dropped = Object.keys(previous?.files ?? {}).filter((key) => !(key in journal.files));
+    if (dropped.length > 0 && !force) {
+      throw new CheckpointError(
+        `checkpoint ${path} holds inputs this run does not name: ${dropped.join(', ')} (this run: ${[...new Set(keys.values())].join(', ')}); going on would drop their journal. Give the same inputs, use another --checkpoint, or --force to drop them`,
+      );
+    }
+    const checkpoint = new Checkpoint(path, journal, keys);
     checkpoint.notices.push(...notices);
     // Written at once: a path that cannot be written is refused before anything is sent.
     checkpoint.dirty = true;
@@ -142,12 +162,13 @@ export class Checkpoint {
   async flush(): Promise<void> {
     if (this.dirty) this.writing ??= this.writeLoop();
     while (this.writing !== null) await this.writing;
-    if (this.failure !== null) throw new CheckpointError(`checkpoint ${this.path} could not be written (${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message}); a re-run cannot resume from it`);
+    if (this.failure !== null) throw new CheckpointError(this.failure);
   }
 
   /**
-   * Resolves once every change made so far is on disk (or a write failed: `flush` reports it).
-   * Unlike `flush`, it waits for at most the write under way and the next, however busy the journal.
+   * Resolves once every change made so far is on disk (or a write failed: `onWriteFailure` and
+   * `flush` report it). Unlike `flush`, it waits for at most the write under way and the next,
+   * however busy the journal.
    */
   written(): Promise<void> {
     if (this.failure !== null || (!this.dirty && this.writing === null)) return Promise.resolve();
@@ -158,14 +179,27 @@ export class Checkpoint {
   private readonly afterThisWrite: Array<() => void> = [];
   private readonly afterNextWrite: Array<() => void> = [];
 
-  /** The first write failure: the run goes on (nothing is lost but resumability); flush reports it. */
-  private failure: Error | null = null;
+  /**
+   * Be told of the first write that fails, as it fails (at once if one has already): what is
+   * settled from then on cannot be recorded, so the run stops sending (docs/architecture.md).
+   */
+  onWriteFailure(listener: (message: string) => void): void {
+    this.failed = listener;
+    if (this.failure !== null) listener(this.failure);
+  }
+
+  /** The first write failure, in words; nothing is written after it. */
+  private failure: string | null = null;
+  private failed: ((message: string) => void) | null = null;
 
   private async writeLoop(): Promise<void> {
     try {
       await this.writeWhileDirty();
     } catch (error) {
-      this.failure ??= error as Error;
+      if (this.failure === null) {
+        this.failure = `checkpoint ${this.path} could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): the lines settled since its last write are not in it, and a re-run sends them again`;
+        this.failed?.(this.failure);
+      }
     }
     this.writing = null;
     for (const resolve of [...this.afterThisWrite.splice(0), ...this.afterNextWrite.splice(0)]) resolve();
@@ -175,14 +209,14 @@ export class Checkpoint {
     while (this.dirty && this.failure === null) {
       this.dirty = false;
       this.afterThisWrite.push(...this.afterNextWrite.splice(0));
-      for (const [file, entry] of this.settled) {
-        const journalEntry = this.journal.files[file];
+      for (const [key, entry] of this.byKey) {
+        const journalEntry = this.journal.files[key];
         if (journalEntry === undefined) continue;
         journalEntry.through = entry.through;
         journalEntry.extra = [...entry.extra].sort((a, b) => a - b);
       }
-      for (const [file, lines] of this.acked) {
-        const journalEntry = this.journal.files[file];
+      for (const [key, lines] of this.ackedByKey) {
+        const journalEntry = this.journal.files[key];
         if (journalEntry === undefined) continue;
         if (lines.size === 0) delete journalEntry.acked;
         else journalEntry.acked = Object.fromEntries(lines);
@@ -208,11 +242,12 @@ export function checkpointScope(
   identity: string,
   filter: { types: readonly string[] | null; fromMs: number | null; toMs: number | null; skipDeviceMode?: boolean },
   preset: 'classic' | 'actions' = 'classic',
+  actionsAlias = false,
 ): CheckpointScope {
   const settingsHash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
   // Named only when set, so journals written before the flag (or the preset) existed keep their scope.
   const deviceMode = filter.skipDeviceMode === true ? ', device mode skipped' : '';
-  const presetPart = preset === 'actions' ? ', preset actions' : '';
+  const presetPart = preset === 'actions' ? `, preset actions${actionsAlias ? ' with alias' : ''}` : '';
   const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}${deviceMode}${presetPart}`;
   return { fingerprint: createHash('sha256').update(describe).digest('hex').slice(0, 16), describe };
 }
@@ -227,7 +262,7 @@ async function readJournal(path: string): Promise<Journal | null> {
     const journal: unknown = JSON.parse(text);
     const problem = journalProblem(journal);
     if (problem !== null) throw new Error(problem);
-    return journal as Journal;
+    return withResolvedKeys(journal as Journal);
   } catch (error) {
     throw new CheckpointError(`checkpoint ${path} is not a mpx-replay checkpoint (${(error as Error).message})`);
   }
@@ -257,14 +292,45 @@ function ackedValid(acked: unknown): boolean {
   return isObject(acked) && Object.entries(acked).every(([line, positions]) => /^[1-9]\d*$/.test(line) && Array.isArray(positions) && positions.every((p) => Number.isInteger(p) && (p as number) >= 0));
 }
 
+/**
+ * Journals written before keys were resolved name files as typed: a relative key is taken
+ * relative to this run's working directory (docs/architecture.md). Of two keys naming one file,
+ * the entry with more lines settled is kept.
+ */
+function withResolvedKeys(journal: Journal): Journal {
+  const files = Object.create(null) as Journal['files'];
+  for (const [file, entry] of Object.entries(journal.files)) {
+    const key = file.includes('://') ? file : resolve(file);
+    const other = files[key];
+    if (other === undefined || other.through + other.extra.length < entry.through + entry.extra.length) files[key] = entry;
+  }
+  return { ...journal, files };
+}
+
 async function fileIdentity(file: string): Promise<{ size: number; head: string }> {
   const { size } = await stat(file);
+  return { size, head: await headHash(file, Math.min(HEAD_BYTES, size)) };
+}
+
+/** The hash of a file's first `bytes` bytes. */
+async function headHash(file: string, bytes: number): Promise<string> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(Math.min(HEAD_BYTES, size));
-    await handle.read(buffer, 0, buffer.length, 0);
-    return { size, head: createHash('sha256').update(buffer).digest('hex').slice(0, 32) };
+    const buffer = Buffer.alloc(bytes);
+    await handle.read(buffer, 0, bytes, 0);
+    return createHash('sha256').update(buffer).digest('hex').slice(0, 32);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * How a local input differs from its journal entry, and what --force does: a file larger now
+ * whose head (the first 64 KiB it had) is as it was has been appended to.
+ */
+async function howChanged(file: string, before: FileJournal, size: number): Promise<string> {
+  const head = Math.min(HEAD_BYTES, before.size);
+  const grew = size > before.size && (await headHash(file, head)) === before.head;
+  if (!grew) return '(size or content differs); use --force to start that file over';
+  return `(it grew from ${before.size} to ${size} bytes, its first ${head} as they were: appended to since); --force starts it over from its first line, so the lines already delivered are sent again (events deduplicate by $insert_id, $add/$append updates apply twice)`;
 }

@@ -28,7 +28,7 @@ export interface FormattedSink {
 
 export type RecordSink = LineSink | FormattedSink;
 
-/** Called for every settled line (reports, rejects file, checkpoint). */
+/** Called for every settled line (reports, rejects file, checkpoint); `text`: a rejected line's text (of a line with records, only with --rejects), else ''. */
 export type SettleListener = (ref: LineRef, outcome: LineOutcome, text: string) => void | Promise<void>;
 
 export interface PipelineOptions {
@@ -41,6 +41,8 @@ export interface PipelineOptions {
   readonly stdin?: Readable;
   /** Inputs read from a spooled copy (input/spool.ts). */
   readonly spooled?: ReadonlyMap<string, string>;
+  /** Read no more than this of a file: what the alias pass read. */
+  readonly lengths?: ReadonlyMap<string, number>;
   /** The bytes of inputs that are not local files (`s3://` objects). */
   readonly open?: OpenInput;
   readonly skip?: (file: string, line: number) => boolean;
@@ -91,7 +93,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open });
+  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open, lengths: options.lengths });
   for await (const item of reader) {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {
@@ -156,7 +158,7 @@ function blockConsumer(options: PipelineOptions, mapper: BlockMapper, pendingSet
       accounting.read(type);
       if (duplicate) {
         outgoing!.drop(i);
-        return settle(outgoing!.ref(i), DUPLICATE.get(type)!, outgoing!.text(i));
+        return settle(outgoing!.ref(i), DUPLICATE.get(type)!, outgoing!.settle(i, false));
       }
       for (const warning of outgoing!.warnings(i)) accounting.warn(warning);
       for (let r = outgoing!.firstRecord(i); r < outgoing!.firstRecord(i + 1); r += 1) accounting.built(outgoing!.endpoint(r));
@@ -186,7 +188,8 @@ function blockConsumer(options: PipelineOptions, mapper: BlockMapper, pendingSet
           rejection === null
             ? DELIVERED.get(type)!
             : { kind: 'rejected', type, stage: 'mixpanel', reason: rejection.reason, ...(rejection.unsent && { unsent: true as const }) };
-        settle(outgoing.ref(index), outcome, outgoing.text(index));
+        // Only a rejected line's text is written (the rejects file).
+        settle(outgoing.ref(index), outcome, outgoing.settle(index, rejection !== null));
       });
       if (room) await room;
     }

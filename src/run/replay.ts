@@ -33,6 +33,8 @@ export interface ReplayDeps {
   readonly rejects?: RejectsOutput;
   /** The `s3://` inputs' objects. */
   readonly s3?: S3Inputs | null;
+  /** Runs after the alias pass, before the main pass (a seam for tests: a file appended to meanwhile). */
+  readonly betweenPasses?: () => Promise<void> | void;
 }
 
 /** Where rejected lines go (the rejects file). */
@@ -44,6 +46,14 @@ export interface RejectsOutput {
 }
 
 const NOTHING = (): void => undefined;
+
+interface AliasPassResult {
+  readonly aliasLine: (file: string, line: number) => boolean;
+  readonly lengths: ReadonlyMap<string, number>;
+}
+
+/** Simplified identity mode: no alias pass. */
+const NO_ALIAS_PASS: AliasPassResult = { aliasLine: () => false, lengths: new Map() };
 
 export interface ReplayResult {
   readonly accounting: Accounting;
@@ -108,6 +118,18 @@ export class Replay {
     this.sink?.stop();
   }
 
+  /**
+   * The journal cannot be written: nothing delivered from now on could be recorded, so stop as
+   * fatal at once; unlike `fail`, batches not sent yet are not sent.
+   */
+  private journalFailed(reason: string): void {
+    this.journalFailure ??= `${reason}; stopped sending`;
+    this.fail(this.journalFailure);
+    this.sink?.fail(this.journalFailure);
+  }
+
+  private journalFailure: string | null = null;
+
   /** SIGINT/SIGTERM: stop reading, send nothing new, let in-flight requests finish. */
   interrupt(): void {
     this.interrupted = true;
@@ -122,9 +144,10 @@ export class Replay {
     const http = this.http;
     const { config } = this;
     const checkpoint = this.deps.checkpoint;
+    checkpoint?.onWriteFailure((reason) => this.journalFailed(reason));
     const base: Omit<PipelineOptions, 'sink'> = {
       files: this.files,
-      mapping: { preset: config.preset, settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
+      mapping: { preset: config.preset, actionsAlias: config.actionsAlias, settings: config.settings, identity: config.identity, token: config.dryRun ? DRY_RUN_TOKEN : config.token, runStartMs: startedAt },
       filter: config.filter,
       keepText: config.rejects !== null,
       dedupeWindow: config.dedupeWindow,
@@ -192,28 +215,18 @@ export class Replay {
       await spool?.remove();
       return this.result(inputs, http, null, clock.now() - startedAt);
     }
-    const client = await createMixpanelClient({ origin: delivery.origin, proxy: delivery.proxy ?? null, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, dispatcher: this.deps.dispatcher });
+    const client = await createMixpanelClient({ origin: delivery.origin, proxy: delivery.proxy ?? null, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, secrets: config.secrets, dispatcher: this.deps.dispatcher });
     const gate = config.identity === 'original' ? new AliasGate(delivery.aliasDelayMs, clock) : null;
     const journal = this.deps.checkpoint;
     const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random, ...(journal && { journal }) }, gate);
     this.sink = sink;
     if (this.interrupted) sink.stop();
+    if (this.journalFailure !== null) sink.fail(this.journalFailure);
     try {
-      let aliasLine = (_file: string, _line: number): boolean => false;
-      if (gate !== null) {
-        // Two passes over the input: S3 objects are kept on disk as read, and not downloaded twice.
-        await this.deps.s3?.startSpool();
-        const aliases = aliasPassSelection((id) => gate.expect(id));
-        this.phase = 'aliases';
-        await runPipeline({ ...base, spooled: spool?.paths, sink, aliasPass: aliases });
-        sink.flushOpen();
-        aliasLine = aliases.handled;
-        this.phase = 'main';
-        this.bytesRead = 0;
-      }
+      const { aliasLine, lengths } = gate === null ? NO_ALIAS_PASS : await this.aliasPass(base, spool?.paths, sink, gate);
       const resumedOrAlias = this.counted(base.skip);
       const skip = (file: string, line: number): boolean => aliasLine(file, line) || resumedOrAlias?.(file, line) === true;
-      await runPipeline({ ...base, spooled: spool?.paths, skip, sink, onFile: (f) => inputs.push(f) });
+      await runPipeline({ ...base, spooled: spool?.paths, lengths, skip, sink, onFile: (f) => inputs.push(f) });
     } catch (error) {
       if (!(error instanceof FatalDelivery)) throw error;
       fatal = error.message;
@@ -223,6 +236,29 @@ export class Replay {
       await spool?.remove();
     }
     return this.result(inputs, http, fatal ?? sink.fatal, clock.now() - startedAt);
+  }
+
+  /**
+   * The alias pass: every alias call sent first, its new id held at the gate. Returns its lines
+   * (the main pass skips them) and the bytes of each file it read: the main pass reads no more,
+   * so alias calls appended to a file since are not sent after records they should precede.
+   */
+  private async aliasPass(base: Omit<PipelineOptions, 'sink'>, spooled: ReadonlyMap<string, string> | undefined, sink: DeliverySink, gate: AliasGate): Promise<AliasPassResult> {
+    // Two passes over the input: S3 objects are kept on disk as read, and not downloaded twice.
+    await this.deps.s3?.startSpool();
+    const aliases = aliasPassSelection((id) => gate.expect(id));
+    this.phase = 'aliases';
+    const lengths = new Map<string, number>();
+    const onRead = (file: string, bytes: number): void => {
+      lengths.set(file, (lengths.get(file) ?? 0) + bytes);
+      this.onRead(file, bytes);
+    };
+    await runPipeline({ ...base, spooled, sink, aliasPass: aliases, onRead });
+    sink.flushOpen();
+    await this.deps.betweenPasses?.();
+    this.phase = 'main';
+    this.bytesRead = 0;
+    return { aliasLine: aliases.handled, lengths };
   }
 
   /** What to deliver with; null for a dry run (asked for, or without delivery settings). */

@@ -92,6 +92,8 @@ export function isoDateTimeMs(text: string): number | null {
   return text.length >= 16 && text.length <= 40 && /^\d{4}-\d{2}-\d{2}[T ]\d/.test(text) ? parseIso(text) : null;
 }
 
+export const DAY_MS = 86_400_000;
+
 /** Mixpanel's profile date format: `YYYY-MM-DDTHH:MM:SS` in UTC. */
 export function formatProfileDate(ms: number): string {
   const days = Math.floor(ms / DAY_MS);
@@ -105,7 +107,6 @@ export function formatProfileDate(ms: number): string {
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}`;
 }
 
-const DAY_MS = 86_400_000;
 
 /** [year, month 1–12, day] of a day count since 1970-01-01 (proleptic Gregorian; H. Hinnant's civil_from_days). */
 function civilDate(days: number): [number, number, number] {

@@ -80,3 +80,40 @@ describe('§7 §10 a checkpoint belongs to its preset', () => {
     expect((jsonReport(forced.stdout) as unknown as { resumed: number }).resumed).toBe(4_000);
   }, 90_000);
 });
+
+describe('§6.1 §10 --actions-alias: alias calls delivered as $create_alias, ordered like classic', () => {
+  const at = (minute: number) => `2026-11-29T10:${String(minute).padStart(2, '0')}:00.000Z`;
+  const track = (n: number, userId: string, minute: number) => JSON.stringify({ type: 'track', event: `Late Alias Step ${n}`, messageId: `late-track-${n}`, userId, timestamp: at(minute), properties: { step: n } });
+  const alias = (n: number, previousId: string, userId: string, minute: number) => JSON.stringify({ type: 'alias', messageId: `late-alias-${n}`, previousId, userId, timestamp: at(minute) });
+  /** Each alias comes after the events of its new id in the file: the alias pass must still send it first. */
+  const LINES = [track(1, 'user-late-a', 1), track(2, 'user-other-z', 2), track(3, 'user-late-b', 3), track(4, 'user-late-a', 4), alias(1, 'anon-late-a', 'user-late-a', 5), alias(2, 'anon-late-b', 'user-late-b', 6)];
+  const ALIAS_DELAY = 40;
+
+  it('§10 each $create_alias is acknowledged, and the alias delay passed, before any event of its new id arrives', async () => {
+    const file = writeLines(tmp.unique('late-alias.ndjson'), LINES);
+    const mp = await server();
+    const result = await runCli(['import', file, '--api-host', mp.url, '--token', TOKEN, '--api-secret', DEFAULT_PROJECT.apiSecret, '--preset', 'actions', '--actions-alias', '--alias-delay', String(ALIAS_DELAY), '--json', ...QUIET]);
+    expect(result.code, result.stderr).toBe(0);
+    const aliases = mp.accepted.filter((a) => a.record.event === '$create_alias');
+    expect(aliases.map((a) => [a.record.properties.distinct_id, a.record.properties.alias])).toEqual([['anon-late-a', 'user-late-a'], ['anon-late-b', 'user-late-b']]);
+    const releasedAt = new Map(aliases.map((a) => [a.record.properties.alias as string, a.ackedAtMs + ALIAS_DELAY]));
+    const events = mp.accepted.filter((a) => a.record.event !== '$create_alias');
+    expect(events.map((a) => a.record.event).sort()).toEqual(['Late Alias Step 1', 'Late Alias Step 2', 'Late Alias Step 3', 'Late Alias Step 4']);
+    const early = events.filter((a) => a.arrivedAtMs < (releasedAt.get(a.record.properties.distinct_id as string) ?? -Infinity));
+    expect(early.map((a) => a.record.event)).toEqual([]);
+  }, 60_000);
+
+  it('§7 §10 a journal written with --actions-alias is refused without it (exit 2), and reused with --force', async () => {
+    const file = writeLines(tmp.unique('alias-journal.ndjson'), LINES);
+    const mp = await server();
+    const checkpoint = tmp.unique('alias-journal.json');
+    const common = ['import', file, '--api-host', mp.url, '--token', TOKEN, '--api-secret', DEFAULT_PROJECT.apiSecret, '--preset', 'actions', '--checkpoint', checkpoint, '--alias-delay', '0', '--json', ...QUIET];
+    const withAlias = await runCli([...common, '--actions-alias']);
+    expect(withAlias.code, withAlias.stderr).toBe(0);
+    const refused = await runCli(common);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('preset actions with alias');
+    const forced = await runCli([...common, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+  }, 60_000);
+});

@@ -20,8 +20,8 @@ let tmp: TempDir;
 beforeAll(() => {
   ensureBuilt();
   tmp = tempDir('mpx-inputs-');
-  // Readable by the unprivileged user the CLI runs as below.
-  chmodSync(tmp.path, 0o755);
+  // Readable and writable (a checkpoint's lock file) by the unprivileged user the CLI runs as below.
+  chmodSync(tmp.path, 0o777);
 });
 afterAll(() => {
   chmodSync(tmp.path, 0o755);

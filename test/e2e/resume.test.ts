@@ -384,6 +384,16 @@ describe('checkpoint refusal and --force at the command line (SPEC ยง1 exit 2, ย
       expect((jsonReport(result.stdout) as ResumeReport).resumed).toBe(LINES);
     });
 
+    it('Actions-only keys in a classic run\'s settings do not change its scope: the same command with them resumes', async ({ expect }) => {
+      const withActionsKeys = join(tmp.path, 'classic-with-actions-keys.json');
+      writeFileSync(withActionsKeys, JSON.stringify({ ...SETTINGS, strictMode: '0', generatePurchaseEventPerProduct: false, group_key: 'org_ref' }));
+      const { first, result, requests } = await rerunAfter('actions-keys', nothing, () => ({ args: ['--settings', withActionsKeys, '--preset', 'classic'] }));
+
+      expect(first.code, first.stderr).toBe(0);
+      expect(result.code, result.stderr).toBe(0);
+      expect({ resumed: (jsonReport(result.stdout) as ResumeReport).resumed, requests }).toEqual({ resumed: LINES, requests: 0 });
+    });
+
     it('--force with a changed input file: exit 0, that file starts over (nothing resumed, every line read and sent)', async ({ expect }) => {
       const { first, result, requests } = await rerunAfter('force-changed', appendLine, () => ({ args: ['--force'] }));
 

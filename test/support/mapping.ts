@@ -29,7 +29,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
 }
 
 export function options(settingsOverrides: Partial<Settings> = {}, identity: IdentityMode = 'original'): MappingOptions {
-  return { preset: 'classic', settings: settings(settingsOverrides), identity, token: TOKEN, runStartMs: RUN_START_MS };
+  return { preset: 'classic', actionsAlias: false, settings: settings(settingsOverrides), identity, token: TOKEN, runStartMs: RUN_START_MS };
 }
 
 export function baseTrack(overrides: JsonObject = {}): JsonObject {
@@ -136,7 +136,7 @@ export function expectSkipped(result: MapResult, reason: string): void {
   expect('reason' in result ? result.reason : '').toContain(reason);
 }
 
-export function expectRejected(result: MapResult, reason: RegExp): void {
+export function expectRejected(result: MapResult, reason: RegExp | string): void {
   expect(result.outcome).toBe('rejected');
   expect('reason' in result ? result.reason : '').toMatch(reason);
 }
@@ -152,6 +152,6 @@ export function without(raw: JsonObject, ...keys: string[]): JsonObject {
 }
 
 /** Mapping options under the Actions preset (SPEC §10). */
-export function actionsOptions(settingsOverrides: Partial<Settings> = {}, identity: IdentityMode = 'original'): MappingOptions {
-  return { ...options(settingsOverrides, identity), preset: 'actions' };
+export function actionsOptions(settingsOverrides: Partial<Settings> = {}, identity: IdentityMode = 'original', actionsAlias = false): MappingOptions {
+  return { ...options(settingsOverrides, identity), preset: 'actions', actionsAlias };
 }

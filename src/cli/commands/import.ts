@@ -1,10 +1,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { parseSettings, presetKeysOf } from '../../config/settings.js';
+import { ACTIONS_ONLY_FIELDS, parseSettings, presetKeysOf } from '../../config/settings.js';
 import { DRY_RUN_TOKEN, resolveRunConfig, type ImportFlags, type RunConfig } from '../../config/run-config.js';
 import { expandInputs } from '../../input/expand.js';
 import { formatReject } from '../../run/rejects-file.js';
 import { Checkpoint, checkpointScope } from '../../run/checkpoint.js';
+import { CheckpointLock, type LockProcess } from '../../run/checkpoint-lock.js';
 import { Replay } from '../../run/replay.js';
 import { buildReport, type Report } from '../../run/report.js';
 import { TextWriter } from '../../lib/text-writer.js';
@@ -41,7 +42,34 @@ async function importFrom(config: RunConfig, settingsWarnings: readonly string[]
   // A cron job must not report success on nothing (README "Exit codes").
   if (files.length === 0) throw new UsageError(`no input file in ${config.inputs.join(' ')} (looked for .ndjson, .jsonl, .json and .gz): nothing to send`);
   const totalBytes = await inputBytes(files, s3);
+  // One run per checkpoint: the lock is let go when the run ends, also on a second Ctrl-C (process.exit).
+  const lock = config.checkpoint === null ? null : await CheckpointLock.take(config.checkpoint, THIS_PROCESS).catch(refused);
+  const release = (): void => lock?.release();
+  process.on('exit', release);
+  try {
+    if (lock?.notice && !config.quiet) io.stderr.write(`notice: ${lock.notice}\n`);
+    return await deliver(config, settingsWarnings, s3, files, totalBytes, io);
+  } finally {
+    process.off('exit', release);
+    release();
+  }
+}
 
+/** What a lock knows of this process; a pid that does not exist throws ESRCH (EPERM: it exists, not ours). */
+const THIS_PROCESS: LockProcess = {
+  pid: process.pid,
+  now: Date.now,
+  isAlive: (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  },
+};
+
+async function deliver(config: RunConfig, settingsWarnings: readonly string[], s3: S3Inputs | null, files: string[], totalBytes: number | null, io: CliIo): Promise<number> {
   const checkpoint = config.checkpoint === null ? undefined : await openCheckpoint(config, files, s3);
   if (!config.quiet) for (const notice of checkpoint?.notices ?? []) io.stderr.write(`notice: ${notice}\n`);
   // A rejects file that cannot be written (a full disk) stops the run as fatal (README "Exit codes").
@@ -158,11 +186,9 @@ async function openForWriting(flag: string, path: string): Promise<WriteStream> 
  */
 function scopeSettings(config: RunConfig): object {
   const scoped: Record<string, unknown> = { ...config.settings, token: null, apiSecret: null };
-  if (config.preset === 'classic') for (const key of ACTIONS_SETTINGS) delete scoped[key];
+  if (config.preset === 'classic') for (const field of ACTIONS_ONLY_FIELDS) delete scoped[field];
   return scoped;
 }
-
-const ACTIONS_SETTINGS = ['apiRegion', 'strictMode', 'generatePurchaseEventPerProduct', 'groupKey'] as const;
 
 /** The S3 side of a run: the client (the SDK's credential chain, or the one `io` hands in) and the day window. */
 async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {
@@ -180,14 +206,17 @@ async function openS3Inputs(config: RunConfig, io: CliIo): Promise<S3Inputs> {
 
 async function openCheckpoint(config: RunConfig, files: readonly string[], s3: S3Inputs | null): Promise<Checkpoint> {
   const filter = { types: config.filter.types === null ? null : [...config.filter.types].sort(), fromMs: config.filter.fromMs, toMs: config.filter.toMs, skipDeviceMode: config.filter.skipDeviceMode };
-  const scope = checkpointScope(scopeSettings(config), config.identity, filter, config.preset);
+  const scope = checkpointScope(scopeSettings(config), config.identity, filter, config.preset, config.actionsAlias);
   const identify = (file: string) => {
     const object = s3?.identity(file) ?? null;
     return object === null ? null : { size: object.size, head: `etag ${object.etag}` };
   };
-  return Checkpoint.open(config.checkpoint!, scope, files, config.force, identify).catch((error: unknown) => {
-    throw error instanceof CheckpointError ? new UsageError(error.message) : error;
-  });
+  return Checkpoint.open(config.checkpoint!, scope, files, config.force, identify).catch(refused);
+}
+
+/** A refused checkpoint is a usage error (exit 2). */
+function refused(error: unknown): never {
+  throw error instanceof CheckpointError ? new UsageError(error.message) : error;
 }
 
 async function loadConfig(inputs: string[], flags: ImportFlags, io: CliIo): Promise<{ config: RunConfig; settingsWarnings: readonly string[] }> {

@@ -1,9 +1,6 @@
 // What an S3 failure means to a user (README "Nightly backfill from S3"): a message naming the URL,
 // and whether reading again can help.
 
-/** An input object that could not be read to its end mid-run: the file is ended there, like a truncated one. */
-export class InputReadError extends Error {}
-
 interface SdkFailure {
   readonly name?: string;
   readonly code?: string;

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { S3Access } from './access.js';
-import { describeS3Failure, InputReadError, isRetryable } from './errors.js';
+import { InputReadError } from '../../errors.js';
+import { describeS3Failure, isRetryable } from './errors.js';
 import type { S3Object } from './list.js';
 
 /** How a broken or stalled object read is resumed (README "Nightly backfill from S3"). */

@@ -2,7 +2,7 @@
 // Segment writes segment-logs/<source-id>/<received-day>/<file>.gz, where <received-day> is the UTC
 // midnight of the day Segment received the messages, in epoch milliseconds.
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../segment/time.js';
 
 /** Received days to read, inclusive, as epoch ms of their midnights; null bounds are open. */
 export interface DayWindow {

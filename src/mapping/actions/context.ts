@@ -1,6 +1,6 @@
 import { isObject, type Json, type JsonObject } from '../../lib/json.js';
 import { sniffBrowser } from './browser.js';
-import { putTrait as put } from './updates.js';
+import { putTrait as put } from './put-trait.js';
 
 /** The values of an Actions event that do not come from `context`. */
 export interface ActionsCore {

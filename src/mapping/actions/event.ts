@@ -1,10 +1,7 @@
 import { newObject, type Json, type JsonObject } from '../../lib/json.js';
-import type { ImportEvent, MixpanelRecord } from '../../mixpanel/types.js';
 import type { PageMessage, TrackMessage } from '../../segment/types.js';
-import { addReservedNameWarnings, IDENTITY_EVENTS, identityEventProblem, SET_BY_MIXPANEL } from '../event-rules.js';
-import { eventIdentity } from '../identity.js';
+import { addReservedNameWarnings, eventIdentityOrReason, SET_BY_MIXPANEL } from '../event-rules.js';
 import { insertId } from '../insert-id.js';
-import { checkEventProperties } from '../limits.js';
 import type { MappingOptions } from '../types.js';
 import { actionsProperties } from './context.js';
 
@@ -20,9 +17,8 @@ export type ActionsEvent = { readonly properties: JsonObject; readonly warnings:
  * and an event without `context.ip` gets `ip: "0"`.
  */
 export function actionsEventProperties(message: TrackMessage | PageMessage, event: string, options: MappingOptions): ActionsEvent {
-  if (options.identity === 'simplified' && IDENTITY_EVENTS.has(event)) return { reason: identityEventProblem(event) };
-  const identity = eventIdentity(message, options.identity);
-  if (identity === null) return { reason: 'no distinct id: expected userId or anonymousId (placeholder ids such as "anonymous" count as absent)' };
+  const identity = eventIdentityOrReason(message, event, options);
+  if ('reason' in identity) return identity;
   const properties = newObject();
   actionsProperties(
     properties,
@@ -45,14 +41,6 @@ export function actionsEventProperties(message: TrackMessage | PageMessage, even
   const warnings: string[] = [];
   addReservedNameWarnings(properties, warnings);
   return { properties, warnings };
-}
-
-/** Serialise an event and check it against Mixpanel's limits. */
-export function importRecord(event: string, properties: JsonObject): { record: MixpanelRecord } | { reason: string } {
-  const record: ImportEvent = { event, properties };
-  const json = JSON.stringify(record);
-  const reason = checkEventProperties(properties, json);
-  return reason === null ? { record: { endpoint: '/import', record, json } } : { reason };
 }
 
 /** `context.ip` as it is; without one, "0", so /import does not place the event where the replaying machine is. */

@@ -1,7 +1,8 @@
 import { newObject, type Json, type JsonObject } from '../../lib/json.js';
 import type { GroupMessage } from '../../segment/types.js';
 import type { MapResult, MappingOptions } from '../types.js';
-import { putTrait, updateRecord } from './updates.js';
+import { updateRecord } from '../records.js';
+import { putTrait } from './put-trait.js';
 
 const RENAMED_GROUP_TRAITS = new Set(['created', 'createdAt', 'created_at', 'name']);
 

@@ -4,8 +4,9 @@ import type { IdentifyMessage } from '../../segment/types.js';
 import { profileDistinctId } from '../identity.js';
 import { insertId } from '../insert-id.js';
 import type { MapResult, MappingOptions } from '../types.js';
-import { eventIp, importRecord } from './event.js';
-import { putTrait, updateRecord } from './updates.js';
+import { importRecord, updateRecord } from '../records.js';
+import { eventIp } from './event.js';
+import { putTrait } from './put-trait.js';
 
 /** Traits Actions sends under Mixpanel's names instead of their own. */
 const SPECIAL_TRAITS = new Set(['created', 'createdAt', 'created_at', 'email', 'firstName', 'lastName', 'name', 'username', 'phone']);

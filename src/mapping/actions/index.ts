@@ -1,5 +1,6 @@
 import type { SegmentMessage } from '../../segment/types.js';
 import type { MapResult, MappingOptions } from '../types.js';
+import { mapActionsAlias } from './alias.js';
 import { mapActionsGroup } from './group.js';
 import { mapActionsIdentify } from './identify.js';
 import { mapActionsPage } from './page.js';
@@ -21,7 +22,7 @@ export function mapActionsMessage(message: SegmentMessage, options: MappingOptio
     case 'group':
       return mapActionsGroup(message, options);
     case 'alias':
-      return { outcome: 'skipped', type: 'alias', reason: 'alias is not mapped by the Actions preset' };
+      return mapActionsAlias(message, options);
     default: {
       const unreachable: never = message;
       return unreachable;

@@ -3,7 +3,8 @@ import type { MixpanelRecord } from '../../mixpanel/types.js';
 import type { PageMessage, TrackMessage } from '../../segment/types.js';
 import { insertId, MIXPANEL_INSERT_ID } from '../insert-id.js';
 import type { MapResult, MappingOptions } from '../types.js';
-import { actionsEventProperties, importRecord } from './event.js';
+import { importRecord } from '../records.js';
+import { actionsEventProperties } from './event.js';
 
 /** Actions' "Order Completed Calls" preset triggers on this exact name. */
 const ORDER_COMPLETED = 'Order Completed';

@@ -4,13 +4,12 @@ import type { MixpanelRecord } from '../../mixpanel/types.js';
 import { keySet, normalizeKey } from '../../segment/keys.js';
 import type { PageMessage, TrackMessage } from '../../segment/types.js';
 import { addEventContextProperties, libraryName } from './context-properties.js';
-import { eventIdentity } from '../identity.js';
 import { insertId } from '../insert-id.js';
-import { checkEventProperties } from '../limits.js';
 import { emailShaped, renameSpecialTraits } from './special-traits.js';
 import { pickTraits } from './traits.js';
 import type { MappingOptions } from '../types.js';
-import { addReservedNameWarnings, IDENTITY_EVENTS, identityEventProblem, SET_BY_MIXPANEL } from '../event-rules.js';
+import { addReservedNameWarnings, eventIdentityOrReason, SET_BY_MIXPANEL } from '../event-rules.js';
+import { importRecord } from '../records.js';
 
 /** Message properties that become Mixpanel ones: `searchEngine` → `$search_engine`, … (README "Mapping"). */
 const RENAMED_PROPERTIES = new Map([
@@ -26,11 +25,8 @@ export type EventResult = { readonly record: MixpanelRecord; readonly warnings: 
  * from `context.traits`, under the message's own properties, under the mapped fields.
  */
 export function buildEvent(message: TrackMessage | PageMessage, event: string, extra: JsonObject, options: MappingOptions): EventResult {
-  if (options.identity === 'simplified' && IDENTITY_EVENTS.has(event)) {
-    return { reason: identityEventProblem(event) };
-  }
-  const identity = eventIdentity(message, options.identity);
-  if (identity === null) return { reason: 'no distinct id: expected userId or anonymousId (placeholder ids such as "anonymous" count as absent)' };
+  const identity = eventIdentityOrReason(message, event, options);
+  if ('reason' in identity) return identity;
 
   const core: JsonObject = { time: message.timeMs, ...identity, $insert_id: insertId(message), token: options.token };
   const renamed = newObject();
@@ -63,12 +59,10 @@ export function buildEvent(message: TrackMessage | PageMessage, event: string, e
   }
   if (options.settings.sourceName !== null) properties.segment_source_name = options.settings.sourceName;
   assign(properties, core);
-  const record = { event, properties };
-  const json = JSON.stringify(record);
-  const reason = checkEventProperties(properties, json);
-  if (reason !== null) return { reason };
+  const built = importRecord(event, properties);
+  if ('reason' in built) return built;
   addReservedNameWarnings(properties, warnings);
-  return { record: { endpoint: '/import', record, json }, warnings };
+  return { record: built.record, warnings };
 }
 
 /**

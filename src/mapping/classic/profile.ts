@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../lib/json.js';
 import type { EngageUpdate, GroupUpdate, MixpanelRecord } from '../../mixpanel/types.js';
 import type { SegmentMessage } from '../../segment/types.js';
-import { checkUpdate } from '../limits.js';
+import { updateRecord } from '../records.js';
 import type { MappingOptions } from '../types.js';
 
 /**
@@ -29,10 +29,9 @@ export function routeUpdates(
 ): { records: MixpanelRecord[] } | { reason: string } {
   const records: MixpanelRecord[] = [];
   for (const update of updates) {
-    const json = JSON.stringify(update);
-    const reason = checkUpdate(update as JsonObject, json);
-    if (reason !== null) return { reason: `${endpoint} update: ${reason}` };
-    records.push(endpoint === '/engage' ? { endpoint, record: update as EngageUpdate, json } : { endpoint, record: update as GroupUpdate, json });
+    const checked = endpoint === '/engage' ? updateRecord(endpoint, update as EngageUpdate) : updateRecord(endpoint, update as GroupUpdate);
+    if ('reason' in checked) return checked;
+    records.push(checked.record);
   }
   return { records };
 }

@@ -40,6 +40,10 @@ export class FaultInjector {
     return this.options.retryAfterSeconds;
   }
 
+  get echoAuthorization(): FaultOptions['echoAuthorization'] {
+    return this.options.echoAuthorization;
+  }
+
   private inBurst(requestNo: number): boolean {
     const burst = this.options.burst429;
     if (burst === undefined || burst.everyNthRequest <= 0 || burst.length <= 0) return false;

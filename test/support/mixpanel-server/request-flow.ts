@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readBody } from './body.js';
 import type { IngestGroup, Outcome, ServerContext } from './context.js';
 import type { FaultKind } from './faults.js';
+import { echoAuthorization } from './echo-auth.js';
 import { handleImport } from './handle-import.js';
 import { handleProfile } from './handle-profile.js';
 import * as replies from './replies.js';
@@ -86,6 +87,7 @@ export async function serveRequest(ctx: ServerContext, req: IncomingMessage, res
   } else {
     const input = { url, headers: req.headers, body };
     outcome = endpoint === '/import' ? handleImport(ctx, input) : handleProfile(ctx, endpoint, input);
+    if (endpoint === '/import' && ctx.faults.echoAuthorization !== undefined) outcome = echoAuthorization(ctx.faults.echoAuthorization, outcome, req.headers.authorization);
   }
   const arrivedAtMs = ctx.now();
   const stored = ingest(ctx, endpoint, outcome.ingest, arrivedAtMs, requestId);

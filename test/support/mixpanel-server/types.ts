@@ -26,6 +26,13 @@ export interface FaultOptions {
   burst429?: { everyNthRequest: number; length: number };
   /** When set, every 429 reply (faults and rate limiter) carries Retry-After. */
   retryAfterSeconds?: number;
+  /**
+   * /import replies that quote the request's Authorization header back, as a misbehaving server
+   * or proxy might: 'failed-records' fails the first record of each accepted batch (400, the others
+   * ingested) with the header in its message; 'server-error' answers every request with a 500 whose
+   * plain-text body holds it; 'unauthorized' a 401 whose error holds it.
+   */
+  echoAuthorization?: 'failed-records' | 'server-error' | 'unauthorized';
 }
 
 export interface ServerOptions {

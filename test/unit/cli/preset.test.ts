@@ -55,3 +55,39 @@ describe('§10 --preset through the CLI', () => {
     expect(run.stderr).toContain('--preset');
   });
 });
+
+describe('§10 --actions-alias through the CLI', () => {
+  const ALIAS = JSON.stringify({ type: 'alias', messageId: 'cli-alias-1', previousId: 'anon-cli-7', userId: 'u-cli-alias-7', timestamp: '2026-11-29T10:00:00.000Z' });
+
+  async function aliasDryRun(extra: string[]) {
+    const aliasInput = dir.unique('alias.ndjson');
+    writeFileSync(aliasInput, `${ALIAS}\n`);
+    const out = dir.unique('alias-out.ndjson');
+    const run = await runMain(['import', aliasInput, '--dry-run', '--out', out, '--json', ...extra], { now: () => RUN_START_MS });
+    return { ...run, records: run.code === 2 ? [] : readFileSync(out, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { endpoint: string; record: unknown }) };
+  }
+
+  it('§10 with --preset actions, the alias is a $create_alias on /import (Actions alias action, plus time and $insert_id)', async () => {
+    const run = await aliasDryRun(['--preset', 'actions', '--actions-alias']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.records).toEqual([
+      { endpoint: '/import', file: expect.any(String), line: 1, messageId: 'cli-alias-1', record: { event: '$create_alias', properties: { distinct_id: 'anon-cli-7', alias: 'u-cli-alias-7', token: '<token>', time: Date.UTC(2026, 10, 29, 10), $insert_id: 'cli-alias-1' } } },
+    ]);
+  });
+
+  it('§10 without the flag the preset skips it', async () => {
+    const run = await aliasDryRun(['--preset', 'actions']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.records).toEqual([]);
+    expect((JSON.parse(run.stdout) as { skipped: Record<string, { count: number }> }).skipped['alias is not mapped by the Actions preset']?.count).toBe(1);
+  });
+
+  it.each([
+    { name: 'under --preset classic', extra: ['--preset', 'classic', '--actions-alias'] },
+    { name: 'under the default preset (no Actions settings keys)', extra: ['--actions-alias'] },
+  ])('§1 --actions-alias $name is a usage error (exit 2) naming the preset it needs', async ({ extra }) => {
+    const run = await aliasDryRun(extra);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--actions-alias is for the actions preset (--preset actions, or Actions settings keys such as projectToken)');
+  });
+});

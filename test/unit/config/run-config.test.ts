@@ -1,7 +1,9 @@
 /** SPEC §1: flags > environment > settings file, regions, auth kinds, loopback-only http. */
+import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig, type ImportFlags, type RunConfig } from '../../../src/config/run-config.js';
 import { DEFAULT_SETTINGS } from '../../../src/config/settings.js';
+import { redact } from '../../../src/lib/redact.js';
 import type { Settings } from '../../../src/config/settings-types.js';
 
 function resolve(flags: ImportFlags, env: Record<string, string> = {}, settings: Partial<Settings> = {}): RunConfig {
@@ -88,9 +90,35 @@ describe('resolveRunConfig: usage errors name the flag and what was expected', (
     expect(errorsOf({ ...flags }).join('\n')).toContain(expected);
   });
 
-  it('the secrets of the run are collected for redaction (token, API secret, service-account secret)', () => {
-    const config = resolve({ token: 'token-abcd', serviceAccount: 'user:sa-secret-xyz', projectId: '9' }, { MIXPANEL_API_SECRET: 'api-secret-123' });
-    expect([...config.secrets].sort()).toEqual(['api-secret-123', 'sa-secret-xyz', 'token-abcd']);
+  describe('the secrets of the run are collected for redaction, in every form they can be echoed in', () => {
+    const config = resolve(
+      { token: 'token-abcd', serviceAccount: 'sa-user:sa-secret/xyz', projectId: '9' },
+      { MIXPANEL_API_SECRET: 'api"secret+123', HTTPS_PROXY: 'http://proxy-user:pr%2Fxy-pass@proxy.example:3128' },
+    );
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    it.each([
+      ['the token, raw', 'token-abcd'],
+      ['the API secret, raw', 'api"secret+123'],
+      ['the API secret, JSON-escaped', 'api\\"secret+123'],
+      ['the API secret, URL-encoded', 'api%22secret%2B123'],
+      ['the service-account secret, raw', 'sa-secret/xyz'],
+      ['the service-account secret, base64', b64('sa-secret/xyz')],
+      ['the proxy password, decoded', 'pr/xy-pass'],
+      ['the proxy password, as the URL has it', 'pr%2Fxy-pass'],
+      ['base64 of "token:" (token as username, empty password)', b64('token-abcd:')],
+      ['base64 of "secret:" (API secret as username)', b64('api"secret+123:')],
+      ['base64 of "secret:", unpadded', b64('api"secret+123:').replace(/=+$/, '')],
+      ['base64 of "secret:", URL-safe', Buffer.from('api"secret+123:').toString('base64url')],
+      ['base64 of "user:secret" (service account)', b64('sa-user:sa-secret/xyz')],
+      ['base64 of "user:secret", URL-encoded', encodeURIComponent(b64('sa-user:sa-secret/xyz'))],
+      ['base64 of the proxy\'s "user:password"', b64('proxy-user:pr/xy-pass')],
+    ])('%s', (_name, form) => {
+      expect(config.secrets).toContain(form);
+      expect(redact(`echoed: Basic ${form}.`, config.secrets)).toBe('echoed: Basic <redacted>.');
+    });
+    it('the longest form is redacted first, so no piece of a longer one is left', () => {
+      expect(config.secrets).toEqual([...config.secrets].sort((a, b) => b.length - a.length));
+    });
   });
 });
 

@@ -182,6 +182,33 @@ describe('Batcher', () => {
     expect(add().map((b) => b.records.length)).toEqual([3]);
   });
 
+  it.each([
+    { name: 'one record per source, at most 3', sources: 7, perSource: 1, limit: 3, sizes: [3, 3, 1] },
+    { name: 'two records per source, at most 3', sources: 7, perSource: 2, limit: 3, sizes: [6, 6, 2] },
+    { name: 'the default, 32', sources: 70, perSource: 1, limit: undefined, sizes: [32, 32, 6] },
+  ])('§6 a batch takes records from at most so many sources (the blocks it keeps in memory): $name', ({ sources, perSource, limit, sizes }) => {
+    const batcher = new Batcher<Records>(2000, new BodyPool(), limit);
+    const batches: Batch[] = [];
+    for (let i = 0; i < sources; i += 1) {
+      const source = new Records();
+      for (let k = 0; k < perSource; k += 1) batches.push(...batcher.add(source, source.add('/groups', `{"g":${k}}`)));
+    }
+    batches.push(...batcher.drain());
+    expect(batches.map((batch) => batch.records.length)).toEqual(sizes);
+  });
+
+  it('§6 a source met again (a record released by the alias gate between others) is not counted twice', () => {
+    const [early, ...later] = Array.from({ length: 4 }, () => new Records());
+    const batcher = new Batcher<Records>(2000, new BodyPool(), 4);
+    const batches: Batch[] = [];
+    for (const source of later) {
+      batches.push(...batcher.add(source, source.add('/import', '{"later":1}')));
+      batches.push(...batcher.add(early!, early!.add('/import', '{"early":1}')));
+    }
+    expect(batches).toEqual([]);
+    expect(batcher.drain().map((batch) => batch.records.length)).toEqual([6]);
+  });
+
   it('a batch body grows past its first memory and reuses memory given back', () => {
     const records = new Records();
     const pool = new BodyPool();

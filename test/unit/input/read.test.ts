@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { constants, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandInputs } from '../../../src/input/expand.js';
-import { MAX_LINE_BYTES, readLines, type ReadOptions } from '../../../src/input/read.js';
+import { MAX_LINE_BYTES, readBlocks, readLines, type ReadOptions } from '../../../src/input/read.js';
 import { InputError } from '../../../src/errors.js';
 import type { FileSummary, InputLine } from '../../../src/input/types.js';
 
@@ -306,6 +306,19 @@ describe('§2 files larger than one read: lines across read boundaries', () => {
     expect(lines.length).toBe(texts.length);
     const wrong = lines.filter((line, i) => line.kind !== 'line' || line.line !== i + 1 || line.text !== texts[i]);
     expect(wrong.map((l) => l.line)).toEqual([]);
+  });
+});
+
+describe('§2 blocks own their memory (transferred to a worker, reused as output memory)', () => {
+  it.each([
+    { name: 'a small file', content: '{"a":1}\n{"b":2}\n' },
+    { name: 'a small file without a final newline', content: '{"a":1}\n{"b":2}' },
+    { name: 'one line', content: '{"c":3}' },
+  ])('§2 $name: every block\'s bytes are the whole of their ArrayBuffer', async ({ content }) => {
+    const path = write('owned.ndjson', content);
+    const blocks = [];
+    for await (const item of readBlocks([path])) if (item.kind === 'block') blocks.push(item);
+    expect(blocks.map((block) => [Buffer.from(block.bytes).toString('utf8'), block.bytes.byteOffset, block.bytes.buffer.byteLength])).toEqual([[content, 0, Buffer.byteLength(content)]]);
   });
 });
 

@@ -36,7 +36,7 @@ describe('nestedDeeperThan', () => {
   });
 });
 
-const MAPPING = { preset: 'classic' as const, settings: { ...DEFAULT_SETTINGS, people: true }, identity: 'original' as const, token: 't', runStartMs: Date.UTC(2026, 10, 30) };
+const MAPPING = { preset: 'classic' as const, actionsAlias: false, settings: { ...DEFAULT_SETTINGS, people: true }, identity: 'original' as const, token: 't', runStartMs: Date.UTC(2026, 10, 30) };
 
 /** A message with a 10,000-level value at `field`, the rest of it valid. */
 function deepMessage(messageId: string | null, field: 'properties' | 'traits' | 'context'): string {

@@ -52,8 +52,23 @@ function readBack(block: OutgoingBlock): Array<ProcessedLine & { kind: 'records'
       expect(block.copyRecord(r, json, 0)).toBe(json.length);
       records.push({ endpoint: block.endpoint(r), json: json.toString('utf8'), distinctId: block.distinctId(r), aliasFor: block.aliasFor(r), idempotent: block.idempotent(r) });
     }
-    return { kind: 'records' as const, ref: block.ref(i), type: block.type(i), records, warnings: block.warnings(i), text: block.text(i), deviceMode: block.deviceMode(i) };
+    return { kind: 'records' as const, ref: block.ref(i), type: block.type(i), records, warnings: block.warnings(i), text: block.settle(i, true), deviceMode: block.deviceMode(i) };
   });
+}
+
+/**
+ * LINES packed as mapBlock packs them: with keepText, each line's text is a range of the block's
+ * input bytes, here with other lines (settled, not packed) between them.
+ */
+function pack(keepText: boolean): { builder: SentBlockBuilder; input: Uint8Array } {
+  const builder = new SentBlockBuilder(16, keepText); // small on purpose: the buffer must grow
+  let input = Buffer.alloc(0);
+  for (const line of LINES) {
+    const from = input.length + Buffer.byteLength('{"skipped":"Zürich"}\n');
+    input = Buffer.concat([input, Buffer.from(`{"skipped":"Zürich"}\n${line.text}\n`)]);
+    builder.add(line, from, input.length - 1);
+  }
+  return { builder, input };
 }
 
 describe('§6 records packed for the sender', () => {
@@ -61,11 +76,11 @@ describe('§6 records packed for the sender', () => {
     { name: 'with texts (--rejects)', keepText: true },
     { name: 'without texts', keepText: false },
   ])('$name: every line and record reads back as what was packed, bytes as UTF-8', ({ keepText }) => {
-    const builder = new SentBlockBuilder(16, keepText); // small on purpose: the buffer must grow
-    for (const line of LINES) builder.add(line);
-    const { sent, transfer } = builder.take();
-    expect(transfer.length).toBe(13);
-    expect(new Set(transfer).size).toBe(13);
+    const { builder, input } = pack(keepText);
+    const { sent, transfer } = builder.take(input);
+    const arrays = keepText ? 16 : 13;
+    expect(transfer.length).toBe(arrays);
+    expect(new Set(transfer).size).toBe(arrays);
     const block = new OutgoingBlock('day-1.ndjson', sent);
     expect(block.lineCount).toBe(LINES.length);
     expect(LINES.map((_, i) => block.lineNumber(i))).toEqual([3, 7, 8]);
@@ -97,6 +112,27 @@ describe('§6 the memory of a packed block', () => {
     expect(body.subarray(0, block.byteLength(1)).toString('utf8')).toBe(LINES[0]!.records[1]!.json);
     expect(reused).toHaveLength(1);
     expect(reused[0]).toBe(sent.bytes);
+  });
+});
+
+describe('§6 the texts kept for --rejects', () => {
+  it('go back for reuse once, when the last line of the block settles, in whatever order', () => {
+    const { builder, input } = pack(true);
+    const { sent } = builder.take(input);
+    const reused: Uint8Array[] = [];
+    const block = new OutgoingBlock('day-1.ndjson', sent, (bytes) => reused.push(bytes));
+    expect([2, 0].map((i) => block.settle(i, true))).toEqual([LINES[2]!.text, LINES[0]!.text]);
+    expect(reused).toEqual([]);
+    expect(block.settle(1, false)).toBe('');
+    expect(reused).toHaveLength(1);
+    expect(reused[0]).toBe(input);
+  });
+
+  it('are the block\'s input bytes, sent back with the block rather than copied or made strings', () => {
+    const { builder, input } = pack(true);
+    const { sent, transfer } = builder.take(input);
+    expect(sent.texts!.bytes).toBe(input);
+    expect(transfer).toContain(input.buffer);
   });
 });
 

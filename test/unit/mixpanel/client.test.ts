@@ -56,3 +56,22 @@ describe('reply bodies are read with a cap', () => {
     expect(written()).toBeLessThan(64 * MAX_REPLY_BYTES);
   }, 30_000);
 });
+
+describe('replies arrive with the credentials redacted (issue 15: a server that echoes the Authorization header)', () => {
+  it('the body and the Location header, before any of it is cut short or quoted', async () => {
+    const secrets = ['c2VjcmV0LWVjaG8tOTk6', 'secret-echo-99'];
+    server = createServer((request, response) => {
+      request.resume();
+      // Padding puts the header past the 200 characters a report quotes of a body that is not JSON.
+      response.writeHead(302, { location: `https://login.example/?auth=${request.headers.authorization}`, 'content-type': 'text/plain' });
+      response.end(`${'p'.repeat(190)} you sent ${request.headers.authorization}`);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = await createMixpanelClient({ origin, auth: { kind: 'api-secret', secret: 'secret-echo-99' }, connections: 1, timeoutMs: 5_000, secrets });
+    const reply = await client.post('/import', Buffer.from('[]'), false);
+    await client.close();
+    expect(reply.body).toBe(`${'p'.repeat(190)} you sent Basic <redacted>`);
+    expect(reply.location).toBe('https://login.example/?auth=Basic <redacted>');
+  });
+});

@@ -38,7 +38,7 @@ describe('errorCode: a machine code for the error that stopped a run', () => {
     ['giving up after 11 attempts: 503 from /engage', 'retries_exhausted'],
     ['Mixpanel answered 401 to /import (Invalid credentials); check the credentials using the project API secret', 'auth_failed'],
     ['HTTP 307 from /import: a redirect to login.proxy.example, not followed', 'redirected'],
-    ['checkpoint run.ckpt could not be written (ENOSPC); a re-run cannot resume from it', 'checkpoint_failed'],
+    ['checkpoint run.ckpt could not be written (ENOSPC): the lines settled since its last write are not in it, and a re-run sends them again; stopped sending', 'checkpoint_failed'],
     ['cannot write the dry-run records: ENOSPC', 'output_failed'],
     ['mapping a block failed: boom', 'fatal'],
   ])('"%s" → %s', (message, code) => {

@@ -168,3 +168,51 @@ describe('§10 alias', () => {
     expectSkipped(mapMessage(baseAlias(), actionsOptions({}, identity)), 'alias is not mapped by the Actions preset');
   });
 });
+
+/**
+ * `--actions-alias`: the optional alias action, as segmentio/action-destinations
+ * packages/destination-actions/src/destinations/mixpanel/alias/index.ts builds it (distinct_id ←
+ * $.previousId; alias ← $.userId if it exists, else $.anonymousId; token; segment_source_name)
+ * and alias/__tests__/index.test.ts shows it (property order, segment_source_name only when the
+ * setting is given). Replay-safe additions: `time` and a deterministic `$insert_id`, on /import.
+ */
+describe('§10 --actions-alias: alias → $create_alias as the Actions alias action', () => {
+  const withAlias = (settingsOverrides = {}, identity: 'original' | 'simplified' = 'original') => actionsOptions(settingsOverrides, identity, true);
+  type Case = { name: string; message: JsonObject; settings?: JsonObject; properties: JsonObject };
+  const cases: Case[] = [
+    {
+      name: 'previousId → distinct_id, userId → alias, then token, time, $insert_id',
+      message: baseAlias({ previousId: 'prev-anon-3f', userId: 'user-alias-81', messageId: 'alias-msg-81' }),
+      properties: { distinct_id: 'prev-anon-3f', alias: 'user-alias-81', token: TOKEN, time: TIME_MS, $insert_id: 'alias-msg-81' },
+    },
+    {
+      name: 'sourceName → segment_source_name after the token',
+      message: baseAlias({ previousId: 'prev-anon-4a', userId: 'user-alias-82', messageId: 'alias-msg-82' }),
+      settings: { sourceName: 'web-source-alias' },
+      properties: { distinct_id: 'prev-anon-4a', alias: 'user-alias-82', token: TOKEN, segment_source_name: 'web-source-alias', time: TIME_MS, $insert_id: 'alias-msg-82' },
+    },
+    {
+      name: 'without a userId the alias is the anonymousId',
+      message: baseAlias({ previousId: 'prev-user-old', userId: null, anonymousId: 'anon-alias-5b', messageId: 'alias-msg-83' }),
+      properties: { distinct_id: 'prev-user-old', alias: 'anon-alias-5b', token: TOKEN, time: TIME_MS, $insert_id: 'alias-msg-83' },
+    },
+  ];
+  it.each(cases)('§10 $name', ({ message, settings, properties }) => {
+    const records = mapRecords(message, withAlias(settings));
+    expect(records).toEqual([{ endpoint: '/import', record: { event: '$create_alias', properties } }]);
+    expect(Object.keys((records[0]!.record as unknown as Event).properties)).toEqual(Object.keys(properties));
+  });
+
+  it.each([
+    { name: 'no previousId', message: baseAlias({ previousId: null }), reason: 'alias without previousId' },
+    { name: 'only the legacy from/to (Actions reads $.previousId and $.userId)', message: without(baseAlias({ from: 'legacy-from-1', to: 'legacy-to-1' }), 'previousId', 'userId'), reason: 'alias without previousId' },
+    { name: 'neither userId nor anonymousId', message: baseAlias({ previousId: 'prev-anon-6c', userId: null }), reason: 'alias without userId or anonymousId' },
+    { name: 'previousId equal to the new id', message: baseAlias({ previousId: 'same-id-7d', userId: 'same-id-7d' }), reason: 'alias previousId and its new id are both "same-id-7d"' },
+  ])('§10 rejected: $name', ({ message, reason }) => {
+    expectRejected(mapMessage(message, withAlias()), reason);
+  });
+
+  it('§5 §10 simplified mode sends no $create_alias (Mixpanel would reject the batch)', () => {
+    expectSkipped(mapMessage(baseAlias(), withAlias({}, 'simplified')), 'alias has no effect with simplified ID merge');
+  });
+});

@@ -1,0 +1,85 @@
+import { readFileSync, unlinkSync } from 'node:fs';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { CheckpointError } from '../errors.js';
+import { isObject } from '../lib/json.js';
+
+/** The run holding a lock, as its lock file records it. */
+interface LockOwner {
+  readonly pid: number;
+  readonly startedAt: string;
+}
+
+/** What a lock needs of the process (cli/ hands in the real one). */
+export interface LockProcess {
+  readonly pid: number;
+  readonly now: () => number;
+  /** Whether a process with this pid is running. */
+  readonly isAlive: (pid: number) => boolean;
+}
+
+/**
+ * One run per checkpoint (README "Resume and checkpoint"): `<checkpoint>.lock`, created
+ * exclusively, names the run using the journal. A second run is refused while that process
+ * lives; a lock whose process is gone (a SIGKILL, a crash) is taken over.
+ */
+export class CheckpointLock {
+  private released = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly owner: LockOwner,
+    /** Set when a stale lock was taken over, for the user. */
+    readonly notice: string | null,
+  ) {}
+
+  static async take(checkpoint: string, host: LockProcess): Promise<CheckpointLock> {
+    const path = `${checkpoint}.lock`;
+    const owner: LockOwner = { pid: host.pid, startedAt: new Date(host.now()).toISOString() };
+    if (await create(checkpoint, path, owner)) return new CheckpointLock(path, owner, null);
+    const holder = parseOwner(await readFile(path, 'utf8').catch(() => ''));
+    if (holder === null) {
+      throw new CheckpointError(`checkpoint ${checkpoint} is locked by ${path}, which names no process (a run taking it this moment?); if no other run uses this checkpoint, remove ${path}`);
+    }
+    if (host.isAlive(holder.pid)) {
+      throw new CheckpointError(`checkpoint ${checkpoint} is in use by another run (pid ${holder.pid}, started ${holder.startedAt}; lock ${path}): two runs on one checkpoint would both send its lines. Wait for that run to end, or use another --checkpoint`);
+    }
+    await unlink(path).catch(() => undefined);
+    if (!(await create(checkpoint, path, owner))) throw new CheckpointError(`checkpoint ${checkpoint}: another run took its lock ${path} at the same moment`);
+    return new CheckpointLock(path, owner, `took over the lock ${path} of pid ${holder.pid} (started ${holder.startedAt}), which is no longer running`);
+  }
+
+  /** Remove the lock if it is still this run's. Synchronous, so it can run as the process exits. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    let text = '';
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch {
+      return;
+    }
+    const holder = parseOwner(text);
+    if (holder?.pid === this.owner.pid && holder.startedAt === this.owner.startedAt) unlinkSync(this.path);
+  }
+}
+
+/** Create the lock file holding `owner`; false when it exists already. */
+async function create(checkpoint: string, path: string, owner: LockOwner): Promise<boolean> {
+  try {
+    await writeFile(path, `${JSON.stringify(owner)}\n`, { flag: 'wx' });
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    throw new CheckpointError(`checkpoint ${checkpoint}: cannot create its lock file ${path} (${code ?? (error as Error).message})`);
+  }
+}
+
+function parseOwner(text: string): LockOwner | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) && Number.isInteger(value.pid) && typeof value.startedAt === 'string' ? { pid: value.pid as number, startedAt: value.startedAt } : null;
+  } catch {
+    return null;
+  }
+}

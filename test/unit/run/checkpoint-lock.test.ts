@@ -1,0 +1,111 @@
+/**
+ * One run per checkpoint (issue 15): `<checkpoint>.lock` names the run using the journal; a second
+ * run is refused while that process lives, a stale lock (its process gone) is taken over. The
+ * process is injected (pid, clock, which pids are alive).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointLock, type LockProcess } from '../../../src/run/checkpoint-lock.js';
+import { CheckpointError } from '../../../src/errors.js';
+
+const FIRST: LockProcess = { pid: 4101, now: () => Date.UTC(2026, 11, 7, 1, 2, 3), isAlive: (pid) => pid === 4101 };
+const SECOND: LockProcess = { pid: 4202, now: () => Date.UTC(2026, 11, 7, 4, 5, 6), isAlive: (pid) => pid === 4101 || pid === 4202 };
+const AFTER_A_CRASH: LockProcess = { pid: 4303, now: () => Date.UTC(2026, 11, 7, 7, 8, 9), isAlive: (pid) => pid === 4303 };
+
+let root: string;
+let count = 0;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'mpx-lock-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A checkpoint path not used before (the journal itself is never created here). */
+function checkpointPath(): string {
+  count += 1;
+  return join(root, `${count}.checkpoint`);
+}
+
+function lockFile(checkpoint: string): unknown {
+  return JSON.parse(readFileSync(`${checkpoint}.lock`, 'utf8'));
+}
+
+describe('a free checkpoint is locked by the run that opens it', () => {
+  it('the lock file <checkpoint>.lock holds the pid and start time; release removes it', async () => {
+    const checkpoint = checkpointPath();
+    const lock = await CheckpointLock.take(checkpoint, FIRST);
+
+    expect({ path: lock.path, notice: lock.notice, owner: lockFile(checkpoint) }).toEqual({
+      path: `${checkpoint}.lock`,
+      notice: null,
+      owner: { pid: 4101, startedAt: '2026-12-07T01:02:03.000Z' },
+    });
+    lock.release();
+    lock.release();
+    expect(existsSync(`${checkpoint}.lock`)).toBe(false);
+  });
+
+  it('after a release the next run takes it at once', async () => {
+    const checkpoint = checkpointPath();
+    (await CheckpointLock.take(checkpoint, FIRST)).release();
+
+    const next = await CheckpointLock.take(checkpoint, SECOND);
+
+    expect({ notice: next.notice, owner: lockFile(checkpoint) }).toEqual({ notice: null, owner: { pid: 4202, startedAt: '2026-12-07T04:05:06.000Z' } });
+  });
+});
+
+describe('a second run while the first one lives is refused', () => {
+  it('CheckpointError (exit 2) naming the pid holding it, its start time and the lock file; the lock stays the first run\'s', async () => {
+    const checkpoint = checkpointPath();
+    await CheckpointLock.take(checkpoint, FIRST);
+
+    const second = CheckpointLock.take(checkpoint, SECOND);
+
+    await expect(second).rejects.toThrow(CheckpointError);
+    await expect(second).rejects.toThrow(`checkpoint ${checkpoint} is in use by another run (pid 4101, started 2026-12-07T01:02:03.000Z; lock ${checkpoint}.lock)`);
+    expect(lockFile(checkpoint)).toEqual({ pid: 4101, startedAt: '2026-12-07T01:02:03.000Z' });
+  });
+
+  it.each([
+    { what: 'empty', text: '' },
+    { what: 'not JSON', text: 'pid=12' },
+    { what: 'no pid', text: '{"startedAt":"2026-12-07T00:00:00.000Z"}' },
+  ])('a lock file that names no process ($what) is refused, saying to remove it if no run uses the checkpoint', async ({ text }) => {
+    const checkpoint = checkpointPath();
+    writeFileSync(`${checkpoint}.lock`, text);
+
+    await expect(CheckpointLock.take(checkpoint, SECOND)).rejects.toThrow(`which names no process (a run taking it this moment?); if no other run uses this checkpoint, remove ${checkpoint}.lock`);
+  });
+});
+
+describe('a stale lock (its process is gone) is taken over', () => {
+  it('with a notice naming the dead pid; the lock then holds the new run', async () => {
+    const checkpoint = checkpointPath();
+    await CheckpointLock.take(checkpoint, FIRST);
+
+    const taken = await CheckpointLock.take(checkpoint, AFTER_A_CRASH);
+
+    expect(taken.notice).toBe(`took over the lock ${checkpoint}.lock of pid 4101 (started 2026-12-07T01:02:03.000Z), which is no longer running`);
+    expect(lockFile(checkpoint)).toEqual({ pid: 4303, startedAt: '2026-12-07T07:08:09.000Z' });
+  });
+
+  it('the run whose lock was taken over leaves the new owner\'s lock in place when it releases', async () => {
+    const checkpoint = checkpointPath();
+    const old = await CheckpointLock.take(checkpoint, FIRST);
+    await CheckpointLock.take(checkpoint, AFTER_A_CRASH);
+
+    old.release();
+
+    expect(lockFile(checkpoint)).toEqual({ pid: 4303, startedAt: '2026-12-07T07:08:09.000Z' });
+  });
+});
+
+describe('a lock that cannot be created', () => {
+  it('a checkpoint in a missing folder: CheckpointError naming the lock file and the code', async () => {
+    const checkpoint = join(root, 'missing-folder', 'run.checkpoint');
+
+    await expect(CheckpointLock.take(checkpoint, FIRST)).rejects.toThrow(`checkpoint ${checkpoint}: cannot create its lock file ${checkpoint}.lock (ENOENT)`);
+  });
+});
