@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Checkpoint, checkpointScope } from '../../../src/run/checkpoint.js';
 import { CheckpointError } from '../../../src/errors.js';
@@ -40,6 +40,18 @@ describe('acknowledged records of unsettled lines', () => {
     const second = await open(path);
     const places = [[7, 0], [7, 1], [7, 2], [7, 3], [9, 0], [9, 1], [8, 1]].map(([line, position]) => [line, position, second.isAcknowledged(input, line!, position!)]);
     expect(places).toEqual([[7, 0, false], [7, 1, true], [7, 2, false], [7, 3, true], [9, 0, true], [9, 1, false], [8, 1, false]]);
+  });
+
+  it('an acknowledgement made under one spelling of the input is found under another (journal keyed by absolute path)', async () => {
+    const path = journalPath();
+    const spelled = relative(process.cwd(), input);
+    const first = await Checkpoint.open(path, SCOPE, [spelled], false);
+    first.acknowledge(spelled, 6, 2);
+    await first.flush();
+
+    expect(Object.keys(onDisk(path).files)).toEqual([input]);
+    const second = await open(path);
+    expect([second.isAcknowledged(input, 6, 2), second.isAcknowledged(input, 6, 1)]).toEqual([true, false]);
   });
 
   it('is written without a flush (promptly, like a settled line)', async () => {
