@@ -3,6 +3,8 @@ import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { isObject } from '../lib/json.js';
+import { AckedRecords, ackedValid, type AckedJson } from './acked-records.js';
+import { fileIdentity, howChanged } from './input-identity.js';
 
 /** What must match for a checkpoint to be reused: settings, identity mode and filters, hashed. */
 export interface CheckpointScope {
@@ -22,7 +24,7 @@ interface FileJournal {
    * Lines not yet settled with `$add`/`$append` records Mixpanel acknowledged: line → the
    * records' positions within the line. Absent when there are none (and in older journals).
    */
-  acked?: Record<string, number[]>;
+  acked?: AckedJson;
 }
 
 interface Journal {
@@ -32,8 +34,6 @@ interface Journal {
   /** Keyed by the input's absolute path (an `s3://` URL as it is). */
   files: Record<string, FileJournal>;
 }
-
-const HEAD_BYTES = 64 * 1024;
 
 /** The identity of an input that is not a local file (`head`: e.g. its ETag), or null for a local file. */
 export type Identify = (file: string) => { size: number; head: string } | null;
@@ -47,10 +47,8 @@ export class Checkpoint {
   private readonly settled = new Map<string, { through: number; extra: Set<number> }>();
   /** The same entries by journal key. */
   private readonly byKey = new Map<string, { through: number; extra: Set<number> }>();
-  /** Per input as this run names it, per unsettled line: the positions of its acknowledged non-idempotent records. */
-  private readonly acked = new Map<string, Map<number, number[]>>();
-  /** The same by journal key. */
-  private readonly ackedByKey = new Map<string, Map<number, number[]>>();
+  /** Acknowledged `$add`/`$append` records of lines not yet settled. */
+  private readonly acked: AckedRecords;
   private writing: Promise<void> | null = null;
   private dirty = false;
 
@@ -61,8 +59,7 @@ export class Checkpoint {
   ) {
     for (const [key, entry] of Object.entries(journal.files)) this.byKey.set(key, { through: entry.through, extra: new Set(entry.extra) });
     for (const [file, key] of keys) this.settled.set(file, this.byKey.get(key)!);
-    for (const [key, entry] of Object.entries(journal.files)) this.ackedByKey.set(key, new Map(Object.entries(entry.acked ?? {}).map(([line, positions]) => [Number(line), positions])));
-    for (const [file, key] of keys) this.acked.set(file, this.ackedByKey.get(key)!);
+    this.acked = new AckedRecords(journal.files, keys);
   }
 
   /** What the journal noticed on opening (an S3 object rewritten since it was written), for the user. */
@@ -132,15 +129,14 @@ export class Checkpoint {
     } else if (line > entry.through) {
       entry.extra.add(line);
     }
-    // A settled line is skipped whole by a re-run: its acknowledged records need no entry.
-    this.acked.get(file)?.delete(line);
+    this.acked.dropLine(file, line);
     this.dirty = true;
     this.writing ??= this.writeLoop();
   }
 
   /** Whether an earlier run had Mixpanel acknowledge the record at `position` (0-based) of this unsettled line. */
   isAcknowledged(file: string, line: number, position: number): boolean {
-    return this.acked.get(file)?.get(line)?.includes(position) === true;
+    return this.acked.has(file, line, position);
   }
 
   /**
@@ -149,11 +145,7 @@ export class Checkpoint {
    */
   acknowledge(file: string, line: number, position: number): void {
     if (this.isSettled(file, line)) return;
-    let lines = this.acked.get(file);
-    if (lines === undefined) this.acked.set(file, (lines = new Map()));
-    const positions = lines.get(line);
-    if (positions === undefined) lines.set(line, [position]);
-    else if (!positions.includes(position)) positions.push(position);
+    this.acked.add(file, line, position);
     this.dirty = true;
     this.writing ??= this.writeLoop();
   }
@@ -215,12 +207,7 @@ export class Checkpoint {
         journalEntry.through = entry.through;
         journalEntry.extra = [...entry.extra].sort((a, b) => a - b);
       }
-      for (const [key, lines] of this.ackedByKey) {
-        const journalEntry = this.journal.files[key];
-        if (journalEntry === undefined) continue;
-        if (lines.size === 0) delete journalEntry.acked;
-        else journalEntry.acked = Object.fromEntries(lines);
-      }
+      this.acked.writeInto(this.journal.files);
       const temporary = `${this.path}.tmp`;
       await writeFile(temporary, JSON.stringify(this.journal));
       const handle = await open(temporary, 'r');
@@ -287,11 +274,6 @@ function journalProblem(value: unknown): string | null {
   return null;
 }
 
-/** `acked`: line numbers → lists of record positions. */
-function ackedValid(acked: unknown): boolean {
-  return isObject(acked) && Object.entries(acked).every(([line, positions]) => /^[1-9]\d*$/.test(line) && Array.isArray(positions) && positions.every((p) => Number.isInteger(p) && (p as number) >= 0));
-}
-
 /**
  * Journals written before keys were resolved name files as typed: a relative key is taken
  * relative to this run's working directory (docs/architecture.md). Of two keys naming one file,
@@ -305,32 +287,4 @@ function withResolvedKeys(journal: Journal): Journal {
     if (other === undefined || other.through + other.extra.length < entry.through + entry.extra.length) files[key] = entry;
   }
   return { ...journal, files };
-}
-
-async function fileIdentity(file: string): Promise<{ size: number; head: string }> {
-  const { size } = await stat(file);
-  return { size, head: await headHash(file, Math.min(HEAD_BYTES, size)) };
-}
-
-/** The hash of a file's first `bytes` bytes. */
-async function headHash(file: string, bytes: number): Promise<string> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    await handle.read(buffer, 0, bytes, 0);
-    return createHash('sha256').update(buffer).digest('hex').slice(0, 32);
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * How a local input differs from its journal entry, and what --force does: a file larger now
- * whose head (the first 64 KiB it had) is as it was has been appended to.
- */
-async function howChanged(file: string, before: FileJournal, size: number): Promise<string> {
-  const head = Math.min(HEAD_BYTES, before.size);
-  const grew = size > before.size && (await headHash(file, head)) === before.head;
-  if (!grew) return '(size or content differs); use --force to start that file over';
-  return `(it grew from ${before.size} to ${size} bytes, its first ${head} as they were: appended to since); --force starts it over from its first line, so the lines already delivered are sent again (events deduplicate by $insert_id, $add/$append updates apply twice)`;
 }
