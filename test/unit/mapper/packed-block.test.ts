@@ -137,6 +137,17 @@ describe('§6 the texts kept for --rejects', () => {
     expect(sent.texts!.bytes).toBe(input);
     expect(transfer).toContain(input.buffer);
   });
+
+  it('are copied out when they are under half the block (the alias pass keeps a few lines): the block\'s input is not held for them', () => {
+    const { builder, input } = pack(true);
+    const padded = Buffer.concat([input, Buffer.alloc(input.length, 0x20)]);
+    const { sent, transfer } = builder.take(padded);
+    const block = new OutgoingBlock('day-1.ndjson', sent);
+    expect(sent.texts!.bytes.buffer).not.toBe(padded.buffer);
+    expect(transfer).not.toContain(padded.buffer);
+    expect(sent.texts!.bytes.length).toBe(Buffer.byteLength(LINES.map((line) => line.text).join('')));
+    expect(LINES.map((_, i) => block.settle(i, true))).toEqual(LINES.map((line) => line.text));
+  });
 });
 
 describe('§6 packed strings', () => {
