@@ -240,7 +240,7 @@ class BlockCutter {
     if (sparse !== null) yield sparse;
   }
 
-  /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred). */
+  /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred), or in sparse mode the one cut buffer. */
   private take(bytes: number): Buffer {
     const out = this.sparse?.cutBuffer(bytes) ?? Buffer.allocUnsafeSlow(bytes);
     let filled = 0;
