@@ -28,7 +28,7 @@ export function peopleBlock(count: number): OutgoingBlock {
       { endpoint: '/engage', json: `{"add":${i}}`, distinctId: `user-${i}`, aliasFor: null, idempotent: false },
       { endpoint: '/engage', json: `{"set":${i}}`, distinctId: `user-${i}`, aliasFor: null, idempotent: true },
     ];
-    builder.add({ kind: 'records', ref: { file: 'day.ndjson', line: i + 1, messageId: `m-${i}` }, type: 'track', records, warnings: [], text: '', deviceMode: false });
+    builder.add({ kind: 'records', ref: { file: 'day.ndjson', line: i + 1, messageId: `m-${i}` }, type: 'track', records, warnings: [], deviceMode: false });
   }
   return new OutgoingBlock('day.ndjson', builder.take().sent);
 }
