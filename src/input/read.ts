@@ -1,11 +1,11 @@
 import { Buffer } from 'node:buffer';
-import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { asBuffer } from '../lib/as-buffer.js';
-import { fileChunks, InputGrew } from './file-chunks.js';
+import { fileChunks, InputGrew, regularFileChunks } from './file-chunks.js';
 import { GzipFault, gunzipMembers, type Reread } from './gunzip.js';
 import { InputReadError } from '../errors.js';
 import { splitBlock } from './split-lines.js';
+import { SparseBlocks, type WantedOffsets } from './sparse-blocks.js';
 import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
 
 /** Lines longer than this are rejected (and skipped without being held in memory). */
@@ -31,6 +31,8 @@ export interface ReadOptions {
   readonly open?: OpenInput;
   /** Read no more than this of a file (what the alias pass read); one that has more grew meanwhile. */
   readonly lengths?: ReadonlyMap<string, number>;
+  /** Sparse blocks (input/sparse-blocks.ts): only the lines holding one of these offsets keep their bytes. */
+  readonly wanted?: WantedOffsets;
 }
 
 const NEWLINE = 0x0a;
@@ -70,15 +72,9 @@ export async function* readBlocks(files: readonly string[], options: ReadOptions
       yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, null, options);
     } else {
       const length = options.lengths?.get(file);
-      const reread = (): AsyncIterator<Buffer> => regularFileChunks(path, length);
-      yield* readOne(file, counted(file, fileChunks(path, length), options.onRead), true, reread, options);
+      yield* readOne(file, counted(file, fileChunks(path, length), options.onRead), true, () => regularFileChunks(path, length), options);
     }
   }
-}
-
-/** A file's bytes again, none for a pipe or a device given as a path (opening one again would wait for a writer). */
-async function* regularFileChunks(path: string, length: number | undefined): AsyncGenerator<Buffer> {
-  if ((await stat(path)).isFile()) yield* fileChunks(path, length);
 }
 
 /**
@@ -111,7 +107,7 @@ async function* counted(file: string, source: AsyncIterable<Buffer>, onRead: Rea
  * again from its start (a local file), for a damaged gzip member.
  */
 async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, reread: Reread | null, options: ReadOptions): AsyncGenerator<ReadItem> {
-  const cutter = new BlockCutter(file, options.skip);
+  const cutter = new BlockCutter(file, options.skip, options.wanted);
   const decoded = decompress(source, borrowed, reread);
   let fault: InputFault | null = null;
   try {
@@ -192,11 +188,15 @@ class BlockCutter {
   private cut = 0;
   /** Bytes of the over-long line being dropped, or null. */
   private overlong: number | null = null;
+  private readonly sparse: SparseBlocks | null;
 
   constructor(
     private readonly file: string,
     private readonly skip?: (file: string, line: number) => boolean,
-  ) {}
+    wanted?: WantedOffsets,
+  ) {
+    this.sparse = wanted === undefined ? null : new SparseBlocks(file, wanted, skip);
+  }
 
   /** `borrowed`: the chunk's memory is reused after this call, so what is held of it is copied. */
   *push(chunk: Buffer, borrowed: boolean): Generator<ReadItem> {
@@ -232,26 +232,23 @@ class BlockCutter {
   *end(last: LastLine): Generator<ReadItem> {
     if (this.overlong !== null) {
       yield* this.overlongLine(this.overlong, false);
-      return;
-    }
-    if (last === 'line') {
+    } else if (last === 'line') {
       // One buffer of its own (Buffer.concat may give a view of the shared pool: not transferable, nor reusable).
       const unterminated = this.heldBytes > this.cut ? 1 : 0;
       yield* this.emit(this.take(this.heldBytes), unterminated);
-      return;
+    } else {
+      // Emitted before the rest is taken: in sparse mode both are cut into the same buffer.
+      yield* this.emit(this.take(this.cut), 0);
+      const rest = this.take(this.heldBytes);
+      if (rest.length > 0 && last === 'reject') yield* this.badLine('truncated gzip: the last line is incomplete', rest.toString('utf8'));
     }
-    const complete = this.take(this.cut);
-    const rest = this.take(this.heldBytes);
-    yield* this.emit(complete, 0);
-    if (rest.length === 0 || last === 'leave') return;
-    this.lineNumber += 1;
-    if (this.skip?.(this.file, this.lineNumber)) return;
-    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text: rest.toString('utf8') };
+    const sparse = this.sparse?.take() ?? null;
+    if (sparse !== null) yield sparse;
   }
 
-  /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred). */
+  /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred), or in sparse mode the one cut buffer. */
   private take(bytes: number): Buffer {
-    const out = Buffer.allocUnsafeSlow(bytes);
+    const out = this.sparse?.cutBuffer(bytes) ?? Buffer.allocUnsafeSlow(bytes);
     let filled = 0;
     while (filled < bytes) {
       const head = this.held[0]!;
@@ -270,6 +267,13 @@ class BlockCutter {
   private *emit(bytes: Buffer, unterminated: 0 | 1): Generator<ReadItem> {
     if (bytes.length === 0) return;
     const firstLine = this.lineNumber + 1;
+    if (this.sparse !== null) {
+      const lines = this.sparse.add(bytes, firstLine);
+      this.lineNumber += lines;
+      this.completeLines += lines - unterminated;
+      if (this.sparse.full) yield this.sparse.take()!;
+      return;
+    }
     let lines = unterminated;
     for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines += 1;
     this.lineNumber += lines;
@@ -282,9 +286,15 @@ class BlockCutter {
 
   private *overlongLine(size: number, complete: boolean): Generator<ReadItem> {
     this.overlong = null;
-    this.lineNumber += 1;
     if (complete) this.completeLines += 1;
-    if (this.skip?.(this.file, this.lineNumber)) return;
-    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: `line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, text: '' };
+    yield* this.badLine(`line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, '');
+  }
+
+  /** The next line, rejected by the reader (sparse blocks only count it: it is not wanted). */
+  private *badLine(reason: string, text: string): Generator<ReadItem> {
+    this.lineNumber += 1;
+    this.sparse?.passLine();
+    if (this.sparse !== null || this.skip?.(this.file, this.lineNumber)) return;
+    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason, text };
   }
 }
