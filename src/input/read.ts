@@ -1,10 +1,11 @@
 import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { asBuffer } from '../lib/as-buffer.js';
-import { fileChunks, InputGrew } from './file-chunks.js';
-import { GzipFault, gunzipMembers } from './gunzip.js';
+import { fileChunks, InputGrew, regularFileChunks } from './file-chunks.js';
+import { GzipFault, gunzipMembers, type Reread } from './gunzip.js';
 import { InputReadError } from '../errors.js';
 import { splitBlock } from './split-lines.js';
+import { SparseBlocks, type WantedOffsets } from './sparse-blocks.js';
 import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
 
 /** Lines longer than this are rejected (and skipped without being held in memory). */
@@ -30,6 +31,8 @@ export interface ReadOptions {
   readonly open?: OpenInput;
   /** Read no more than this of a file (what the alias pass read); one that has more grew meanwhile. */
   readonly lengths?: ReadonlyMap<string, number>;
+  /** Sparse blocks (input/sparse-blocks.ts): only the lines holding one of these offsets keep their bytes. */
+  readonly wanted?: WantedOffsets;
 }
 
 const NEWLINE = 0x0a;
@@ -62,12 +65,15 @@ export async function* readBlocks(files: readonly string[], options: ReadOptions
     const opened = options.open?.(file, options.signal) ?? null;
     const path = options.spooled?.get(file) ?? (file === '-' ? undefined : file);
     if (opened !== null) {
-      yield* readOne(file, counted(file, opened.chunks, options.onRead), opened.borrowed, options);
+      yield* readOne(file, counted(file, opened.chunks, options.onRead), opened.borrowed, null, options);
     } else if (path === undefined) {
       // The CLI passes its stdin in (only cli/ touches the process).
       if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
-      yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, options);
-    } else yield* readOne(file, counted(file, fileChunks(path, options.lengths?.get(file)), options.onRead), true, options);
+      yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, null, options);
+    } else {
+      const length = options.lengths?.get(file);
+      yield* readOne(file, counted(file, fileChunks(path, length), options.onRead), true, () => regularFileChunks(path, length), options);
+    }
   }
 }
 
@@ -96,10 +102,13 @@ async function* counted(file: string, source: AsyncIterable<Buffer>, onRead: Rea
   }
 }
 
-/** `borrowed`: each chunk of `source` is only valid until the next one is read. */
-async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, options: ReadOptions): AsyncGenerator<ReadItem> {
-  const cutter = new BlockCutter(file, options.skip);
-  const decoded = decompress(source, borrowed);
+/**
+ * `borrowed`: each chunk of `source` is only valid until the next one is read. `reread`: the input
+ * again from its start (a local file), for a damaged gzip member.
+ */
+async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, reread: Reread | null, options: ReadOptions): AsyncGenerator<ReadItem> {
+  const cutter = new BlockCutter(file, options.skip, options.wanted);
+  const decoded = decompress(source, borrowed, reread);
   let fault: InputFault | null = null;
   try {
     for await (const chunk of decoded.chunks) yield* cutter.push(chunk, borrowed && !decoded.gzip);
@@ -129,7 +138,7 @@ function inputFault(error: unknown, gzip: boolean): InputFault {
 }
 
 /** Peek at the first chunk: gzip magic bytes (1f 8b) switch on decompression. */
-function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks: AsyncGenerator<Buffer>; gzip: boolean } {
+function decompress(source: AsyncIterable<Buffer>, borrowed: boolean, reread: Reread | null): { chunks: AsyncGenerator<Buffer>; gzip: boolean } {
   const state = { gzip: false };
   // Stopped early (an interrupt, `| head`), the source is returned too, so the file it reads is
   // closed now rather than by the garbage collector (which warns about it).
@@ -152,7 +161,7 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
         return;
       }
       state.gzip = true;
-      yield* gunzipMembers(raw(), borrowed);
+      yield* gunzipMembers(raw(), borrowed, reread);
     } finally {
       await iterator.return?.();
     }
@@ -179,11 +188,15 @@ class BlockCutter {
   private cut = 0;
   /** Bytes of the over-long line being dropped, or null. */
   private overlong: number | null = null;
+  private readonly sparse: SparseBlocks | null;
 
   constructor(
     private readonly file: string,
     private readonly skip?: (file: string, line: number) => boolean,
-  ) {}
+    wanted?: WantedOffsets,
+  ) {
+    this.sparse = wanted === undefined ? null : new SparseBlocks(file, wanted, skip);
+  }
 
   /** `borrowed`: the chunk's memory is reused after this call, so what is held of it is copied. */
   *push(chunk: Buffer, borrowed: boolean): Generator<ReadItem> {
@@ -219,26 +232,23 @@ class BlockCutter {
   *end(last: LastLine): Generator<ReadItem> {
     if (this.overlong !== null) {
       yield* this.overlongLine(this.overlong, false);
-      return;
-    }
-    if (last === 'line') {
+    } else if (last === 'line') {
       // One buffer of its own (Buffer.concat may give a view of the shared pool: not transferable, nor reusable).
       const unterminated = this.heldBytes > this.cut ? 1 : 0;
       yield* this.emit(this.take(this.heldBytes), unterminated);
-      return;
+    } else {
+      // Emitted before the rest is taken: in sparse mode both are cut into the same buffer.
+      yield* this.emit(this.take(this.cut), 0);
+      const rest = this.take(this.heldBytes);
+      if (rest.length > 0 && last === 'reject') yield* this.badLine('truncated gzip: the last line is incomplete', rest.toString('utf8'));
     }
-    const complete = this.take(this.cut);
-    const rest = this.take(this.heldBytes);
-    yield* this.emit(complete, 0);
-    if (rest.length === 0 || last === 'leave') return;
-    this.lineNumber += 1;
-    if (this.skip?.(this.file, this.lineNumber)) return;
-    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: 'truncated gzip: the last line is incomplete', text: rest.toString('utf8') };
+    const sparse = this.sparse?.take() ?? null;
+    if (sparse !== null) yield sparse;
   }
 
-  /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred). */
+  /** The first `bytes` held bytes, in a buffer of their own (so it can be transferred), or in sparse mode the one cut buffer. */
   private take(bytes: number): Buffer {
-    const out = Buffer.allocUnsafeSlow(bytes);
+    const out = this.sparse?.cutBuffer(bytes) ?? Buffer.allocUnsafeSlow(bytes);
     let filled = 0;
     while (filled < bytes) {
       const head = this.held[0]!;
@@ -257,6 +267,13 @@ class BlockCutter {
   private *emit(bytes: Buffer, unterminated: 0 | 1): Generator<ReadItem> {
     if (bytes.length === 0) return;
     const firstLine = this.lineNumber + 1;
+    if (this.sparse !== null) {
+      const lines = this.sparse.add(bytes, firstLine);
+      this.lineNumber += lines;
+      this.completeLines += lines - unterminated;
+      if (this.sparse.full) yield this.sparse.take()!;
+      return;
+    }
     let lines = unterminated;
     for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines += 1;
     this.lineNumber += lines;
@@ -269,9 +286,15 @@ class BlockCutter {
 
   private *overlongLine(size: number, complete: boolean): Generator<ReadItem> {
     this.overlong = null;
-    this.lineNumber += 1;
     if (complete) this.completeLines += 1;
-    if (this.skip?.(this.file, this.lineNumber)) return;
-    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason: `line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, text: '' };
+    yield* this.badLine(`line is ${size} bytes: longer than the ${MAX_LINE_BYTES}-byte limit`, '');
+  }
+
+  /** The next line, rejected by the reader (sparse blocks only count it: it is not wanted). */
+  private *badLine(reason: string, text: string): Generator<ReadItem> {
+    this.lineNumber += 1;
+    this.sparse?.passLine();
+    if (this.sparse !== null || this.skip?.(this.file, this.lineNumber)) return;
+    yield { kind: 'bad', file: this.file, line: this.lineNumber, reason, text };
   }
 }

@@ -31,7 +31,8 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
         sent!.add(line, from, to);
       }
     },
-    (line) => blanks.push(line),
+    // The alias pass reads sparse blocks (input/sparse-blocks.ts); the main pass counts the blank lines.
+    selection === 'aliases' ? NOTHING : (line) => blanks.push(line),
     selection === 'aliases' ? linesHolding(aliasCandidates(block.bytes)) : undefined,
   );
   if (output !== null) {
@@ -41,6 +42,8 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
   const packed = sent!.take(block.bytes);
   return { lines, blanks, written: null, sent: packed.sent, transfer: packed.transfer };
 }
+
+const NOTHING = (): void => undefined;
 
 /** For lines asked in ascending order: whether the line's byte range holds one of the offsets. */
 function linesHolding(offsets: readonly number[]): (from: number, to: number) => boolean {

@@ -5,6 +5,7 @@ import { Accounting } from './accounting.js';
 import type { AliasLine } from '../delivery/alias-pass.js';
 import type { Rejection } from '../delivery/batcher.js';
 import { createBlockMapper } from '../mapper/pool.js';
+import { aliasCandidates } from '../mapper/alias-scan.js';
 import type { LineOutcome, LineRef } from '../outcomes.js';
 import { badLine } from '../mapper/input-rejection.js';
 import { readBlocks } from '../input/read.js';
@@ -66,6 +67,12 @@ export interface PipelineOptions {
   readonly dedupeWindow?: number;
 }
 
+/**
+ * Sparse blocks the alias pass may have in flight (256 KiB each, ~9,000 lines of the bench archive):
+ * the main thread reads on while the workers start, instead of stopping after `mapper.depth`.
+ */
+const ALIAS_PASS_AHEAD = 32;
+
 /** What the mappers need of a run's options; `format`: the sink takes formatted output (dry run). */
 export function mapperSetup(options: Pick<PipelineOptions, 'mapping' | 'filter' | 'keepText'>, format: boolean): MapperSetup {
   return { mapping: options.mapping, filter: options.filter, keepText: options.keepText !== false, format };
@@ -93,7 +100,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     const { file, mapped } = ahead.shift()!;
     await consume(file, await mapped);
   };
-  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open, lengths: options.lengths });
+  const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open, lengths: options.lengths, ...(aliasPass && { wanted: aliasCandidates }) });
   for await (const item of reader) {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {
@@ -102,7 +109,7 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     } else {
       ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
     }
-    if (ahead.length >= mapper.depth) await next();
+    if (ahead.length >= (aliasPass === undefined ? mapper.depth : ALIAS_PASS_AHEAD)) await next();
     if (options.stopped?.()) break;
   }
   // Interrupted: blocks mapped ahead but not yet handed on are dropped (not counted as read).
