@@ -16,6 +16,7 @@ export function renderReport(report: Report): string {
   if (report.mode === 'import') {
     lines.push(`  records delivered ${endpointList(report.records.delivered)}`);
     if (Object.keys(report.records.rejected).length > 0) lines.push(`  records rejected  ${endpointList(report.records.rejected)}`);
+    if (Object.keys(report.records.resumed).length > 0) lines.push(`  records resumed   ${endpointList(report.records.resumed)} ($add/$append an earlier run had delivered: not sent again)`);
   }
   for (const [title, reasons] of [['skipped', report.skipped], ['rejected', report.rejected]] as const) {
     const entries = Object.entries(reasons).sort((a, b) => b[1].count - a[1].count);
@@ -35,7 +36,8 @@ export function renderReport(report: Report): string {
   if (report.mode === 'import') {
     lines.push(`  http              ${h.requests} requests, ${h.retries} retries, ${h.status429} × 429, ${mb(h.bytesRaw)} raw, ${mb(h.bytesWire)} on the wire`);
     if (h.retryAfterCapped > 0) lines.push(`  note: ${h.retryAfterCapped} Retry-After waits were longer than the backoff ceiling (60 s) and were cut to it`);
-    if (h.nonIdempotentInFlight > 0) lines.push(`  warning: ${h.nonIdempotentInFlight} $add/$append profile updates were in flight at the stop; re-sending them may count twice`);
+    if (h.nonIdempotentInFlight > 0) lines.push(`  warning: ${h.nonIdempotentInFlight} $add/$append profile updates got no answer before the stop (maybe applied); a resume sends them again, which may count them twice`);
+    if (h.nonIdempotentRetried > 0) lines.push(`  warning: ${h.nonIdempotentRetried} $add/$append profile updates were sent again after a reset, timeout or 5xx that Mixpanel may have applied: they may count twice`);
   }
   lines.push(`  time              ${(report.wallMs / 1000).toFixed(1)} s, ${report.recordsPerSecond} records/s`);
   if (report.error !== null) lines.push(`  error: ${report.error}`);

@@ -25,6 +25,11 @@ export class LineTally {
     }
   }
 
+  /** The index of the line record `record` belongs to. */
+  lineOf(record: number): number {
+    return this.lineOfRecord[record]!;
+  }
+
   /** A record is settled: accepted (null) or rejected. */
   done(record: number, rejection: Rejection | null): void {
     const line = this.lineOfRecord[record]!;

@@ -96,6 +96,11 @@ export class OutgoingBlock {
     this.release(this.firstRecord(i + 1) - this.firstRecord(i));
   }
 
+  /** One record is not sent (an earlier run had it acknowledged): it counts as taken. */
+  skipRecord(): void {
+    this.release(1);
+  }
+
   warnings(i: number): readonly string[] {
     return this.warningsOf.get(i) ?? NO_WARNINGS;
   }

@@ -11,6 +11,7 @@ import type { Endpoint } from '../mixpanel/types.js';
 import type { AliasGate } from './alias-gate.js';
 import { sliceBatch, type Batch, type BodyPool, type Rejection } from './batcher.js';
 import type { InFlightBlock } from './in-flight-block.js';
+import { journalAcknowledged, type RecordJournal } from './record-journal.js';
 import type { AdaptivePace, SharedBackoff } from './pacing.js';
 import { mayRetry, retryDelay, type BackoffPolicy } from './retry-policy.js';
 import type { DeliveryState } from './state.js';
@@ -25,6 +26,8 @@ export type OutgoingBatch = Batch<InFlightBlock>;
 export interface RecordCounts {
   delivered(endpoint: Endpoint, count: number): void;
   recordRejected(endpoint: Endpoint, count: number): void;
+  /** Records not sent because an earlier run had them acknowledged (the checkpoint). */
+  recordResumed(endpoint: Endpoint, count: number): void;
 }
 
 /** Everything one batch's send loop works with; shared by all batches of a delivery. */
@@ -42,6 +45,17 @@ export interface SendContext {
   readonly bodies: BodyPool;
   readonly gate: AliasGate | null;
   readonly state: DeliveryState;
+  /** The checkpoint's per-record side, or null without --checkpoint. */
+  readonly journal: RecordJournal | null;
+}
+
+/** One attempt's request: the body as sent, and whether an earlier attempt may have been applied. */
+interface Attempt {
+  readonly rawBytes: number;
+  readonly body: Buffer;
+  readonly useGzip: boolean;
+  readonly attempt: number;
+  readonly resend: boolean;
 }
 
 /** What the loop does after an outcome: try the batch again, or it is settled (or left, on a stop). */
@@ -49,9 +63,9 @@ type Next = 'again' | 'done';
 
 /** Encode one batch (gzip for /import) and send it until it is settled. */
 export async function sendBatch(ctx: SendContext, batch: OutgoingBatch): Promise<void> {
-  if (ctx.state.fatal !== null) {
+  if (ctx.state.halted) {
     ctx.bodies.give(batch.memory);
-    return abandon(ctx, batch, false);
+    return notSent(ctx, batch, false);
   }
   const useGzip = batch.endpoint === '/import';
   let body: Buffer = batch.json;
@@ -71,22 +85,21 @@ export async function sendBatch(ctx: SendContext, batch: OutgoingBatch): Promise
 
 /**
  * The send loop: wait for the shared backoff and the pace, exchange, act on the outcome. After a
- * stop a batch not yet sent goes out once (see `attempts`); one in a retry is never retried.
+ * stop (an interrupt or a fatal error) no request starts, not even one queued for a connection:
+ * the batch is left (see `notSent`). Lines left half delivered are safe to resume: events
+ * deduplicate, and acknowledged `$add`/`$append` records are in the journal.
  */
 async function attempts(ctx: SendContext, batch: OutgoingBatch, rawBytes: number, body: Buffer, useGzip: boolean): Promise<void> {
-  const size = batch.records.length;
+  /** The last attempt left it unknown whether Mixpanel applied the batch (a reset, a timeout, a 5xx). */
+  let ambiguous = false;
   for (let attempt = 1; ; attempt += 1) {
     await ctx.state.unlessStopped(ctx.backoff.wait());
     // Every attempt counts against Mixpanel's limit, retries included.
-    await ctx.state.unlessStopped(ctx.pace.take(size));
-    if (ctx.state.fatal !== null) return abandon(ctx, batch, attempt > 1);
-    // After a stop a batch not sent yet still goes out once: left unsent, the lines whose other
-    // records were delivered would stay unsettled, and the re-run would apply their `$add` twice
-    // (the journal is per line: docs/architecture.md "Interrupts and fatal errors").
-    if (attempt > 1 && ctx.state.stopping) return leaveUnsettled(ctx, batch);
-    // A batch waiting for a connection when the run stops as fatal is not sent.
-    const outcome = await ctx.limit(() => (ctx.state.fatal === null ? exchange(ctx, batch.endpoint, rawBytes, body, useGzip, size) : null));
-    if (outcome === null) return abandon(ctx, batch, attempt > 1);
+    await ctx.state.unlessStopped(ctx.pace.take(batch.records.length));
+    const send: Attempt = { rawBytes, body, useGzip, attempt, resend: ambiguous };
+    const outcome: Classification | null = ctx.state.halted ? null : await ctx.limit(() => (ctx.state.halted ? null : exchangeAndJournal(ctx, batch, send)));
+    if (outcome === null) return notSent(ctx, batch, ambiguous);
+    ambiguous = outcome.kind === 'retry' && outcome.ambiguous;
     const next = await onOutcome(ctx, batch, outcome, attempt, body, useGzip);
     if (next === 'done') return;
   }
@@ -106,7 +119,9 @@ function onOutcome(ctx: SendContext, batch: OutgoingBatch, outcome: Classificati
     case 'retry':
       return onRetry(ctx, batch, outcome, attempt);
     case 'fatal':
-      return onFatal(ctx, batch, outcome.message, outcome.credentials);
+      // A refusal (401/403, a redirect): nothing was applied.
+      abandon(ctx, batch, false);
+      return 'done';
   }
 }
 
@@ -145,12 +160,9 @@ async function onSplit(ctx: SendContext, batch: OutgoingBatch, body: Buffer, use
 }
 
 async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classification & { kind: 'retry' }, attempt: number): Promise<Next> {
-  if (ctx.state.stopping) {
-    leaveUnsettled(ctx, batch);
-    return 'done';
-  }
-  if (!mayRetry(attempt, ctx.config.maxRetries)) {
-    stopWith(ctx, `giving up after ${attempt} attempts: ${outcome.message}`, batch);
+  // Also the last attempt: its failure stopped the run (`stopReason`).
+  if (ctx.state.halted) {
+    notSent(ctx, batch, outcome.ambiguous);
     return 'done';
   }
   ctx.stats.retries += 1;
@@ -168,14 +180,30 @@ async function onRetry(ctx: SendContext, batch: OutgoingBatch, outcome: Classifi
   return 'again';
 }
 
-function onFatal(ctx: SendContext, batch: OutgoingBatch, message: string, credentials: boolean): Next {
-  if (!credentials) {
-    stopWith(ctx, message, batch);
-    return 'done';
-  }
+/** What stops the run after this outcome: a fatal reply, or the last attempt failing; null if nothing. */
+function stopReason(ctx: SendContext, batch: OutgoingBatch, outcome: Classification, attempt: number): string | null {
+  if (outcome.kind === 'retry') return mayRetry(attempt, ctx.config.maxRetries) ? null : `giving up after ${attempt} attempts: ${outcome.message}`;
+  if (outcome.kind !== 'fatal') return null;
+  if (!outcome.credentials) return outcome.message;
   const credential = batch.endpoint === '/import' ? ` using the ${describeAuth(ctx.config.auth)}` : ' (the project token in the records)';
-  stopWith(ctx, `${message}; check the credentials${credential}`, batch);
-  return 'done';
+  return `${outcome.message}; check the credentials${credential}`;
+}
+
+/**
+ * The exchange, then before the connection takes another request: a fatal outcome stops the run,
+ * and an acknowledged batch's `$add`/`$append` records are journalled, on disk, so a crash can
+ * re-apply at most what the requests on the connections held (journalled before the lines
+ * settle, which drops them again).
+ */
+async function exchangeAndJournal(ctx: SendContext, batch: OutgoingBatch, send: Attempt): Promise<Classification> {
+  // Sent again after an attempt that may have been applied: its `$add`/`$append` may apply twice.
+  if (send.resend) ctx.stats.nonIdempotentRetried += nonIdempotentIn(batch);
+  const outcome = await exchange(ctx, batch.endpoint, send.rawBytes, send.body, send.useGzip, batch.records.length);
+  // Decided before the connection is free: a request queued behind this one must not start.
+  const stop = stopReason(ctx, batch, outcome, send.attempt);
+  if (stop !== null) ctx.state.fail(stop);
+  if (outcome.kind === 'delivered' && ctx.journal !== null && journalAcknowledged(ctx.journal, batch)) await ctx.journal.written();
+  return outcome;
 }
 
 /** One HTTP exchange, classified; a network failure or timeout is a retry. */
@@ -186,7 +214,7 @@ async function exchange(ctx: SendContext, endpoint: Endpoint, rawBytes: number, 
   try {
     return classifyReply(endpoint, await ctx.client.post(endpoint, body, useGzip), size, ctx.clock.now());
   } catch (error) {
-    return { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false };
+    return { kind: 'retry', message: `network error on ${endpoint}: ${(error as Error).message}`, retryAfterMs: null, rateLimited: false, ambiguous: true };
   }
 }
 
@@ -209,31 +237,32 @@ function settleAll(ctx: SendContext, batch: OutgoingBatch, rejection: Rejection 
   for (let k = 0; k < count; k += 1) settleRecord(ctx, batch, k, rejection);
 }
 
-function stopWith(ctx: SendContext, message: string, batch: OutgoingBatch): void {
-  ctx.state.fatal ??= message;
-  abandon(ctx, batch, true);
+/**
+ * The run stopped before the batch's next request: after a fatal error its lines are settled as
+ * not delivered; after an interrupt they are left unsettled. `mayHaveApplied`: its last request
+ * got no definitive answer.
+ */
+function notSent(ctx: SendContext, batch: OutgoingBatch, mayHaveApplied: boolean): void {
+  if (ctx.state.fatal !== null) abandon(ctx, batch, mayHaveApplied);
+  else if (mayHaveApplied) ctx.stats.nonIdempotentInFlight += nonIdempotentIn(batch);
 }
 
 /**
  * After a fatal error, records not delivered are settled as rejected ("unsent") so every line
  * read is accounted for; the checkpoint does not record them, so a re-run sends them.
- * `attempted`: the batch had been sent; its `$add`/`$append` may or may not have been applied.
+ * `mayHaveApplied`: the batch's last request got no definitive answer, so its `$add`/`$append`
+ * may or may not have been applied (counted in flight).
  */
-export function abandon(ctx: SendContext, batch: OutgoingBatch, attempted: boolean): void {
-  if (attempted) countNonIdempotent(ctx, batch);
+export function abandon(ctx: SendContext, batch: OutgoingBatch, mayHaveApplied: boolean): void {
+  if (mayHaveApplied) ctx.stats.nonIdempotentInFlight += nonIdempotentIn(batch);
   settleAll(ctx, batch, { reason: ctx.state.stoppedReason(), unsent: true });
 }
 
-/**
- * Interrupted after a reply that asked for a retry: the outcome is unknown, so `$add`/`$append`
- * updates may have been applied. They are counted and the lines are left unsettled.
- */
-function leaveUnsettled(ctx: SendContext, batch: OutgoingBatch): void {
-  countNonIdempotent(ctx, batch);
-}
-
-function countNonIdempotent(ctx: SendContext, batch: OutgoingBatch): void {
-  for (let k = 0; k < batch.records.length; k += 1) if (!batch.sources[k]!.block.idempotent(batch.records[k]!)) ctx.stats.nonIdempotentInFlight += 1;
+/** The batch's `$add`/`$append` records. */
+function nonIdempotentIn(batch: OutgoingBatch): number {
+  let count = 0;
+  for (let k = 0; k < batch.records.length; k += 1) if (!batch.sources[k]!.block.idempotent(batch.records[k]!)) count += 1;
+  return count;
 }
 
 function byMixpanel(message: string): Rejection {

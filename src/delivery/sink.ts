@@ -9,6 +9,7 @@ import { InFlightBlock } from './in-flight-block.js';
 import { LineTally } from './line-tally.js';
 import type { OutgoingBlock } from './outgoing-block.js';
 import { AdaptivePace, SharedBackoff } from './pacing.js';
+import type { RecordJournal } from './record-journal.js';
 import type { BackoffPolicy } from './retry-policy.js';
 import { abandon, sendBatch, type OutgoingBatch, type RecordCounts, type SendContext } from './send-batch.js';
 import { DeliveryState } from './state.js';
@@ -31,12 +32,14 @@ export interface DeliveryDeps {
   readonly client: MixpanelClient;
   readonly clock: Clock;
   readonly random: () => number;
+  /** With --checkpoint: acknowledged `$add`/`$append` records are journalled, and not sent again. */
+  readonly journal?: RecordJournal;
 }
 
 export interface DeliverySink extends LineSink {
   /** Send the partly filled batches now, without waiting for them (end of the alias pass). */
   flushOpen(): void;
-  /** Stop (SIGINT): reading stops; what is mapped is sent once, without retries; nothing waits for aliases. */
+  /** Stop (SIGINT): reading stops; no request starts any more; nothing waits for aliases. */
   stop(): void;
   /** Stop as fatal (the journal cannot be written): nothing new is sent; what is in flight finishes, the rest is not delivered. */
   fail(reason: string): void;
@@ -76,6 +79,7 @@ export function createDeliverySink(
     bodies,
     gate,
     state: new DeliveryState(),
+    journal: deps.journal ?? null,
   };
   return new Sink(ctx, new Batcher<InFlightBlock>(config.batchSize, bodies));
 }
@@ -112,6 +116,10 @@ class Sink implements DeliverySink {
       const end = block.firstRecord(line + 1);
       if (first === end) settle(line, null); // nothing to send: the tally would never settle it
       for (let record = first; record < end; record += 1) {
+        if (this.acknowledgedBefore(block, line, record)) {
+          this.skipAcknowledged(source, record);
+          continue;
+        }
         const id = gate === null || !gate.holdsAny() ? null : block.distinctId(record);
         if (id !== null && gate!.isHeld(id)) this.hold(gate!, id, source, record);
         else this.enqueue(source, record);
@@ -130,8 +138,7 @@ class Sink implements DeliverySink {
   }
 
   fail(reason: string): void {
-    this.ctx.state.fatal ??= reason;
-    this.ctx.state.stop();
+    this.ctx.state.fail(reason);
   }
 
   async finish(): Promise<void> {
@@ -140,9 +147,9 @@ class Sink implements DeliverySink {
       this.flushOpen();
       await Promise.race([...this.running, this.ctx.clock.sleep(50)]);
     }
-    // Also when interrupted: what is already mapped goes out once (no retries), so a line is
-    // not left half delivered; records still waiting for an alias stay unsent.
-    if (state.fatal === null) this.flushOpen();
+    // After a stop nothing new is sent: the open batches' lines stay unsettled (interrupt) or are
+    // settled as not delivered (fatal); records still waiting for an alias stay unsent.
+    if (!state.halted) this.flushOpen();
     await this.settleRunning();
     if (state.fatal !== null) {
       this.abandonOpen();
@@ -158,6 +165,19 @@ class Sink implements DeliverySink {
     const task = sendBatch(this.ctx, batch);
     this.running.add(task);
     void task.finally(() => this.running.delete(task));
+  }
+
+  /** Whether an earlier run had Mixpanel acknowledge this `$add`/`$append` record (the checkpoint). */
+  private acknowledgedBefore(block: OutgoingBlock, line: number, record: number): boolean {
+    const { journal } = this.ctx;
+    return journal !== null && !block.idempotent(record) && journal.isAcknowledged(block.file, block.lineNumber(line), record - block.firstRecord(line));
+  }
+
+  /** Not sent again: it counts as delivered for its line, and as resumed in the record counts. */
+  private skipAcknowledged(source: InFlightBlock, record: number): void {
+    source.block.skipRecord();
+    this.ctx.counts.recordResumed(source.block.endpoint(record), 1);
+    source.tally.done(record, null);
   }
 
   private enqueue(source: InFlightBlock, record: number): void {

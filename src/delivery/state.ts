@@ -3,7 +3,8 @@
  * was interrupted, and how many batches are waiting out a backoff. A stop ends every wait at once.
  */
 export class DeliveryState {
-  fatal: string | null = null;
+  /** The fatal error that stopped delivery (set with `fail`). */
+  private fatalError: string | null = null;
   /** Batches waiting out their retry backoff. */
   waitingOut = 0;
   /** When the latest wait after a 429 ends (clock ms; 0: none yet), for the progress display. */
@@ -14,19 +15,34 @@ export class DeliveryState {
     this.wake = resolve;
   });
 
+  get fatal(): string | null {
+    return this.fatalError;
+  }
+
   get stopping(): boolean {
     return this.interrupted;
   }
 
-  /** SIGINT/SIGTERM: waits end now; nothing is retried after it. */
+  /** Interrupted or stopped by a fatal error: no request starts any more. */
+  get halted(): boolean {
+    return this.interrupted || this.fatalError !== null;
+  }
+
+  /** SIGINT/SIGTERM: waits end now; no request starts after it. */
   stop(): void {
     this.interrupted = true;
     this.wake();
   }
 
-  /** `wait`, ended early by a stop. */
+  /** A fatal error (the first one is kept): waits end now; no request starts after it. */
+  fail(message: string): void {
+    this.fatalError ??= message;
+    this.wake();
+  }
+
+  /** `wait`, ended early by a stop or a fatal error. */
   async unlessStopped(wait: Promise<void> | void): Promise<void> {
-    if (wait === undefined || this.interrupted) return;
+    if (wait === undefined || this.halted) return;
     await Promise.race([wait, this.stopped]);
   }
 

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 /** A file that has more than the `length` it was to be read to: it grew since that was measured. */
 export class InputGrew extends Error {
@@ -29,4 +29,9 @@ export async function* fileChunks(path: string, length = Number.POSITIVE_INFINIT
   } finally {
     await handle.close();
   }
+}
+
+/** A file's bytes, read again; none for a pipe or a device given as a path (opened again, it would wait for a writer). */
+export async function* regularFileChunks(path: string, length?: number): AsyncGenerator<Buffer> {
+  if ((await stat(path)).isFile()) yield* fileChunks(path, length);
 }

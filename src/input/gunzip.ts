@@ -1,8 +1,7 @@
 import { Buffer } from 'node:buffer';
-import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
-
-/** Decoded bytes come out in pieces of at most this size. */
-const OUT_CHUNK = 1 << 20;
+import { crc32 } from 'node:zlib';
+import { ByteSource } from './byte-source.js';
+import { inflate, InflateFailed, WHOLE } from './inflate.js';
 
 const FLAG_HCRC = 0x02;
 const FLAG_EXTRA = 0x04;
@@ -30,14 +29,15 @@ export class GzipFault extends Error {
  * GzipFault on trailing garbage, a bad CRC-32 or length, a truncation or damaged data; nothing
  * decoded before that point is held back. (zlib's own gunzip drops the last piece it decoded when
  * it then fails, up to a whole output chunk of complete lines.)
- * `borrowed`: each chunk of `chunks` is only valid until the next one is read.
+ * `borrowed`: each chunk of `chunks` is only valid until the next one is read. `reread`: the same
+ * input again, for a member whose deflate data is damaged (see inflateMember).
  */
-export async function* gunzipMembers(chunks: AsyncIterator<Buffer>, borrowed: boolean): AsyncGenerator<Buffer> {
+export async function* gunzipMembers(chunks: AsyncIterator<Buffer>, borrowed: boolean, reread: Reread | null = null): AsyncGenerator<Buffer> {
   const source = new ByteSource(chunks, borrowed);
   for (let member = 1; await memberStarts(source, member); member += 1) {
     let crc = 0;
     let size = 0;
-    for await (const piece of inflateMember(source, member)) {
+    for await (const piece of inflateMember(source, member, reread)) {
       crc = crc32(piece, crc);
       size = (size + piece.length) >>> 0;
       yield piece;
@@ -83,109 +83,59 @@ async function skipOptionalFields(source: ByteSource, flags: number, member: num
   if ((flags & FLAG_HCRC) !== 0 && !(await source.skip(2))) throw ended();
 }
 
-/** One member's deflate data, decoded; the source is left just past it (at the trailer). */
-async function* inflateMember(source: ByteSource, member: number): AsyncGenerator<Buffer> {
-  const inflater = createInflateRaw({ chunkSize: OUT_CHUNK });
-  const feeding = feed(inflater, source);
-  feeding.catch((error: Error) => inflater.destroy(error));
-  let decoded = false;
-  try {
-    yield* inflater as AsyncIterable<Buffer>;
-    decoded = true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string' || !code.startsWith('Z_')) throw error;
-    const what = (error as Error).message;
-    throw new GzipFault(what === 'unexpected end of file' ? `gzip stream ended early (${what})` : `gzip member ${member} is damaged (${what})`, false);
-  } finally {
-    if (!decoded) inflater.destroy();
-  }
-  await feeding;
-  inflater.destroy();
-}
+/** The same input again from its first byte (a local file), to decode a damaged member a second time. */
+export type Reread = () => AsyncIterator<Buffer>;
 
 /**
- * Writes the source to the inflater one chunk at a time, each once the last was consumed. Where
- * the deflate data ends inside a chunk, the inflater stops taking bytes: the rest is put back.
+ * One member's deflate data, decoded; the source is left just past it (at the trailer). zlib loses
+ * the output of a call that fails on damaged data (up to a whole output chunk); an input that can
+ * be read again is decoded again up to the fault to get that output back.
  */
-async function feed(inflater: InflateRaw, source: ByteSource): Promise<void> {
-  let fed = 0;
-  for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) {
-    if (inflater.destroyed) return;
-    await consumed(inflater, chunk);
-    if (inflater.destroyed) return;
-    fed += chunk.length;
-    const unused = fed - inflater.bytesWritten;
-    if (unused > 0) {
-      source.putBack(chunk.subarray(chunk.length - unused));
-      return;
+async function* inflateMember(source: ByteSource, member: number, reread: Reread | null): AsyncGenerator<Buffer> {
+  const start = source.position;
+  let kept = 0;
+  try {
+    for await (const piece of inflate(source, WHOLE)) {
+      kept += piece.length;
+      yield piece;
     }
+  } catch (error) {
+    if (!(error instanceof InflateFailed)) throw error;
+    const truncated = error.message === 'unexpected end of file';
+    if (reread !== null && !truncated) yield* recover(reread, start, kept, error);
+    throw new GzipFault(truncated ? `gzip stream ended early (${error.message})` : `gzip member ${member} is damaged (${error.message})`, false);
   }
-  inflater.end();
 }
 
-/** Resolves once the inflater has taken in all of `chunk` (or was destroyed). */
-function consumed(inflater: InflateRaw, chunk: Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      inflater.off('close', done);
-      resolve();
-    };
-    inflater.on('close', done);
-    inflater.write(chunk, done);
-  });
-}
+/** A second decoding finds the failing 4 KiB, a third the failing byte. */
+const RECOVERY_SLICES = [4096, 1];
 
-/** The compressed bytes, read on demand; bytes read past a member's deflate data are put back. */
-class ByteSource {
-  private readonly pending: Buffer[] = [];
-
-  constructor(
-    private readonly chunks: AsyncIterator<Buffer>,
-    private readonly borrowed: boolean,
-  ) {}
-
-  async next(): Promise<Buffer | null> {
-    const held = this.pending.pop();
-    if (held !== undefined) return held;
-    const next = await this.chunks.next();
-    return next.done === true ? null : next.value;
-  }
-
-  /** `bytes` come next again (copied: a borrowed chunk is overwritten by the next read). */
-  putBack(bytes: Buffer): void {
-    if (bytes.length > 0) this.pending.push(this.borrowed ? Buffer.from(bytes) : bytes);
-  }
-
-  /** The next `count` bytes, fewer at the end of the input. */
-  async take(count: number): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let have = 0;
-    while (have < count) {
-      const chunk = await this.next();
-      if (chunk === null) break;
-      const used = chunk.subarray(0, count - have);
-      parts.push(Buffer.from(used));
-      have += used.length;
-      this.putBack(chunk.subarray(used.length));
-    }
-    return Buffer.concat(parts, have);
-  }
-
-  /** False when the input ends first. */
-  async skip(count: number): Promise<boolean> {
-    return (await this.take(count)).length === count;
-  }
-
-  /** Past the next zero byte (a header's name or comment); false when the input ends first. */
-  async skipPastZero(): Promise<boolean> {
-    for (let chunk = await this.next(); chunk !== null; chunk = await this.next()) {
-      const zero = chunk.indexOf(0);
-      if (zero !== -1) {
-        this.putBack(chunk.subarray(zero + 1));
-        return true;
+/**
+ * Decodes the member again from `start` (a compressed offset), in finer and finer slices from
+ * where the failing call began, and yields what comes after the `kept` bytes already yielded. In
+ * one-byte slices, the failing call holds only what its last byte decodes: the output is then
+ * what zlib decodes of the longest prefix that is not damaged. Best effort: when the input cannot
+ * be read again, or decodes past the fault (it changed), what was recovered stands.
+ */
+async function* recover(reread: Reread, start: number, kept: number, failure: InflateFailed): AsyncGenerator<Buffer> {
+  let yielded = kept;
+  for (const fineSize of RECOVERY_SLICES) {
+    const source = new ByteSource(reread(), true);
+    let produced = 0;
+    try {
+      if (!(await source.skip(start))) return;
+      for await (const piece of inflate(source, { fineFrom: failure.consumed, fineSize, limit: failure.writeEnd })) {
+        produced += piece.length;
+        const fresh = piece.subarray(Math.max(0, piece.length - (produced - yielded)));
+        yielded += fresh.length;
+        if (fresh.length > 0) yield fresh;
       }
+      return;
+    } catch (error) {
+      if (!(error instanceof InflateFailed)) return;
+      failure = error;
+    } finally {
+      await source.close();
     }
-    return false;
   }
 }

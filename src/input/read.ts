@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { asBuffer } from '../lib/as-buffer.js';
-import { fileChunks, InputGrew } from './file-chunks.js';
-import { GzipFault, gunzipMembers } from './gunzip.js';
+import { fileChunks, InputGrew, regularFileChunks } from './file-chunks.js';
+import { GzipFault, gunzipMembers, type Reread } from './gunzip.js';
 import { InputReadError } from '../errors.js';
 import { splitBlock } from './split-lines.js';
 import { SparseBlocks, type WantedOffsets } from './sparse-blocks.js';
@@ -65,12 +65,15 @@ export async function* readBlocks(files: readonly string[], options: ReadOptions
     const opened = options.open?.(file, options.signal) ?? null;
     const path = options.spooled?.get(file) ?? (file === '-' ? undefined : file);
     if (opened !== null) {
-      yield* readOne(file, counted(file, opened.chunks, options.onRead), opened.borrowed, options);
+      yield* readOne(file, counted(file, opened.chunks, options.onRead), opened.borrowed, null, options);
     } else if (path === undefined) {
       // The CLI passes its stdin in (only cli/ touches the process).
       if (options.stdin === undefined) throw new Error('"-" (stdin) given to a reader without a stdin stream');
-      yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, options);
-    } else yield* readOne(file, counted(file, fileChunks(path, options.lengths?.get(file)), options.onRead), true, options);
+      yield* readOne(file, counted(file, chunksUntil(options.stdin, options.signal), options.onRead), false, null, options);
+    } else {
+      const length = options.lengths?.get(file);
+      yield* readOne(file, counted(file, fileChunks(path, length), options.onRead), true, () => regularFileChunks(path, length), options);
+    }
   }
 }
 
@@ -99,10 +102,13 @@ async function* counted(file: string, source: AsyncIterable<Buffer>, onRead: Rea
   }
 }
 
-/** `borrowed`: each chunk of `source` is only valid until the next one is read. */
-async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, options: ReadOptions): AsyncGenerator<ReadItem> {
+/**
+ * `borrowed`: each chunk of `source` is only valid until the next one is read. `reread`: the input
+ * again from its start (a local file), for a damaged gzip member.
+ */
+async function* readOne(file: string, source: AsyncIterable<Buffer>, borrowed: boolean, reread: Reread | null, options: ReadOptions): AsyncGenerator<ReadItem> {
   const cutter = new BlockCutter(file, options.skip, options.wanted);
-  const decoded = decompress(source, borrowed);
+  const decoded = decompress(source, borrowed, reread);
   let fault: InputFault | null = null;
   try {
     for await (const chunk of decoded.chunks) yield* cutter.push(chunk, borrowed && !decoded.gzip);
@@ -132,7 +138,7 @@ function inputFault(error: unknown, gzip: boolean): InputFault {
 }
 
 /** Peek at the first chunk: gzip magic bytes (1f 8b) switch on decompression. */
-function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks: AsyncGenerator<Buffer>; gzip: boolean } {
+function decompress(source: AsyncIterable<Buffer>, borrowed: boolean, reread: Reread | null): { chunks: AsyncGenerator<Buffer>; gzip: boolean } {
   const state = { gzip: false };
   // Stopped early (an interrupt, `| head`), the source is returned too, so the file it reads is
   // closed now rather than by the garbage collector (which warns about it).
@@ -155,7 +161,7 @@ function decompress(source: AsyncIterable<Buffer>, borrowed: boolean): { chunks:
         return;
       }
       state.gzip = true;
-      yield* gunzipMembers(raw(), borrowed);
+      yield* gunzipMembers(raw(), borrowed, reread);
     } finally {
       await iterator.return?.();
     }

@@ -91,11 +91,27 @@ export class SentBlockBuilder {
     return { sent, transfer };
   }
 
+  /**
+   * The block's bytes, or, when the kept texts are under half of them (the alias pass keeps a
+   * few lines of each block), a copy of only those: a block's input is not held for a few lines.
+   */
   private texts(input: Uint8Array | undefined): LineTexts | null {
     const ranges = this.textRanges;
     if (ranges === null) return null;
     if (input === undefined) throw new Error('the texts of the lines are kept: take() needs the block\'s bytes');
-    return { bytes: input, starts: Int32Array.from(ranges.starts), ends: Int32Array.from(ranges.ends) };
+    const starts = Int32Array.from(ranges.starts);
+    const ends = Int32Array.from(ranges.ends);
+    let kept = 0;
+    for (let i = 0; i < starts.length; i += 1) kept += ends[i]! - starts[i]!;
+    if (2 * kept >= input.length) return { bytes: input, starts, ends };
+    const bytes = Buffer.allocUnsafeSlow(kept);
+    for (let i = 0, at = 0; i < starts.length; i += 1) {
+      bytes.set(input.subarray(starts[i]!, ends[i]!), at);
+      ends[i] = at + ends[i]! - starts[i]!;
+      starts[i] = at;
+      at = ends[i]!;
+    }
+    return { bytes, starts, ends };
   }
 
   private addRecord({ endpoint, json, distinctId, aliasFor, idempotent }: RoutedRecord): void {

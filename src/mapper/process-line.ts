@@ -36,7 +36,7 @@ export function processLine(input: InputLine, mapping: MappingOptions, filter: M
   if (result.outcome === 'mapped') {
     const deviceMode = sentByDeviceMode(value);
     if (deviceMode && filter.skipDeviceMode) return { kind: 'settled', ref, type: result.type, outcome: { kind: 'skipped', type: result.type, reason: 'sent by device mode' }, text: input.text };
-    return { kind: 'records', ref, type: result.type, records: result.records.map(toRouted), warnings: result.warnings, text: input.text, deviceMode };
+    return { kind: 'records', ref, type: result.type, records: result.records.map(toRouted), warnings: result.warnings, deviceMode };
   }
   const outcome: ProcessedLine & { kind: 'settled' } = {
     kind: 'settled',

@@ -17,7 +17,6 @@ export type ProcessedLine<R = RoutedRecord> =
       readonly type: SegmentType;
       readonly records: readonly R[];
       readonly warnings: readonly string[];
-      readonly text: string;
       /** Its `_metadata.bundled` lists Mixpanel (device mode sent it already). */
       readonly deviceMode: boolean;
     }
@@ -101,7 +100,7 @@ export interface LineTexts {
  */
 export interface SentBlock {
   readonly bytes: Uint8Array;
-  /** Per line: its number (ascending), type (index into SEGMENT_TYPES), messageId, text (with keepText). */
+  /** Per line: its number (ascending), type (index into SEGMENT_TYPES), messageId. */
   readonly lines: Int32Array;
   readonly types: Uint8Array;
   /** Per line: LINE_FLAGS bits; and its dedupe key, two 32-bit halves (hi, lo) at 2i, 2i + 1. */

@@ -9,7 +9,11 @@ export type Classification =
   | { readonly kind: 'rejected'; readonly message: string }
   /** Too large (413) or a profile batch refused as a whole: send the halves. */
   | { readonly kind: 'split'; readonly message: string }
-  | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs: number | null; readonly rateLimited: boolean }
+  /**
+   * `ambiguous`: nothing says the batch was not applied (no reply, a 5xx, a 200 that is not
+   * Mixpanel's): resending it may apply its `$add`/`$append` twice. A 429 or 408 applied nothing.
+   */
+  | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs: number | null; readonly rateLimited: boolean; readonly ambiguous: boolean }
   /** `credentials`: Mixpanel refused the credentials (401, 403); otherwise something else is wrong (a redirect, a wrong host). */
   | { readonly kind: 'fatal'; readonly message: string; readonly credentials: boolean };
 
@@ -34,14 +38,14 @@ export function classifyReply(endpoint: Endpoint, reply: Reply, size: number, no
     if (success === true) return { kind: 'delivered' };
     if (success === false) return size > 1 ? { kind: 'split', message: `${endpoint}: ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
     // Not Mixpanel's reply (a proxy's page, a captive portal): nothing says the batch was ingested.
-    return { kind: 'retry', message: `200 from ${endpoint} without Mixpanel's reply (${describeBody(reply.body)})`, retryAfterMs: null, rateLimited: false };
+    return { kind: 'retry', message: `200 from ${endpoint} without Mixpanel's reply (${describeBody(reply.body)})`, retryAfterMs: null, rateLimited: false, ambiguous: true };
   }
   if (status === 400 && endpoint === '/import') return classifyImport400(body, error);
   if (status === 401 || status === 403) return { kind: 'fatal', message: `Mixpanel answered ${status} to ${endpoint} (${error})`, credentials: true };
   if (status >= 300 && status < 400) return { kind: 'fatal', message: redirectMessage(status, endpoint, reply.location ?? null), credentials: false };
   if (status === 413) return size > 1 ? { kind: 'split', message: `413 ${error}` } : { kind: 'rejected', message: `record too large for ${endpoint}: ${error}` };
   if (status === 429 || status === 408 || status >= 500) {
-    return { kind: 'retry', message: `${status} from ${endpoint}`, retryAfterMs: parseRetryAfter(reply.retryAfter, nowMs), rateLimited: status === 429 };
+    return { kind: 'retry', message: `${status} from ${endpoint}`, retryAfterMs: parseRetryAfter(reply.retryAfter, nowMs), rateLimited: status === 429, ambiguous: status >= 500 };
   }
   if (status === 400) return size > 1 ? { kind: 'split', message: `400 ${error}` } : { kind: 'rejected', message: `${endpoint}: ${error}` };
   return { kind: 'fatal', message: `unexpected HTTP ${status} from ${endpoint}: ${error}; check --api-host or --region`, credentials: false };

@@ -17,6 +17,8 @@ export class Accounting {
   readonly recordsBuilt = new Map<Endpoint, number>();
   readonly recordsDelivered = new Map<Endpoint, number>();
   readonly recordsRejected = new Map<Endpoint, number>();
+  /** Records of unsettled lines an earlier run had delivered (acknowledged `$add`/`$append`), not sent again. */
+  readonly recordsResumed = new Map<Endpoint, number>();
   readonly skipped = new Map<string, ReasonCount>();
   readonly rejected = new Map<string, ReasonCount>();
   readonly warnings = new Map<string, number>();
@@ -56,6 +58,10 @@ export class Accounting {
 
   recordRejected(endpoint: Endpoint, count: number): void {
     add(this.recordsRejected, endpoint, count);
+  }
+
+  recordResumed(endpoint: Endpoint, count: number): void {
+    add(this.recordsResumed, endpoint, count);
   }
 
   warn(warning: string, count = 1): void {

@@ -3,6 +3,8 @@ import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { isObject } from '../lib/json.js';
+import { AckedRecords, ackedValid, type AckedJson } from './acked-records.js';
+import { fileIdentity, howChanged } from './input-identity.js';
 
 /** What must match for a checkpoint to be reused: settings, identity mode and filters, hashed. */
 export interface CheckpointScope {
@@ -18,6 +20,11 @@ interface FileJournal {
   through: number;
   /** Settled lines above `through`. */
   extra: number[];
+  /**
+   * Lines not yet settled with `$add`/`$append` records Mixpanel acknowledged: line → the
+   * records' positions within the line. Absent when there are none (and in older journals).
+   */
+  acked?: AckedJson;
 }
 
 interface Journal {
@@ -27,8 +34,6 @@ interface Journal {
   /** Keyed by the input's absolute path (an `s3://` URL as it is). */
   files: Record<string, FileJournal>;
 }
-
-const HEAD_BYTES = 64 * 1024;
 
 /** The identity of an input that is not a local file (`head`: e.g. its ETag), or null for a local file. */
 export type Identify = (file: string) => { size: number; head: string } | null;
@@ -42,6 +47,8 @@ export class Checkpoint {
   private readonly settled = new Map<string, { through: number; extra: Set<number> }>();
   /** The same entries by journal key. */
   private readonly byKey = new Map<string, { through: number; extra: Set<number> }>();
+  /** Acknowledged `$add`/`$append` records of lines not yet settled. */
+  private readonly acked: AckedRecords;
   private writing: Promise<void> | null = null;
   private dirty = false;
 
@@ -52,6 +59,7 @@ export class Checkpoint {
   ) {
     for (const [key, entry] of Object.entries(journal.files)) this.byKey.set(key, { through: entry.through, extra: new Set(entry.extra) });
     for (const [file, key] of keys) this.settled.set(file, this.byKey.get(key)!);
+    this.acked = new AckedRecords(journal.files, keys);
   }
 
   /** What the journal noticed on opening (an S3 object rewritten since it was written), for the user. */
@@ -121,6 +129,23 @@ export class Checkpoint {
     } else if (line > entry.through) {
       entry.extra.add(line);
     }
+    this.acked.dropLine(file, line);
+    this.dirty = true;
+    this.writing ??= this.writeLoop();
+  }
+
+  /** Whether an earlier run had Mixpanel acknowledge the record at `position` (0-based) of this unsettled line. */
+  isAcknowledged(file: string, line: number, position: number): boolean {
+    return this.acked.has(file, line, position);
+  }
+
+  /**
+   * Mixpanel acknowledged a non-idempotent record (`$add`/`$append`) of a line not yet settled:
+   * a re-run sends the line's other records, not this one. Written at once, like `settle`.
+   */
+  acknowledge(file: string, line: number, position: number): void {
+    if (this.isSettled(file, line)) return;
+    this.acked.add(file, line, position);
     this.dirty = true;
     this.writing ??= this.writeLoop();
   }
@@ -131,6 +156,20 @@ export class Checkpoint {
     while (this.writing !== null) await this.writing;
     if (this.failure !== null) throw new CheckpointError(this.failure);
   }
+
+  /**
+   * Resolves once every change made so far is on disk (or a write failed: `onWriteFailure` and
+   * `flush` report it). Unlike `flush`, it waits for at most the write under way and the next,
+   * however busy the journal.
+   */
+  written(): Promise<void> {
+    if (this.failure !== null || (!this.dirty && this.writing === null)) return Promise.resolve();
+    return new Promise((resolve) => (this.dirty ? this.afterNextWrite : this.afterThisWrite).push(resolve));
+  }
+
+  /** Waiting for the write under way, and for the next one (changes made since it started). */
+  private readonly afterThisWrite: Array<() => void> = [];
+  private readonly afterNextWrite: Array<() => void> = [];
 
   /**
    * Be told of the first write that fails, as it fails (at once if one has already): what is
@@ -155,23 +194,27 @@ export class Checkpoint {
       }
     }
     this.writing = null;
+    for (const resolve of [...this.afterThisWrite.splice(0), ...this.afterNextWrite.splice(0)]) resolve();
   }
 
   private async writeWhileDirty(): Promise<void> {
     while (this.dirty && this.failure === null) {
       this.dirty = false;
+      this.afterThisWrite.push(...this.afterNextWrite.splice(0));
       for (const [key, entry] of this.byKey) {
         const journalEntry = this.journal.files[key];
         if (journalEntry === undefined) continue;
         journalEntry.through = entry.through;
         journalEntry.extra = [...entry.extra].sort((a, b) => a - b);
       }
+      this.acked.writeInto(this.journal.files);
       const temporary = `${this.path}.tmp`;
       await writeFile(temporary, JSON.stringify(this.journal));
       const handle = await open(temporary, 'r');
       await handle.sync();
       await handle.close();
       await rename(temporary, this.path);
+      for (const resolve of this.afterThisWrite.splice(0)) resolve();
     }
   }
 }
@@ -224,8 +267,9 @@ function journalProblem(value: unknown): string | null {
       typeof entry.head === 'string' &&
       Number.isInteger(entry.through) &&
       Array.isArray(entry.extra) &&
-      entry.extra.every((line) => Number.isInteger(line));
-    if (!ok) return `the entry of ${JSON.stringify(file)} is not {size, head, through, extra}`;
+      entry.extra.every((line) => Number.isInteger(line)) &&
+      (entry.acked === undefined || ackedValid(entry.acked));
+    if (!ok) return `the entry of ${JSON.stringify(file)} is not {size, head, through, extra, acked?}`;
   }
   return null;
 }
@@ -243,32 +287,4 @@ function withResolvedKeys(journal: Journal): Journal {
     if (other === undefined || other.through + other.extra.length < entry.through + entry.extra.length) files[key] = entry;
   }
   return { ...journal, files };
-}
-
-async function fileIdentity(file: string): Promise<{ size: number; head: string }> {
-  const { size } = await stat(file);
-  return { size, head: await headHash(file, Math.min(HEAD_BYTES, size)) };
-}
-
-/** The hash of a file's first `bytes` bytes. */
-async function headHash(file: string, bytes: number): Promise<string> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    await handle.read(buffer, 0, bytes, 0);
-    return createHash('sha256').update(buffer).digest('hex').slice(0, 32);
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * How a local input differs from its journal entry, and what --force does: a file larger now
- * whose head (the first 64 KiB it had) is as it was has been appended to.
- */
-async function howChanged(file: string, before: FileJournal, size: number): Promise<string> {
-  const head = Math.min(HEAD_BYTES, before.size);
-  const grew = size > before.size && (await headHash(file, head)) === before.head;
-  if (!grew) return '(size or content differs); use --force to start that file over';
-  return `(it grew from ${before.size} to ${size} bytes, its first ${head} as they were: appended to since); --force starts it over from its first line, so the lines already delivered are sent again (events deduplicate by $insert_id, $add/$append updates apply twice)`;
 }

@@ -217,7 +217,8 @@ export class Replay {
     }
     const client = await createMixpanelClient({ origin: delivery.origin, proxy: delivery.proxy ?? null, auth: delivery.auth, connections: delivery.concurrency, timeoutMs: delivery.timeoutMs, secrets: config.secrets, dispatcher: this.deps.dispatcher });
     const gate = config.identity === 'original' ? new AliasGate(delivery.aliasDelayMs, clock) : null;
-    const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random }, gate);
+    const journal = this.deps.checkpoint;
+    const sink = createDeliverySink(delivery, this.accounting, http, { client, clock, random: this.deps.random ?? Math.random, ...(journal && { journal }) }, gate);
     this.sink = sink;
     if (this.interrupted) sink.stop();
     if (this.journalFailure !== null) sink.fail(this.journalFailure);

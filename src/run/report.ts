@@ -33,7 +33,8 @@ export interface Report {
   startedAt: string;
   endedAt: string;
   messages: { read: number; delivered: number; skipped: number; rejected: number; unsettled: number; byType: Record<string, number> };
-  records: { built: Record<string, number>; delivered: Record<string, number>; rejected: Record<string, number> };
+  /** `resumed`: records of unsettled lines an earlier run had delivered (acknowledged `$add`/`$append`), not sent again. */
+  records: { built: Record<string, number>; delivered: Record<string, number>; rejected: Record<string, number>; resumed: Record<string, number> };
   skipped: Record<string, CodedReason>;
   rejected: Record<string, CodedReason>;
   warnings: Record<string, number>;
@@ -98,6 +99,7 @@ export function buildReport(args: {
       built: Object.fromEntries(a.recordsBuilt),
       delivered: Object.fromEntries(args.mode === 'dry-run' ? new Map() : a.recordsDelivered),
       rejected: Object.fromEntries(a.recordsRejected),
+      resumed: Object.fromEntries(a.recordsResumed),
     },
     skipped: coded('skipped', a.skipped),
     rejected: coded('rejected', a.rejected),

@@ -5,7 +5,7 @@ import type { FaultInjector } from './faults.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { Reply } from './replies.js';
 import type { ServerStore } from './store.js';
-import type { AuthKind, ServerProject } from './types.js';
+import type { AuthKind, ServerHooks, ServerProject } from './types.js';
 
 export interface ServerContext {
   projects: ServerProject[];
@@ -18,6 +18,7 @@ export interface ServerContext {
   faults: FaultInjector;
   now: () => number;
   store: ServerStore;
+  hooks: ServerHooks;
 }
 
 export interface HandlerInput {

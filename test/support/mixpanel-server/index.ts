@@ -7,6 +7,7 @@ export type {
   MixpanelTestServer,
   RequestLogEntry,
   ServerOptions,
+  ServerHooks,
   ServerProject,
   ServerStats,
 } from './types.js';

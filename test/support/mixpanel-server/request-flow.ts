@@ -79,7 +79,10 @@ export async function serveRequest(ctx: ServerContext, req: IncomingMessage, res
     return;
   }
   let outcome: Outcome;
-  if (fault.kind !== undefined && fault.kind !== 'drop') {
+  const forced = ctx.hooks.onRequest?.(log);
+  if (forced !== undefined) {
+    outcome = { reply: forced === 401 ? replies.unauthorized() : replies.serverError(503), records: 0, ingest: [] };
+  } else if (fault.kind !== undefined && fault.kind !== 'drop') {
     outcome = { reply: faultReply(ctx, fault.kind), records: 0, ingest: [] };
   } else {
     const input = { url, headers: req.headers, body };
@@ -91,6 +94,7 @@ export async function serveRequest(ctx: ServerContext, req: IncomingMessage, res
   log.records = outcome.records;
   log.arrivedAtMs = arrivedAtMs;
   if (outcome.authKind !== undefined) log.authKind = outcome.authKind;
+  ctx.hooks.onStored?.(log, stored);
   if (fault.kind === 'drop') {
     // dropAfterIngest: the records are stored but never acknowledged (ackedAtMs stays Infinity).
     log.fault = 'drop-after-ingest';

@@ -25,6 +25,7 @@ function buildContext(options: ServerOptions): ServerContext {
     faults: new FaultInjector(options.faults),
     now,
     store: new ServerStore(),
+    hooks: options.hooks ?? {},
   };
 }
 

@@ -50,6 +50,15 @@ export interface ServerOptions {
   faults?: FaultOptions;
   /** Clock for time-range checks, the rate limiter and arrival stamps. Default Date.now. */
   now?: () => number;
+  hooks?: ServerHooks;
+}
+
+/** Test hooks: what a test does at a given request, not at a given time. */
+export interface ServerHooks {
+  /** Once a request's body is read: a status returned (401, 503) is the reply, and nothing is stored. */
+  onRequest?: (request: RequestLogEntry) => 401 | 503 | undefined;
+  /** Once a request's records are stored, before its reply is written (a test may kill the client here). */
+  onStored?: (request: RequestLogEntry, stored: readonly AcceptedRecord[]) => void;
 }
 
 export type Endpoint = '/import' | '/engage' | '/groups';

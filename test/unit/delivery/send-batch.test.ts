@@ -7,6 +7,7 @@ import type { DeliveryConfig } from '../../../src/config/run-config.js';
 import { createDeliverySink } from '../../../src/delivery/sink.js';
 import { NO_DELIVERY } from '../../../src/delivery/stats.js';
 import type { Reply } from '../../../src/mixpanel/classify.js';
+import type { MixpanelClient } from '../../../src/mixpanel/client.js';
 import { Accounting } from '../../../src/run/accounting.js';
 import { fakeClient, importBlock } from '../../support/delivery.js';
 import { fakeClock, settle, until } from '../../support/fake-clock.js';
@@ -28,13 +29,13 @@ const OK: Reply = { status: 200, retryAfter: null, body: '{"code":200,"num_recor
 const TOO_LARGE: Reply = { status: 413, retryAfter: null, body: '{"code":413,"error":"request too large","status":"Payload Too Large"}' };
 
 /** A sink on a fake clock whose client answers from `replies` in order (the last one repeats). */
-function sendLoop(replies: readonly Reply[] | ((records: unknown[]) => Reply)) {
+function sendLoop(replies: readonly Reply[] | ((records: unknown[]) => Reply), config: Partial<DeliveryConfig> = {}) {
   const clock = fakeClock(1_000_000);
   const accounting = new Accounting();
   const stats = { ...NO_DELIVERY };
   let next = 0;
   const client = fakeClient(typeof replies === 'function' ? replies : () => replies[Math.min(next++, replies.length - 1)]!);
-  const sink = createDeliverySink(CONFIG, accounting, stats, { client, clock, random: () => 0 }, null);
+  const sink = createDeliverySink({ ...CONFIG, ...config }, accounting, stats, { client, clock, random: () => 0 }, null);
   const settled: Array<[number, string | null]> = [];
   const start = (lines: number, idempotent = true) => {
     const block = importBlock(lines, idempotent);
@@ -131,4 +132,78 @@ describe('the send loop on an injected clock', () => {
     ]);
     expect(loop.sink.fatal).toMatch(/^Mixpanel answered 401/);
   });
+
+  it('after a 401, a batch waiting for the connection is not sent: no request starts after a fatal error', async () => {
+    const loop = sendLoop([{ status: 401, retryAfter: null, body: '{"error":"Invalid API secret","status":0}' }, OK], { batchSize: 2 });
+    const answer = holdReplies(loop.client);
+    const finished = loop.start(6);
+    // The other two batches are encoded and wait for the one connection before the 401 comes.
+    await until(() => loop.stats.requests === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    answer();
+    expect(await finished).toMatch(/^failed: Mixpanel answered 401/);
+    expect(loop.client.requests).toHaveLength(1);
+    const settled = loop.settled.map(([line, reason]) => [line, reason?.slice(0, 30)]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(settled).toEqual([0, 1, 2, 3, 4, 5].map((line) => [line, 'not delivered: the run stopped']));
+  });
+
+  it('a stop while a request is in flight: that request finishes, and none of the batches queued behind it is sent', async () => {
+    const loop = sendLoop(() => OK, { batchSize: 2 });
+    const answer = holdReplies(loop.client);
+    const finished = loop.start(6);
+    await until(() => loop.stats.requests === 1);
+    loop.sink.stop();
+    answer();
+    expect(await finished).toBe('finished');
+    // Which batch is encoded first (gzip runs on the thread pool) and takes the connection varies: one whole batch is settled.
+    const [first, second] = loop.settled.map(([line]) => Number(line)).sort((a, b) => a - b);
+    const batchStart = first! - (first! % 2);
+    expect({ requests: loop.client.requests.length, settled: loop.settled.length, reasons: loop.settled.map(([, reason]) => reason) }).toEqual({ requests: 1, settled: 2, reasons: [null, null] });
+    expect([first, second]).toEqual([batchStart, batchStart + 1]);
+  });
+
+  describe('$add/$append counted as maybe applied: in flight at a stop, or sent again after an ambiguous failure', () => {
+    const reset = (): Reply => {
+      throw new Error('socket hang up');
+    };
+    it.each([
+      { first: 'a connection reset', reply: reset, retried: 4 },
+      { first: 'a 502', reply: (): Reply => ({ status: 502, retryAfter: null, body: '' }), retried: 4 },
+      { first: 'a 429 (nothing applied)', reply: (): Reply => ({ status: 429, retryAfter: null, body: '' }), retried: 0 },
+      { first: 'a 408 (nothing applied)', reply: (): Reply => ({ status: 408, retryAfter: null, body: '' }), retried: 0 },
+    ])('$first, then delivered: nonIdempotentRetried = $retried', async ({ reply, retried }) => {
+      let calls = 0;
+      const loop = sendLoop(() => (calls++ === 0 ? reply() : OK));
+      const finished = loop.start(4, false);
+      await until(() => loop.clock.pending() === 1);
+      await loop.clock.advance(10_000);
+      expect(await finished).toBe('finished');
+      expect({ retried: loop.stats.nonIdempotentRetried, inFlight: loop.stats.nonIdempotentInFlight, requests: loop.client.requests.length }).toEqual({ retried, inFlight: 0, requests: 2 });
+    });
+
+    it.each([
+      { name: 'a 401 (a refusal: nothing applied)', reply: { status: 401, retryAfter: null, body: '{"error":"bad"}' }, inFlight: 0 },
+      { name: 'a stop during the backoff after a 429', reply: { status: 429, retryAfter: null, body: '' }, inFlight: 0 },
+      { name: 'a stop during the backoff after a 500', reply: { status: 500, retryAfter: null, body: '' }, inFlight: 3 },
+    ])('$name: nonIdempotentInFlight = $inFlight', async ({ reply, inFlight }) => {
+      const loop = sendLoop([reply]);
+      const finished = loop.start(3, false);
+      await until(() => loop.stats.requests === 1 && (loop.clock.pending() === 1 || loop.sink.fatal !== null));
+      loop.sink.stop();
+      await finished;
+      expect({ inFlight: loop.stats.nonIdempotentInFlight, retried: loop.stats.nonIdempotentRetried }).toEqual({ inFlight, retried: 0 });
+    });
+  });
 });
+
+/** Hold the client's replies until the returned function is called (every reply after it goes at once). */
+function holdReplies(client: MixpanelClient): () => void {
+  let answer: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  const post = client.post.bind(client);
+  client.post = async (endpoint, body, gzip) => {
+    await held;
+    return post(endpoint, body, gzip);
+  };
+  return answer;
+}

@@ -12,7 +12,8 @@ import { createDeliverySink } from '../../../src/delivery/sink.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import type { OutgoingBlock } from '../../../src/delivery/outgoing-block.js';
 import type { MixpanelClient } from '../../../src/mixpanel/client.js';
-import { fakeClient, importBlock } from '../../support/delivery.js';
+import { fakeClient, importBlock, peopleBlock } from '../../support/delivery.js';
+import type { RecordJournal } from '../../../src/delivery/record-journal.js';
 import { NO_DELIVERY } from '../../../src/delivery/stats.js';
 
 const CONFIG: DeliveryConfig = {
@@ -97,5 +98,58 @@ describe('§6 the sender, line by line', () => {
     const { settled } = await deliver(importBlock(3), client, gate);
     expect(client.requests).toEqual([[{ n: 0 }, { n: 2 }], [{ n: 1 }]]);
     expect(settled).toEqual([0, 1, 2].map((line) => [line, null]));
+  });
+});
+
+/** The checkpoint's per-record side: what an earlier run acknowledged, and what this one does. */
+function fakeJournal(earlier: ReadonlyArray<readonly [number, number]>) {
+  const acknowledged: Array<[string, number, number]> = [];
+  const journal: RecordJournal = {
+    isAcknowledged: (file, line, position) => file === 'day.ndjson' && earlier.some(([l, p]) => l === line && p === position),
+    acknowledge: (file, line, position) => void acknowledged.push([file, line, position]),
+    written: () => Promise.resolve(),
+  };
+  return { journal, acknowledged };
+}
+
+/** Mixpanel's success as both /import and /engage read it. */
+const okEverywhere: Reply = { status: 200, retryAfter: null, body: '{"status":1,"num_records_imported":1}' };
+
+describe('§7 acknowledged $add/$append records (issue 15, "Applied twice")', () => {
+  async function deliverWith(journal: RecordJournal, reply: Reply) {
+    const client = fakeClient(() => reply);
+    const accounting = new Accounting();
+    const sink = createDeliverySink(CONFIG, accounting, { ...NO_DELIVERY }, { client, clock: systemClock, random: () => 0, journal }, null);
+    const settled: Array<[number, string | null]> = [];
+    await sink.accept(peopleBlock(3), [0, 1, 2], (line, rejection) => settled.push([line, rejection?.reason ?? null]));
+    const finished = await sink.finish().then(() => 'finished', (error: Error) => error.message);
+    const sent = Object.fromEntries(client.endpoints.map((endpoint, i) => [endpoint, client.requests[i]]));
+    return { accounting, settled: settled.sort((a, b) => a[0] - b[0]), sent, finished };
+  }
+
+  it('a record an earlier run had acknowledged is not sent again; its line\'s other records are, and the line settles delivered', async () => {
+    const { journal } = fakeJournal([[2, 1]]);
+    const { accounting, settled, sent } = await deliverWith(journal, okEverywhere);
+    expect(sent).toEqual({ '/import': [{ n: 0 }, { n: 1 }, { n: 2 }], '/engage': [{ add: 0 }, { set: 0 }, { set: 1 }, { add: 2 }, { set: 2 }] });
+    expect(settled).toEqual([0, 1, 2].map((line) => [line, null]));
+    expect({ delivered: accounting.recordsDelivered.get('/engage'), resumed: Object.fromEntries(accounting.recordsResumed) }).toEqual({ delivered: 5, resumed: { '/engage': 1 } });
+  });
+
+  it('an idempotent record at an acknowledged place is sent anyway (only $add/$append are journalled)', async () => {
+    const { journal } = fakeJournal([[1, 2], [3, 0]]);
+    const { sent, accounting } = await deliverWith(journal, okEverywhere);
+    expect({ imports: sent['/import']!.length, engage: sent['/engage']!.length, resumed: accounting.recordsResumed.size }).toEqual({ imports: 3, engage: 6, resumed: 0 });
+  });
+
+  it('an acknowledged /engage batch journals each $add by file, line and 0-based position; events and $set are not journalled', async () => {
+    const { journal, acknowledged } = fakeJournal([]);
+    await deliverWith(journal, okEverywhere);
+    expect(acknowledged).toEqual([['day.ndjson', 1, 1], ['day.ndjson', 2, 1], ['day.ndjson', 3, 1]]);
+  });
+
+  it('a refused batch (401) journals nothing', async () => {
+    const { journal, acknowledged } = fakeJournal([]);
+    const { finished } = await deliverWith(journal, { status: 401, retryAfter: null, body: '{"error":"bad"}' });
+    expect({ finished: finished.includes('401'), acknowledged }).toEqual({ finished: true, acknowledged: [] });
   });
 });

@@ -10,7 +10,10 @@ import { OutgoingBlock, packedString } from '../../../src/delivery/outgoing-bloc
 
 const record = (endpoint: RoutedRecord['endpoint'], json: string, extra: Partial<RoutedRecord> = {}): RoutedRecord => ({ endpoint, json, distinctId: null, aliasFor: null, idempotent: true, ...extra });
 
-const LINES: Array<ProcessedLine & { kind: 'records' }> = [
+/** A line with records, and its text in the input. */
+type LineWithText = ProcessedLine & { kind: 'records'; text: string };
+
+const LINES: LineWithText[] = [
   {
     kind: 'records',
     ref: { file: 'day-1.ndjson', line: 3, messageId: 'msg-track-3' },
@@ -44,7 +47,7 @@ const LINES: Array<ProcessedLine & { kind: 'records' }> = [
 ];
 
 /** What the sender reads back of a packed block, line by line, in the shape the lines were packed in. */
-function readBack(block: OutgoingBlock): Array<ProcessedLine & { kind: 'records' }> {
+function readBack(block: OutgoingBlock): LineWithText[] {
   return Array.from({ length: block.lineCount }, (_, i) => {
     const records: RoutedRecord[] = [];
     for (let r = block.firstRecord(i); r < block.firstRecord(i + 1); r += 1) {
@@ -134,6 +137,17 @@ describe('§6 the texts kept for --rejects', () => {
     expect(sent.texts!.bytes).toBe(input);
     expect(transfer).toContain(input.buffer);
   });
+
+  it('are copied out when they are under half the block (the alias pass keeps a few lines): the block\'s input is not held for them', () => {
+    const { builder, input } = pack(true);
+    const padded = Buffer.concat([input, Buffer.alloc(input.length, 0x20)]);
+    const { sent, transfer } = builder.take(padded);
+    const block = new OutgoingBlock('day-1.ndjson', sent);
+    expect(sent.texts!.bytes.buffer).not.toBe(padded.buffer);
+    expect(transfer).not.toContain(padded.buffer);
+    expect(sent.texts!.bytes.length).toBe(Buffer.byteLength(LINES.map((line) => line.text).join('')));
+    expect(LINES.map((_, i) => block.settle(i, true))).toEqual(LINES.map((line) => line.text));
+  });
 });
 
 describe('§6 packed strings', () => {
@@ -144,7 +158,7 @@ describe('§6 packed strings', () => {
     ['none', []],
   ] as const)('%s read back as written', (_name, values) => {
     const builder = new SentBlockBuilder(16, false);
-    values.forEach((messageId, i) => builder.add({ kind: 'records', ref: { file: 'f', line: i + 1, messageId }, type: 'track', records: [], warnings: [], text: '', deviceMode: false }));
+    values.forEach((messageId, i) => builder.add({ kind: 'records', ref: { file: 'f', line: i + 1, messageId }, type: 'track', records: [], warnings: [], deviceMode: false }));
     const { sent } = builder.take();
     expect(values.map((_, i) => packedString(sent.messageIds, i))).toEqual(values);
   });

@@ -53,7 +53,7 @@ describe('findDuplicates', () => {
   it('a dropped line of an outgoing block counts as taken: the block\'s bytes are reused once the rest are', () => {
     const builder = new SentBlockBuilder(16, false);
     for (let i = 0; i < 3; i += 1) {
-      builder.add({ kind: 'records', ref: { file: 'f', line: i + 1, messageId: `m-${i}` }, type: 'track', records: [{ endpoint: '/import', json: `{"n":${i}}`, distinctId: null, aliasFor: null, idempotent: true }], warnings: [], text: '', deviceMode: i === 2 });
+      builder.add({ kind: 'records', ref: { file: 'f', line: i + 1, messageId: `m-${i}` }, type: 'track', records: [{ endpoint: '/import', json: `{"n":${i}}`, distinctId: null, aliasFor: null, idempotent: true }], warnings: [], deviceMode: i === 2 });
     }
     const reused: Uint8Array[] = [];
     const block = new OutgoingBlock('f', builder.take().sent, (bytes) => reused.push(bytes));
