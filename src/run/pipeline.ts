@@ -68,10 +68,11 @@ export interface PipelineOptions {
 }
 
 /**
- * Sparse blocks the alias pass may have in flight (256 KiB each, ~9,000 lines of the bench archive):
- * the main thread reads on while the workers start, instead of stopping after `mapper.depth`.
+ * The bytes of sparse blocks the alias pass may have in flight (32 of 256 KiB, ~9,000 lines each
+ * on the bench archive): the main thread reads on while the workers start, instead of stopping
+ * after `mapper.depth` blocks. In bytes, so that blocks of very long lines stay few.
  */
-const ALIAS_PASS_AHEAD = 32;
+const ALIAS_PASS_AHEAD_BYTES = 8 * 1024 * 1024;
 
 /** What the mappers need of a run's options; `format`: the sink takes formatted output (dry run). */
 export function mapperSetup(options: Pick<PipelineOptions, 'mapping' | 'filter' | 'keepText'>, format: boolean): MapperSetup {
@@ -95,9 +96,12 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
   const pendingSettles: Array<Promise<void>> = [];
   const consume = blockConsumer(options, mapper, pendingSettles);
 
-  const ahead: Array<{ file: string; mapped: Promise<MappedBlock> }> = [];
+  const ahead: Array<{ file: string; bytes: number; mapped: Promise<MappedBlock> }> = [];
+  let aheadBytes = 0;
+  const full = (): boolean => ahead.length >= mapper.depth && (aliasPass === undefined || aheadBytes >= ALIAS_PASS_AHEAD_BYTES);
   const next = async (): Promise<void> => {
-    const { file, mapped } = ahead.shift()!;
+    const { file, bytes, mapped } = ahead.shift()!;
+    aheadBytes -= bytes;
     await consume(file, await mapped);
   };
   const reader = readBlocks(options.files, { stdin: options.stdin, spooled: options.spooled, skip: options.skip, onFile: options.onFile, onRead: options.onRead, signal: options.signal, open: options.open, lengths: options.lengths, ...(aliasPass && { wanted: aliasCandidates }) });
@@ -105,11 +109,13 @@ export async function runPipeline(options: PipelineOptions): Promise<void> {
     if (options.stopped?.()) break;
     if (item.kind === 'bad') {
       // A line the reader rejected (over-long, truncated gzip): mapped inline, in its place.
-      if (aliasPass === undefined) ahead.push({ file: item.file, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, sent: null, transfer: [] }) });
+      if (aliasPass === undefined) ahead.push({ file: item.file, bytes: 0, mapped: Promise.resolve({ lines: [badLine(item)], blanks: [], written: null, sent: null, transfer: [] }) });
     } else {
-      ahead.push({ file: item.file, mapped: mapper.map(item, selection) });
+      // Counted before the block's bytes move to a worker.
+      aheadBytes += item.bytes.length;
+      ahead.push({ file: item.file, bytes: item.bytes.length, mapped: mapper.map(item, selection) });
     }
-    if (ahead.length >= (aliasPass === undefined ? mapper.depth : ALIAS_PASS_AHEAD)) await next();
+    if (full()) await next();
     if (options.stopped?.()) break;
   }
   // Interrupted: blocks mapped ahead but not yet handed on are dropped (not counted as read).
