@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { isObject } from '../lib/json.js';
 import { AckedRecords, ackedValid, type AckedJson } from './acked-records.js';
-import { fileIdentity, howChanged } from './input-identity.js';
+import { fileIdentity, howChanged, onlyAppended } from './input-identity.js';
 
 /** What must match for a checkpoint to be reused: settings, identity mode and filters, hashed. */
 export interface CheckpointScope {
@@ -16,6 +16,8 @@ export interface CheckpointScope {
 interface FileJournal {
   size: number;
   head: string;
+  /** A local file's last 64 KiB, hashed (to recognise lines appended since). */
+  tail?: string;
   /** Every line up to here is settled. */
   through: number;
   /** Settled lines above `through`. */
@@ -92,6 +94,10 @@ export class Checkpoint {
         // Segment's own replays rewrite objects: the new version is read whole.
         notices.push(`${file} was rewritten since checkpoint ${path} was written (${before.head}, ${before.size} bytes → ${identity.head}, ${identity.size} bytes): reading it again from the start`);
         journal.files[key] = { ...identity, through: 0, extra: [] };
+      } else if (changed && remote === null && (await onlyAppended(file, before, identity.size))) {
+        // An input that only grew (a log appended to, or one that grew during the last run): its settled lines stand.
+        notices.push(`${file} grew since checkpoint ${path} was written (${before.size} → ${identity.size} bytes, lines appended): resuming after the lines it had settled`);
+        journal.files[key] = { ...before, ...identity };
       } else if (changed) {
         if (!force) throw new CheckpointError(`input ${file} changed since checkpoint ${path} was written ${await howChanged(file, before, identity.size)}`);
         journal.files[key] = { ...identity, through: 0, extra: [] };

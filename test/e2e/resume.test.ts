@@ -342,8 +342,13 @@ describe('checkpoint refusal and --force at the command line (SPEC ยง1 exit 2, ย
     expect({ sameSize: Buffer.byteLength(changed) === Buffer.byteLength(text), changed: changed !== text }).toEqual({ sameSize: true, changed: true });
     writeFileSync(input, changed);
   };
+  const EXTRA_LINE = `${JSON.stringify({ type: 'track', event: 'Extra', userId: 'u-extra', messageId: 'extra-1', timestamp: '2026-10-02T00:00:00Z' })}\n`;
   const appendLine = ({ input }: { input: string }): void => {
-    writeFileSync(input, `${readFileSync(input, 'utf8')}${JSON.stringify({ type: 'track', event: 'Extra', userId: 'u-extra', messageId: 'extra-1', timestamp: '2026-10-02T00:00:00Z' })}\n`);
+    writeFileSync(input, `${readFileSync(input, 'utf8')}${EXTRA_LINE}`);
+  };
+  /** Another size and another first line: not only appended to. */
+  const rewriteAndAppend = ({ input }: { input: string }): void => {
+    writeFileSync(input, `${EXTRA_LINE}${readFileSync(input, 'utf8')}`);
   };
   const nothing = (): void => undefined;
 
@@ -351,7 +356,7 @@ describe('checkpoint refusal and --force at the command line (SPEC ยง1 exit 2, ย
     { rule: 'a checkpoint from another settings file is refused', name: 'settings', change: nothing, extra: () => ({ args: ['--settings', otherSettings()] }), message: /was written by a run with other settings.*--force/s },
     { rule: 'a checkpoint from another --identity is refused', name: 'identity', change: nothing, extra: () => ({ args: ['--identity', 'simplified'] }), message: /other settings \(identity original.*this run: identity simplified.*--force/s },
     { rule: 'a changed input file (same size, other content) is refused', name: 'same-size', change: sameSizeChange, extra: () => ({}), message: /input .*same-size\.ndjson changed since checkpoint.*--force/s },
-    { rule: 'a changed input file (other size) is refused', name: 'other-size', change: appendLine, extra: () => ({}), message: /input .*other-size\.ndjson changed since checkpoint.*--force/s },
+    { rule: 'a changed input file (other size) is refused', name: 'other-size', change: rewriteAndAppend, extra: () => ({}), message: /input .*other-size\.ndjson changed since checkpoint.*--force/s },
     { rule: 'a checkpoint with stdin (-) is refused', name: 'stdin', change: nothing, extra: () => ({ input: '-' }), message: /--checkpoint cannot be used with stdin/ },
     { rule: 'a checkpoint file that is not a journal is refused', name: 'corrupt', change: ({ checkpoint }: { checkpoint: string }) => writeFileSync(checkpoint, '{"version":1,"fil'), extra: () => ({}), message: /checkpoint .*corrupt\.checkpoint is not a mpx-replay checkpoint/ },
   ])('$rule', ({ name, change, extra, message }) => {
@@ -394,8 +399,17 @@ describe('checkpoint refusal and --force at the command line (SPEC ยง1 exit 2, ย
       expect({ resumed: (jsonReport(result.stdout) as ResumeReport).resumed, requests }).toEqual({ resumed: LINES, requests: 0 });
     });
 
+    it('lines appended to the input since: exit 0, the settled lines resumed, only the appended line read and sent', async ({ expect }) => {
+      const { first, result, requests } = await rerunAfter('appended', appendLine, () => ({}));
+
+      expect(first.code, first.stderr).toBe(0);
+      expect(result.code, result.stderr).toBe(0);
+      const report = jsonReport(result.stdout) as ResumeReport;
+      expect({ resumed: report.resumed, read: report.messages.read, requests }).toEqual({ resumed: LINES, read: 1, requests: 1 });
+    });
+
     it('--force with a changed input file: exit 0, that file starts over (nothing resumed, every line read and sent)', async ({ expect }) => {
-      const { first, result, requests } = await rerunAfter('force-changed', appendLine, () => ({ args: ['--force'] }));
+      const { first, result, requests } = await rerunAfter('force-changed', rewriteAndAppend, () => ({ args: ['--force'] }));
 
       expect(first.code, first.stderr).toBe(0);
       expect(result.code, result.stderr).toBe(0);

@@ -2,7 +2,7 @@
  * Which inputs a journal entry belongs to (issue 15): local files are keyed by their absolute
  * path, so any spelling of one file finds its entry; a journal written with relative keys is read
  * relative to the working directory; a checkpoint holding inputs this run does not name is
- * refused unless forced; an input that grew is refused saying so. Against `Checkpoint` directly, with temporary files.
+ * refused unless forced; an input that only had lines appended resumes, one that grew otherwise is refused saying so. Against `Checkpoint` directly, with temporary files.
  */
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,17 +110,42 @@ describe('a checkpoint whose inputs this run does not name', () => {
 describe('an input that grew since the checkpoint', () => {
   const APPENDED = '{"type":"track","event":"a4"}\n';
 
-  it('appended to (larger, its head as it was): refused saying it grew, from and to how many bytes, and what --force does', async () => {
+  it('lines appended after a complete last line: opened, its settled lines stand, the rest is read, with a notice', async () => {
+    await settleAndClose([fileA], [[fileA, 1], [fileA, 3]]);
+    const size = readFileSync(fileA).length;
+    appendFileSync(fileA, APPENDED);
+
+    const reopened = await Checkpoint.open(journalPath, SCOPE, [fileA], false);
+
+    expect([1, 2, 3, 4].map((line) => reopened.isSettled(fileA, line))).toEqual([true, false, true, false]);
+    expect(reopened.notices).toEqual([`${fileA} grew since checkpoint ${journalPath} was written (${size} → ${size + APPENDED.length} bytes, lines appended): resuming after the lines it had settled`]);
+    expect(JSON.parse(readFileSync(journalPath, 'utf8')).files[fileA].size).toBe(size + APPENDED.length);
+  });
+
+  /** Drop the recorded tail, as in a journal written before it was recorded. */
+  const withoutTail = (): void => {
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+    delete journal.files[fileA].tail;
+    writeFileSync(journalPath, JSON.stringify(journal));
+  };
+  /** The last line without its newline when the checkpoint was written: appending continues that line. */
+  const unterminated = (): void => writeFileSync(fileA, readFileSync(fileA, 'utf8').trimEnd());
+
+  it.each([
+    { rule: 'a journal that predates recording the end of a file', before: () => undefined, after: withoutTail },
+    { rule: 'an old size that ended inside a line', before: unterminated, after: () => undefined },
+  ])('grown, but not provably only appended ($rule): refused saying it grew, from and to how many bytes, and what --force does', async ({ before, after }) => {
+    before();
     await settleAndClose([fileA], [[fileA, 1]]);
+    after();
     const size = readFileSync(fileA).length;
     appendFileSync(fileA, APPENDED);
 
     const opening = Checkpoint.open(journalPath, SCOPE, [fileA], false);
 
     await expect(opening).rejects.toThrow(CheckpointError);
-    await expect(opening).rejects.toThrow(
-      `input ${fileA} changed since checkpoint ${journalPath} was written (it grew from ${size} to ${size + APPENDED.length} bytes, its first ${size} as they were: appended to since); --force starts it over from its first line`,
-    );
+    await expect(opening).rejects.toThrow(`input ${fileA} changed since checkpoint ${journalPath} was written (it grew from ${size} to ${size + APPENDED.length} bytes, its first ${size} as they were`);
+    await expect(opening).rejects.toThrow('--force starts it over from its first line');
   });
 
   it.each([

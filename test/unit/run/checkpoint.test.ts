@@ -193,7 +193,7 @@ describe('refusal: a checkpoint from another scope (settings, identity mode, fil
 describe('refusal: an input file changed since the checkpoint was written', () => {
   it.each([
     { change: 'same size, different head', rewrite: (text: string) => text.replace('"a-1"', '"z-1"'), sameSize: true },
-    { change: 'different size (lines appended)', rewrite: (text: string) => text + lines('c', 2), sameSize: false },
+    { change: 'different size (a line rewritten, lines appended)', rewrite: (text: string) => text.replace('"a-1"', '"z-1"') + lines('c', 2), sameSize: false },
     { change: 'different size (truncated)', rewrite: (text: string) => text.slice(0, text.length - 20), sameSize: false },
   ])('$change: refused with a message naming the file and --force', async ({ rewrite, sameSize }) => {
     await openWithSettled({ [fileA]: [1, 2, 3], [fileB]: [1] });
@@ -213,7 +213,7 @@ describe('refusal: an input file changed since the checkpoint was written', () =
 
   it('--force starts the changed file over and keeps the unchanged file\'s settled lines', async () => {
     await openWithSettled({ [fileA]: [1, 2, 3], [fileB]: [1, 2] });
-    writeFileSync(fileA, lines('a', 12));
+    writeFileSync(fileA, lines('z', 12));
 
     const forced = await Checkpoint.open(journalPath, SCOPE, [fileA, fileB], true);
 
