@@ -95,7 +95,7 @@ interface OpenBatch<S extends RecordSource> {
  * A block read from a file is about 1 MiB: on the bench archive 32 of them hold over 2,000 records
  * of each endpoint, so only rarer records are cut short (8 blocks measured no less memory).
  */
-export const MAX_SOURCES_PER_BATCH = 32;
+const MAX_SOURCES_PER_BATCH = 32;
 
 /** Mixpanel's /import limit, applied to every endpoint. */
 const MAX_REQUEST_BYTES = MAX_IMPORT_REQUEST_BYTES;

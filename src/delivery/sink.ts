@@ -143,7 +143,7 @@ class Sink implements DeliverySink {
 
   async finish(): Promise<void> {
     const { state } = this.ctx;
-    while (!state.stopping && state.fatal === null && (this.held.count > 0 || this.running.size > 0)) {
+    while (!state.halted && (this.held.count > 0 || this.running.size > 0)) {
       this.flushOpen();
       await Promise.race([...this.running, this.ctx.clock.sleep(50)]);
     }

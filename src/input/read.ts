@@ -1,12 +1,11 @@
 import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { asBuffer } from '../lib/as-buffer.js';
 import { fileChunks, InputGrew, regularFileChunks } from './file-chunks.js';
 import { GzipFault, gunzipMembers, type Reread } from './gunzip.js';
 import { InputReadError } from '../errors.js';
 import { splitBlock } from './split-lines.js';
 import { SparseBlocks, type WantedOffsets } from './sparse-blocks.js';
-import type { Block, FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
+import type { FileSummary, InputLine, OpenInput, ReadItem } from './types.js';
 
 /** Lines longer than this are rejected (and skipped without being held in memory). */
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;

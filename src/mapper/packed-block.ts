@@ -1,8 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { ENDPOINTS, type Endpoint, type RoutedRecord } from '../mixpanel/types.js';
-import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
-import { asBuffer } from '../lib/as-buffer.js';
-import type { LineRef } from '../outcomes.js';
+import { ENDPOINTS, type RoutedRecord } from '../mixpanel/types.js';
+import { SEGMENT_TYPES } from '../segment/types.js';
 import { Utf8Buffer } from '../lib/utf8-buffer.js';
 import type { LineTexts, PackedStrings, ProcessedLine, SentBlock } from './protocol.js';
 import { LineFactsBuilder } from './line-facts.js';

@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { MappingOptions } from '../mapping/types.js';
-import type { WrittenBlock } from './dry-run-output.js';
-import type { MessageFilter } from '../config/filter.js';
 import { Spares } from './spares.js';
 import type { BlockMapper, MappedBlock, MapperSetup, WorkerReply, WorkerRequest } from './protocol.js';
 

@@ -1,12 +1,12 @@
 import { isObject, type JsonObject } from '../lib/json.js';
 import { mapMessage, type MappingOptions } from '../mapping/index.js';
-import { toRouted, type RoutedRecord } from '../mixpanel/types.js';
+import { toRouted } from '../mixpanel/types.js';
 import { readMessageId, readTime, readType } from '../segment/parse.js';
 import { sentByDeviceMode } from '../segment/device-mode.js';
 import { MAX_MESSAGE_DEPTH, nestedDeeperThan } from '../lib/json-depth.js';
 import type { SegmentType } from '../segment/types.js';
 import { badLine, rejectedInput } from './input-rejection.js';
-import type { LineOutcome, LineRef } from '../outcomes.js';
+import type { LineRef } from '../outcomes.js';
 import type { MessageFilter } from '../config/filter.js';
 import type { ProcessedLine } from './protocol.js';
 import type { InputLine } from '../input/types.js';

@@ -71,16 +71,23 @@ export async function createMixpanelClient(options: ClientOptions): Promise<Mixp
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT };
       if (gzip) headers['content-encoding'] = 'gzip';
       if (endpoint === '/import') headers.authorization = authorization;
-      const response = await dispatcher.request({
-        origin,
-        path: `${basePath}${endpointPath(endpoint, options.auth)}`,
-        method: 'POST',
-        headers,
-        body,
-        // One deadline for the whole exchange (undici's own timeouts tick in 500 ms steps).
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      const text = redact(await readCapped(response.body, MAX_REPLY_BYTES), secrets);
+      let response: Dispatcher.ResponseData;
+      let text: string;
+      try {
+        response = await dispatcher.request({
+          origin,
+          path: `${basePath}${endpointPath(endpoint, options.auth)}`,
+          method: 'POST',
+          headers,
+          body,
+          // One deadline for the whole exchange (undici's own timeouts tick in 500 ms steps).
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+        text = redact(await readCapped(response.body, MAX_REPLY_BYTES), secrets);
+      } catch (error) {
+        // A network or proxy error may quote a URL with its password: only its redacted words go on.
+        throw new Error(redact((error as Error).message, secrets));
+      }
       const retryAfter = response.headers['retry-after'];
       const location = response.headers.location;
       return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: text, location: typeof location === 'string' ? redact(location, secrets) : null };

@@ -36,14 +36,17 @@ export class CheckpointLock {
     const path = `${checkpoint}.lock`;
     const owner: LockOwner = { pid: host.pid, startedAt: new Date(host.now()).toISOString() };
     if (await create(checkpoint, path, owner)) return new CheckpointLock(path, owner, null);
-    const holder = parseOwner(await readFile(path, 'utf8').catch(() => ''));
+    const held = await readFile(path, 'utf8').catch(() => '');
+    const holder = parseOwner(held);
     if (holder === null) {
       throw new CheckpointError(`checkpoint ${checkpoint} is locked by ${path}, which names no process (a run taking it this moment?); if no other run uses this checkpoint, remove ${path}`);
     }
-    if (host.isAlive(holder.pid)) {
+    // Our own pid in a lock we have not taken is a run before this one (containers reuse pids).
+    if (holder.pid !== host.pid && host.isAlive(holder.pid)) {
       throw new CheckpointError(`checkpoint ${checkpoint} is in use by another run (pid ${holder.pid}, started ${holder.startedAt}; lock ${path}): two runs on one checkpoint would both send its lines. Wait for that run to end, or use another --checkpoint`);
     }
-    await unlink(path).catch(() => undefined);
+    // Removed only if still the stale one: a run taking it over at the same moment may have replaced it.
+    if ((await readFile(path, 'utf8').catch(() => '')) === held) await unlink(path).catch(() => undefined);
     if (!(await create(checkpoint, path, owner))) throw new CheckpointError(`checkpoint ${checkpoint}: another run took its lock ${path} at the same moment`);
     return new CheckpointLock(path, owner, `took over the lock ${path} of pid ${holder.pid} (started ${holder.startedAt}), which is no longer running`);
   }
@@ -59,7 +62,12 @@ export class CheckpointLock {
       return;
     }
     const holder = parseOwner(text);
-    if (holder?.pid === this.owner.pid && holder.startedAt === this.owner.startedAt) unlinkSync(this.path);
+    if (holder?.pid !== this.owner.pid || holder.startedAt !== this.owner.startedAt) return;
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // Already gone: nothing to release.
+    }
   }
 }
 

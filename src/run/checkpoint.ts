@@ -1,40 +1,15 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { open, rename, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CheckpointError } from '../errors.js';
-import { isObject } from '../lib/json.js';
-import { AckedRecords, ackedValid, type AckedJson } from './acked-records.js';
+import { AckedRecords } from './acked-records.js';
+import { readJournal, type Journal } from './journal-file.js';
 import { fileIdentity, howChanged, onlyAppended } from './input-identity.js';
 
 /** What must match for a checkpoint to be reused: settings, identity mode and filters, hashed. */
 export interface CheckpointScope {
   readonly fingerprint: string;
   readonly describe: string;
-}
-
-/** Per input file: its identity (size + hash of its head) and the settled lines. */
-interface FileJournal {
-  size: number;
-  head: string;
-  /** A local file's last 64 KiB, hashed (to recognise lines appended since). */
-  tail?: string;
-  /** Every line up to here is settled. */
-  through: number;
-  /** Settled lines above `through`. */
-  extra: number[];
-  /**
-   * Lines not yet settled with `$add`/`$append` records Mixpanel acknowledged: line → the
-   * records' positions within the line. Absent when there are none (and in older journals).
-   */
-  acked?: AckedJson;
-}
-
-interface Journal {
-  version: 1;
-  scope: string;
-  scopeDescription: string;
-  /** Keyed by the input's absolute path (an `s3://` URL as it is). */
-  files: Record<string, FileJournal>;
 }
 
 /** The identity of an input that is not a local file (`head`: e.g. its ETag), or null for a local file. */
@@ -243,54 +218,4 @@ export function checkpointScope(
   const presetPart = preset === 'actions' ? `, preset actions${actionsAlias ? ' with alias' : ''}` : '';
   const describe = `identity ${identity}, settings ${settingsHash}, types ${filter.types?.join(',') ?? 'all'}, from ${filter.fromMs ?? '-'}, to ${filter.toMs ?? '-'}${deviceMode}${presetPart}`;
   return { fingerprint: createHash('sha256').update(describe).digest('hex').slice(0, 16), describe };
-}
-
-async function readJournal(path: string): Promise<Journal | null> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw new CheckpointError(`checkpoint ${path}: cannot read it (${error.code ?? error.message})`);
-  });
-  if (text === null) return null;
-  try {
-    const journal: unknown = JSON.parse(text);
-    const problem = journalProblem(journal);
-    if (problem !== null) throw new Error(problem);
-    return withResolvedKeys(journal as Journal);
-  } catch (error) {
-    throw new CheckpointError(`checkpoint ${path} is not a mpx-replay checkpoint (${(error as Error).message})`);
-  }
-}
-
-/** What is wrong with a parsed journal's structure, or null when it is a version 1 journal. */
-function journalProblem(value: unknown): string | null {
-  if (!isObject(value) || value.version !== 1) return 'not a version 1 journal';
-  if (typeof value.scope !== 'string' || typeof value.scopeDescription !== 'string') return 'no scope';
-  if (!isObject(value.files)) return '"files" is not an object';
-  for (const [file, entry] of Object.entries(value.files)) {
-    const ok =
-      isObject(entry) &&
-      Number.isInteger(entry.size) &&
-      typeof entry.head === 'string' &&
-      Number.isInteger(entry.through) &&
-      Array.isArray(entry.extra) &&
-      entry.extra.every((line) => Number.isInteger(line)) &&
-      (entry.acked === undefined || ackedValid(entry.acked));
-    if (!ok) return `the entry of ${JSON.stringify(file)} is not {size, head, through, extra, acked?}`;
-  }
-  return null;
-}
-
-/**
- * Journals written before keys were resolved name files as typed: a relative key is taken
- * relative to this run's working directory (docs/architecture.md). Of two keys naming one file,
- * the entry with more lines settled is kept.
- */
-function withResolvedKeys(journal: Journal): Journal {
-  const files = Object.create(null) as Journal['files'];
-  for (const [file, entry] of Object.entries(journal.files)) {
-    const key = file.includes('://') ? file : resolve(file);
-    const other = files[key];
-    if (other === undefined || other.through + other.extra.length < entry.through + entry.extra.length) files[key] = entry;
-  }
-  return { ...journal, files };
 }

@@ -3,7 +3,6 @@ import type { MappingOptions } from '../mapping/types.js';
 import { SEGMENT_TYPES, type SegmentType } from '../segment/types.js';
 import { Accounting } from './accounting.js';
 import type { AliasLine } from '../delivery/alias-pass.js';
-import type { Rejection } from '../delivery/batcher.js';
 import { createBlockMapper } from '../mapper/pool.js';
 import { aliasCandidates } from '../mapper/alias-scan.js';
 import type { LineOutcome, LineRef } from '../outcomes.js';

@@ -120,7 +120,7 @@ export class Replay {
 
   /**
    * The journal cannot be written: nothing delivered from now on could be recorded, so stop as
-   * fatal at once; unlike `fail`, batches not sent yet are not sent.
+   * fatal at once: the sink sends nothing new, and what it has not sent is not delivered.
    */
   private journalFailed(reason: string): void {
     this.journalFailure ??= `${reason}; stopped sending`;

@@ -1,4 +1,4 @@
-import { newObject, type Json, type JsonObject } from '../../lib/json.js';
+import { newObject } from '../../lib/json.js';
 import type { EngageUpdate, GroupUpdate } from '../../mixpanel/types.js';
 import { findKey, keySet, normalizeKey } from '../../segment/keys.js';
 import type { GroupMessage } from '../../segment/types.js';

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Dispatcher } from 'undici';
 import { createMixpanelClient, MAX_REPLY_BYTES } from '../../../src/mixpanel/client.js';
 
 let server: Server | null = null;
@@ -73,5 +74,15 @@ describe('replies arrive with the credentials redacted (issue 15: a server that 
     await client.close();
     expect(reply.body).toBe(`${'p'.repeat(190)} you sent Basic <redacted>`);
     expect(reply.location).toBe('https://login.example/?auth=Basic <redacted>');
+  });
+});
+
+describe('a failed exchange is reported with the credentials redacted (a proxy error may quote its URL)', () => {
+  it('the error thrown by the dispatcher comes out with every credential form replaced', async () => {
+    const secrets = ['pw-proxy-6612', 'c2VjcmV0LWVjaG8tOTk6'];
+    const failing = { request: () => Promise.reject(new Error('connect ECONNREFUSED via http://ops:pw-proxy-6612@proxy.example:3128 (Basic c2VjcmV0LWVjaG8tOTk6)')) } as unknown as Dispatcher;
+    const client = await createMixpanelClient({ origin: 'http://127.0.0.1:9', auth: { kind: 'api-secret', secret: 'secret-echo-99' }, connections: 1, timeoutMs: 5_000, secrets, dispatcher: failing });
+
+    await expect(client.post('/import', Buffer.from('[]'), false)).rejects.toThrow('connect ECONNREFUSED via http://ops:<redacted>@proxy.example:3128 (Basic <redacted>)');
   });
 });

@@ -74,6 +74,22 @@ describe('a local input is keyed by its absolute path', () => {
     expect([reopened.isSettled(fileA, 1), reopened.isSettled(fileA, 2)]).toEqual([true, false]);
     expect(journalKeys()).toEqual([fileA]);
   });
+  it('two old keys naming one file (typed two ways): their settled lines and acknowledged records are merged, none dropped', async () => {
+    await settleAndClose([fileA], []);
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+    const identity = { size: journal.files[fileA].size, head: journal.files[fileA].head };
+    const typed = relative(process.cwd(), fileA);
+    journal.files = {
+      [typed]: { ...identity, through: 1, extra: [], acked: { 3: [1] } },
+      [`./${typed}`]: { ...identity, through: 0, extra: [2], acked: { 3: [0] } },
+    };
+    writeFileSync(journalPath, JSON.stringify(journal));
+
+    const reopened = await Checkpoint.open(journalPath, SCOPE, [fileA], false);
+
+    expect([1, 2, 3].map((line) => reopened.isSettled(fileA, line))).toEqual([true, true, false]);
+    expect([0, 1, 2].map((position) => reopened.isAcknowledged(fileA, 3, position))).toEqual([true, true, false]);
+  });
 });
 
 describe('a checkpoint whose inputs this run does not name', () => {

@@ -91,6 +91,17 @@ describe('a stale lock (its process is gone) is taken over', () => {
     expect(lockFile(checkpoint)).toEqual({ pid: 4303, startedAt: '2026-12-07T07:08:09.000Z' });
   });
 
+  it('a lock naming our own pid (a container reusing pid 1 after a kill) is stale, taken over, not refused', async () => {
+    const checkpoint = checkpointPath();
+    await CheckpointLock.take(checkpoint, { pid: 1, now: () => Date.UTC(2026, 11, 6, 23, 0, 0), isAlive: () => true });
+    const sameContainerPid: LockProcess = { pid: 1, now: () => Date.UTC(2026, 11, 7, 23, 0, 0), isAlive: () => true };
+
+    const taken = await CheckpointLock.take(checkpoint, sameContainerPid);
+
+    expect(taken.notice).toBe(`took over the lock ${checkpoint}.lock of pid 1 (started 2026-12-06T23:00:00.000Z), which is no longer running`);
+    expect(lockFile(checkpoint)).toEqual({ pid: 1, startedAt: '2026-12-07T23:00:00.000Z' });
+  });
+
   it('the run whose lock was taken over leaves the new owner\'s lock in place when it releases', async () => {
     const checkpoint = checkpointPath();
     const old = await CheckpointLock.take(checkpoint, FIRST);
