@@ -42,13 +42,19 @@ function completed(result: CliResult): { code: number | null; read: number; sett
   return { code: result.code, read, settled: delivered + skipped + rejected, resumed: report.resumed };
 }
 
+/** A slow import on a fresh checkpoint, started and sending (its server has accepted a record, or it ended). */
+async function startedSlowRun(name: string): Promise<{ checkpoint: string; run: ReturnType<typeof startCli> }> {
+  const checkpoint = tmp.unique(name);
+  const mp = await server({ latencyMs: 40 });
+  const run = startCli(importArgs(input, mp, checkpoint, [...SLOW, '--quiet']));
+  run.child.stdin.end();
+  await expect.poll(() => mp.accepted.length > 0 || run.child.exitCode !== null, { timeout: 20_000, interval: 5 }).toBe(true);
+  return { checkpoint, run };
+}
+
 describe('one run per checkpoint: a lock file next to the journal', () => {
   it('a second run on the checkpoint while the first runs: exit 2 naming the first run\'s pid, nothing sent; the first finishes normally', async () => {
-    const checkpoint = tmp.unique('locked.checkpoint');
-    const mp = await server({ latencyMs: 40 });
-    const first = startCli(importArgs(input, mp, checkpoint, [...SLOW, '--quiet']));
-    first.child.stdin.end();
-    await expect.poll(() => mp.accepted.length > 0 || first.child.exitCode !== null, { timeout: 20_000, interval: 5 }).toBe(true);
+    const { checkpoint, run: first } = await startedSlowRun('locked.checkpoint');
 
     const other = await server();
     const second = await runCli(importArgs(input, other, checkpoint, ['--quiet']));
@@ -62,11 +68,7 @@ describe('one run per checkpoint: a lock file next to the journal', () => {
   }, 60_000);
 
   it('a second Ctrl-C (exit 130 at once, by process.exit) still removes the lock', async () => {
-    const checkpoint = tmp.unique('double-sigint.checkpoint');
-    const mp = await server({ latencyMs: 40 });
-    const run = startCli(importArgs(input, mp, checkpoint, [...SLOW, '--quiet']));
-    run.child.stdin.end();
-    await expect.poll(() => mp.accepted.length > 0 || run.child.exitCode !== null, { timeout: 20_000, interval: 5 }).toBe(true);
+    const { checkpoint, run } = await startedSlowRun('double-sigint.checkpoint');
     const lockedWhileRunning = existsSync(`${checkpoint}.lock`);
     run.child.kill('SIGINT');
     await sleep(5);

@@ -372,13 +372,23 @@ describe('checkpoint refusal and --force at the command line (SPEC ยง1 exit 2, ย
   });
 
   describe.concurrent('what is accepted', () => {
-    it('the same command again: exit 0, every line resumed, nothing sent', async ({ expect }) => {
-      const { first, result, requests } = await rerunAfter('same', nothing, () => ({}));
+    /** Classic settings plus Actions-only keys: they do not change a classic run's mapping. */
+    const withActionsKeys = (): string => {
+      const path = join(tmp.path, 'classic-with-actions-keys.json');
+      writeFileSync(path, JSON.stringify({ ...SETTINGS, strictMode: '0', generatePurchaseEventPerProduct: false, group_key: 'org_ref' }));
+      return path;
+    };
+    it.each([
+      { rule: 'the same command again: every line resumed, nothing sent', name: 'same', change: nothing, extra: () => ({}), read: 0, requests: 0 },
+      { rule: "Actions-only keys in a classic run's settings do not change its scope: the command with them resumes", name: 'actions-keys', change: nothing, extra: () => ({ args: ['--settings', withActionsKeys(), '--preset', 'classic'] }), read: 0, requests: 0 },
+      { rule: 'lines appended to the input since: the settled lines resumed, only the appended line read and sent', name: 'appended', change: appendLine, extra: () => ({}), read: 1, requests: 1 },
+    ])('$rule (exit 0)', async ({ name, change, extra, read, requests: expectedRequests }) => {
+      const { first, result, requests } = await rerunAfter(name, change, extra);
 
       expect(first.code, first.stderr).toBe(0);
       expect(result.code, result.stderr).toBe(0);
       const report = jsonReport(result.stdout) as ResumeReport;
-      expect({ resumed: report.resumed, read: report.messages.read, requests }).toEqual({ resumed: LINES, read: 0, requests: 0 });
+      expect({ resumed: report.resumed, read: report.messages.read, requests }).toEqual({ resumed: LINES, read, requests: expectedRequests });
     });
 
     it('--force with another settings file: exit 0, the checkpoint is used anyway (its settled lines are skipped)', async ({ expect }) => {
@@ -387,25 +397,6 @@ describe('checkpoint refusal and --force at the command line (SPEC ยง1 exit 2, ย
       expect(first.code, first.stderr).toBe(0);
       expect(result.code, result.stderr).toBe(0);
       expect((jsonReport(result.stdout) as ResumeReport).resumed).toBe(LINES);
-    });
-
-    it('Actions-only keys in a classic run\'s settings do not change its scope: the same command with them resumes', async ({ expect }) => {
-      const withActionsKeys = join(tmp.path, 'classic-with-actions-keys.json');
-      writeFileSync(withActionsKeys, JSON.stringify({ ...SETTINGS, strictMode: '0', generatePurchaseEventPerProduct: false, group_key: 'org_ref' }));
-      const { first, result, requests } = await rerunAfter('actions-keys', nothing, () => ({ args: ['--settings', withActionsKeys, '--preset', 'classic'] }));
-
-      expect(first.code, first.stderr).toBe(0);
-      expect(result.code, result.stderr).toBe(0);
-      expect({ resumed: (jsonReport(result.stdout) as ResumeReport).resumed, requests }).toEqual({ resumed: LINES, requests: 0 });
-    });
-
-    it('lines appended to the input since: exit 0, the settled lines resumed, only the appended line read and sent', async ({ expect }) => {
-      const { first, result, requests } = await rerunAfter('appended', appendLine, () => ({}));
-
-      expect(first.code, first.stderr).toBe(0);
-      expect(result.code, result.stderr).toBe(0);
-      const report = jsonReport(result.stdout) as ResumeReport;
-      expect({ resumed: report.resumed, read: report.messages.read, requests }).toEqual({ resumed: LINES, read: 1, requests: 1 });
     });
 
     it('--force with a changed input file: exit 0, that file starts over (nothing resumed, every line read and sent)', async ({ expect }) => {
