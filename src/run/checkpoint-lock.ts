@@ -45,9 +45,7 @@ export class CheckpointLock {
     if (holder.pid !== host.pid && host.isAlive(holder.pid)) {
       throw new CheckpointError(`checkpoint ${checkpoint} is in use by another run (pid ${holder.pid}, started ${holder.startedAt}; lock ${path}): two runs on one checkpoint would both send its lines. Wait for that run to end, or use another --checkpoint`);
     }
-    // Removed only if still the stale one: a run taking it over at the same moment may have replaced it.
-    if ((await readFile(path, 'utf8').catch(() => '')) === held) await unlink(path).catch(() => undefined);
-    if (!(await create(checkpoint, path, owner))) throw new CheckpointError(`checkpoint ${checkpoint}: another run took its lock ${path} at the same moment`);
+    await takeOver(checkpoint, path, held, owner, host);
     return new CheckpointLock(path, owner, `took over the lock ${path} of pid ${holder.pid} (started ${holder.startedAt}), which is no longer running`);
   }
 
@@ -71,16 +69,49 @@ export class CheckpointLock {
   }
 }
 
+/**
+ * Replace the stale lock `held` by ours. Runs taking over at the same moment take turns through
+ * `<lock>.takeover` (created exclusively): between reading the stale lock again and creating ours,
+ * no other run can remove the lock, so one run wins and the others are refused. A takeover file
+ * whose run is gone (killed during its takeover) is removed first.
+ */
+async function takeOver(checkpoint: string, path: string, held: string, owner: LockOwner, host: LockProcess): Promise<void> {
+  const turn = `${path}.takeover`;
+  if (!(await create(checkpoint, turn, owner))) {
+    const text = await readFile(turn, 'utf8').catch(() => '');
+    const taker = parseOwner(text);
+    if (taker === null) {
+      throw new CheckpointError(`checkpoint ${checkpoint}: its stale lock ${path} is being taken over (${turn} names no process yet); if no other run uses this checkpoint, remove ${turn}`);
+    }
+    if (taker.pid !== host.pid && host.isAlive(taker.pid)) {
+      throw new CheckpointError(`checkpoint ${checkpoint}: another run (pid ${taker.pid}) is taking over its stale lock ${path} this moment`);
+    }
+    if ((await readFile(turn, 'utf8').catch(() => '')) === text) await unlink(turn).catch(() => undefined);
+    if (!(await create(checkpoint, turn, owner))) throw new CheckpointError(`checkpoint ${checkpoint}: another run is taking over its stale lock ${path} this moment`);
+  }
+  try {
+    // Removed only if still the stale one: a run that took it over just before us replaced it.
+    if ((await readFile(path, 'utf8').catch(() => '')) === held) await unlink(path).catch(() => undefined);
+    if (!(await create(checkpoint, path, owner))) throw new CheckpointError(`checkpoint ${checkpoint}: another run took its lock ${path} at the same moment`);
+  } finally {
+    if ((await readFile(turn, 'utf8').catch(() => '')) === ownerText(owner)) await unlink(turn).catch(() => undefined);
+  }
+}
+
 /** Create the lock file holding `owner`; false when it exists already. */
 async function create(checkpoint: string, path: string, owner: LockOwner): Promise<boolean> {
   try {
-    await writeFile(path, `${JSON.stringify(owner)}\n`, { flag: 'wx' });
+    await writeFile(path, ownerText(owner), { flag: 'wx' });
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
     throw new CheckpointError(`checkpoint ${checkpoint}: cannot create its lock file ${path} (${code ?? (error as Error).message})`);
   }
+}
+
+function ownerText(owner: LockOwner): string {
+  return `${JSON.stringify(owner)}\n`;
 }
 
 function parseOwner(text: string): LockOwner | null {

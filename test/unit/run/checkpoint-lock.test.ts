@@ -113,6 +113,55 @@ describe('a stale lock (its process is gone) is taken over', () => {
   });
 });
 
+describe('runs taking over one stale lock at the same moment', () => {
+  /** Eight runs started together after a crash: each sees the others alive, the crashed one not. */
+  const contenders = Array.from({ length: 8 }, (_, i): LockProcess => ({ pid: 5001 + i, now: () => Date.UTC(2026, 11, 8, 2, 0, i), isAlive: (pid) => pid >= 5001 && pid <= 5008 }));
+
+  it('exactly one of them takes it over; the others are refused and the lock names the one', async () => {
+    for (let round = 0; round < 40; round += 1) {
+      const checkpoint = checkpointPath();
+      writeFileSync(`${checkpoint}.lock`, '{"pid":4101,"startedAt":"2026-12-08T01:00:00.000Z"}\n');
+
+      const results = await Promise.allSettled(contenders.map((host) => CheckpointLock.take(checkpoint, host)));
+
+      const winners = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      expect({ round, winners: winners.length, refused: results.filter((r) => r.status === 'rejected' && r.reason instanceof CheckpointError).length }).toEqual({ round, winners: 1, refused: 7 });
+      expect((lockFile(checkpoint) as { pid: number }).pid).toBe(5001 + contenders.findIndex((_, i) => results[i]!.status === 'fulfilled'));
+      expect(existsSync(`${checkpoint}.lock.takeover`)).toBe(false);
+    }
+  });
+
+  it('a takeover under way (its run alive) refuses the next run and leaves the stale lock alone', async () => {
+    const checkpoint = checkpointPath();
+    const stale = '{"pid":4101,"startedAt":"2026-12-08T01:00:00.000Z"}\n';
+    writeFileSync(`${checkpoint}.lock`, stale);
+    writeFileSync(`${checkpoint}.lock.takeover`, '{"pid":5001,"startedAt":"2026-12-08T02:00:00.000Z"}\n');
+
+    await expect(CheckpointLock.take(checkpoint, contenders[1]!)).rejects.toThrow(`checkpoint ${checkpoint}: another run (pid 5001) is taking over its stale lock ${checkpoint}.lock this moment`);
+    expect(readFileSync(`${checkpoint}.lock`, 'utf8')).toBe(stale);
+  });
+
+  it('a takeover file that names no process yet (a run creating it) refuses the next run, saying to remove it if no run uses the checkpoint', async () => {
+    const checkpoint = checkpointPath();
+    writeFileSync(`${checkpoint}.lock`, '{"pid":4101,"startedAt":"2026-12-08T01:00:00.000Z"}\n');
+    writeFileSync(`${checkpoint}.lock.takeover`, '');
+
+    await expect(CheckpointLock.take(checkpoint, contenders[3]!)).rejects.toThrow(`(${checkpoint}.lock.takeover names no process yet); if no other run uses this checkpoint, remove ${checkpoint}.lock.takeover`);
+    expect(existsSync(`${checkpoint}.lock.takeover`)).toBe(true);
+  });
+
+  it('a takeover left by a run that died during it is removed, and the stale lock taken over', async () => {
+    const checkpoint = checkpointPath();
+    writeFileSync(`${checkpoint}.lock`, '{"pid":4101,"startedAt":"2026-12-08T01:00:00.000Z"}\n');
+    writeFileSync(`${checkpoint}.lock.takeover`, '{"pid":4102,"startedAt":"2026-12-08T01:30:00.000Z"}\n');
+
+    const taken = await CheckpointLock.take(checkpoint, contenders[2]!);
+
+    expect(taken.notice).toBe(`took over the lock ${checkpoint}.lock of pid 4101 (started 2026-12-08T01:00:00.000Z), which is no longer running`);
+    expect({ owner: lockFile(checkpoint), takeover: existsSync(`${checkpoint}.lock.takeover`) }).toEqual({ owner: { pid: 5003, startedAt: '2026-12-08T02:00:02.000Z' }, takeover: false });
+  });
+});
+
 describe('a lock that cannot be created', () => {
   it('a checkpoint in a missing folder: CheckpointError naming the lock file and the code', async () => {
     const checkpoint = join(root, 'missing-folder', 'run.checkpoint');
