@@ -8,6 +8,8 @@ import type { Rejection } from './batcher.js';
 export class LineTally {
   private readonly unsettled: Int32Array;
   private readonly lineOfRecord: Int32Array;
+  /** 1 for a record already settled: a second outcome for it (a defect) must not settle its line early. */
+  private readonly recordDone: Uint8Array;
   private rejections: Map<number, Rejection> | null = null;
 
   /** `firstRecord(i)`: the index of line i's first record; line i's records end where line i + 1's start. */
@@ -18,6 +20,7 @@ export class LineTally {
   ) {
     this.unsettled = new Int32Array(lineCount);
     this.lineOfRecord = new Int32Array(firstRecord(lineCount));
+    this.recordDone = new Uint8Array(firstRecord(lineCount));
     for (let line = 0; line < lineCount; line += 1) {
       const end = firstRecord(line + 1);
       this.unsettled[line] = end - firstRecord(line);
@@ -30,8 +33,10 @@ export class LineTally {
     return this.lineOfRecord[record]!;
   }
 
-  /** A record is settled: accepted (null) or rejected. */
+  /** A record is settled: accepted (null) or rejected. Its first outcome stands. */
   done(record: number, rejection: Rejection | null): void {
+    if (this.recordDone[record] === 1) return;
+    this.recordDone[record] = 1;
     const line = this.lineOfRecord[record]!;
     if (rejection !== null) {
       this.rejections ??= new Map();

@@ -34,6 +34,8 @@ export class OutgoingBlock {
   private unreleased: number;
   /** Lines not yet settled (their texts are read as they settle). */
   private unsettled: number;
+  /** 1 for a line settled already: settling it again must not give the texts' memory back early. */
+  private readonly settledLines: Uint8Array;
 
   constructor(
     readonly file: string,
@@ -48,6 +50,7 @@ export class OutgoingBlock {
     this.warningsOf = new Map(sent.warnings);
     this.unreleased = sent.ends.length;
     this.unsettled = sent.lines.length;
+    this.settledLines = new Uint8Array(sent.lines.length);
   }
 
   get lineCount(): number {
@@ -69,12 +72,13 @@ export class OutgoingBlock {
 
   /**
    * Line `i` is settled; returns its text when `withText` and it was kept (--rejects), else ''.
-   * Called once per line; once every line has settled, the texts' memory goes back for reuse (so
-   * kept texts are bounded by the blocks in flight, whatever the collector does).
+   * Once every line has settled, the texts' memory goes back for reuse (so kept texts are bounded
+   * by the blocks in flight, whatever the collector does); a line settled again returns ''.
    */
   settle(i: number, withText: boolean): string {
     const { texts } = this.sent;
-    if (texts === null) return '';
+    if (texts === null || this.settledLines[i] === 1) return '';
+    this.settledLines[i] = 1;
     const text = withText ? asBuffer(texts.bytes).toString('utf8', texts.starts[i]!, texts.ends[i]!) : '';
     this.unsettled -= 1;
     if (this.unsettled === 0) this.reuse?.(texts.bytes);

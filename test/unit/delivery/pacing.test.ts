@@ -259,6 +259,18 @@ describe('LineTally', () => {
     expect(outcomes).toEqual([[1, 'not delivered: the run stopped', true]]);
   });
 
+  it('a record settled twice (a defect) does not settle its line before its other records; its first outcome stands', () => {
+    const outcomes: Array<[number, string | null, boolean?]> = [];
+    const lines = tally(outcomes);
+    lines.done(0, { reason: 'Mixpanel rejected the record: once', unsent: false });
+    lines.done(0, null);
+    lines.done(0, null);
+    expect(outcomes).toEqual([]);
+    lines.done(1, null);
+    lines.done(2, null);
+    expect(outcomes).toEqual([[0, 'Mixpanel rejected the record: once', false]]);
+  });
+
   it('§7 the records of one line do not settle another', () => {
     const outcomes: Array<[number, string | null, boolean?]> = [];
     const lines = tally(outcomes);

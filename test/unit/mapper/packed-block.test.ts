@@ -131,6 +131,17 @@ describe('§6 the texts kept for --rejects', () => {
     expect(reused[0]).toBe(input);
   });
 
+  it('a line settled twice (a defect) does not give them back while another line still needs its text', () => {
+    const { builder, input } = pack(true);
+    const { sent } = builder.take(input);
+    const reused: Uint8Array[] = [];
+    const block = new OutgoingBlock('day-1.ndjson', sent, (bytes) => reused.push(bytes));
+    expect([0, 0, 2].map((i) => block.settle(i, true))).toEqual([LINES[0]!.text, '', LINES[2]!.text]);
+    expect(reused).toEqual([]);
+    expect(block.settle(1, true)).toBe(LINES[1]!.text);
+    expect(reused).toEqual([input]);
+  });
+
   it('are the block\'s input bytes, sent back with the block rather than copied or made strings', () => {
     const { builder, input } = pack(true);
     const { sent, transfer } = builder.take(input);
