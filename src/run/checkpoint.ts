@@ -16,8 +16,18 @@ export interface CheckpointScope {
 export type Identify = (file: string) => { size: number; head: string } | null;
 
 /**
- * The resume journal (README "Resume and checkpoint"): settled lines per input file, written atomically (write +
- * rename) after every change, one write at a time, so a crash loses at most the records in flight.
+ * A write nobody waits for (lines settled) follows the last one after at least this long; one that
+ * `written()` or `flush()` waits for starts at once. Back to back, a 1M import with --checkpoint
+ * wrote its whole journal 1,399 times (200 MB of JSON, each fsynced; 2.1 s of the sending thread's
+ * CPU to prepare them), most of them waited for by nobody.
+ */
+const UNAWAITED_WRITE_INTERVAL_MS = 200;
+
+/**
+ * The resume journal (README "Resume and checkpoint"): settled lines per input file, written
+ * atomically (write + rename), one write at a time. Acknowledged `$add`/`$append` records are on
+ * disk before their connection takes another request; lines settled in the last interval may be
+ * read again after a crash (their events deduplicate by `$insert_id`).
  */
 export class Checkpoint {
   /** Per input as this run names it; spellings of one file share its entry. */
@@ -28,6 +38,10 @@ export class Checkpoint {
   private readonly acked: AckedRecords;
   private writing: Promise<void> | null = null;
   private dirty = false;
+  /** Set by `flush`: write at once until everything is on disk. */
+  private hurry = false;
+  /** Ends the pause between two writes early: a caller waits for the next one. */
+  private wake: (() => void) | null = null;
 
   private constructor(
     private readonly path: string,
@@ -134,7 +148,10 @@ export class Checkpoint {
   /** Wait until everything settled so far is on disk; fails if a write failed. */
   async flush(): Promise<void> {
     if (this.dirty) this.writing ??= this.writeLoop();
+    this.hurry = true;
+    this.wake?.();
     while (this.writing !== null) await this.writing;
+    this.hurry = false;
     if (this.failure !== null) throw new CheckpointError(this.failure);
   }
 
@@ -145,7 +162,9 @@ export class Checkpoint {
    */
   written(): Promise<void> {
     if (this.failure !== null || (!this.dirty && this.writing === null)) return Promise.resolve();
-    return new Promise((resolve) => (this.dirty ? this.afterNextWrite : this.afterThisWrite).push(resolve));
+    const done = new Promise<void>((resolve) => (this.dirty ? this.afterNextWrite : this.afterThisWrite).push(resolve));
+    if (this.dirty) this.wake?.();
+    return done;
   }
 
   /** Waiting for the write under way, and for the next one (changes made since it started). */
@@ -174,29 +193,53 @@ export class Checkpoint {
         this.failed?.(this.failure);
       }
     }
+    // A change made after the loop's last look (a caller resuming between it and here) starts
+    // another loop: otherwise it waited for the next change, and its waiters were told too soon.
+    if (this.dirty && this.failure === null) {
+      this.writing = this.writeLoop();
+      return;
+    }
     this.writing = null;
     for (const resolve of [...this.afterThisWrite.splice(0), ...this.afterNextWrite.splice(0)]) resolve();
   }
 
   private async writeWhileDirty(): Promise<void> {
     while (this.dirty && this.failure === null) {
-      this.dirty = false;
-      this.afterThisWrite.push(...this.afterNextWrite.splice(0));
-      for (const [key, entry] of this.byKey) {
-        const journalEntry = this.journal.files[key];
-        if (journalEntry === undefined) continue;
-        journalEntry.through = entry.through;
-        journalEntry.extra = [...entry.extra].sort((a, b) => a - b);
-      }
-      this.acked.writeInto(this.journal.files);
-      const temporary = `${this.path}.tmp`;
-      await writeFile(temporary, JSON.stringify(this.journal));
-      const handle = await open(temporary, 'r');
-      await handle.sync();
-      await handle.close();
-      await rename(temporary, this.path);
-      for (const resolve of this.afterThisWrite.splice(0)) resolve();
+      await this.writeOnce();
+      if (this.dirty && !this.hurry && this.afterNextWrite.length === 0) await this.pause();
     }
+  }
+
+  /** Resolves after the interval, or sooner when `wake` is called. */
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, UNAWAITED_WRITE_INTERVAL_MS);
+      this.wake = done;
+    });
+  }
+
+  private async writeOnce(): Promise<void> {
+    this.dirty = false;
+    this.afterThisWrite.push(...this.afterNextWrite.splice(0));
+    for (const [key, entry] of this.byKey) {
+      const journalEntry = this.journal.files[key];
+      if (journalEntry === undefined) continue;
+      journalEntry.through = entry.through;
+      journalEntry.extra = [...entry.extra].sort((a, b) => a - b);
+    }
+    this.acked.writeInto(this.journal.files);
+    const temporary = `${this.path}.tmp`;
+    await writeFile(temporary, JSON.stringify(this.journal));
+    const handle = await open(temporary, 'r');
+    await handle.sync();
+    await handle.close();
+    await rename(temporary, this.path);
+    for (const resolve of this.afterThisWrite.splice(0)) resolve();
   }
 }
 

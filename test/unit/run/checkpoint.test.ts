@@ -58,6 +58,55 @@ async function openWithSettled(settled: Record<string, number[]>): Promise<void>
   await checkpoint.flush();
 }
 
+/** Resolves once the journal on disk has `fileA` settled through `line` (polled every 2 ms). */
+async function onDiskThrough(line: number): Promise<number> {
+  for (;;) {
+    const through = onDisk().files[fileA]!.through;
+    if (through >= line) return through;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe('how often the journal is written', () => {
+  it('a change nobody waits for is not written back to back after the last write (it waits 200 ms, or for a caller)', async () => {
+    const checkpoint = await Checkpoint.open(journalPath, SCOPE, [fileA], false);
+    checkpoint.settle(fileA, 1);
+    checkpoint.settle(fileA, 2); // during the write of line 1
+
+    // The first write holds line 1 or both; when it holds only line 1, line 2 is not written yet.
+    const first = await onDiskThrough(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(onDisk().files[fileA]!.through).toBe(first);
+    await checkpoint.flush();
+    expect(onDisk().files[fileA]!.through).toBe(2);
+  });
+
+  it('written() ends the pause: the change it waits for is written at once, not after the interval', async () => {
+    const checkpoint = await Checkpoint.open(journalPath, SCOPE, [fileA], false);
+    checkpoint.settle(fileA, 1);
+    await checkpoint.written();
+    checkpoint.settle(fileA, 2);
+    checkpoint.settle(fileA, 3);
+    await onDiskThrough(2);
+
+    const started = performance.now();
+    await checkpoint.written();
+
+    expect({ through: onDisk().files[fileA]!.through, fast: performance.now() - started < 150 }).toEqual({ through: 3, fast: true });
+  });
+
+  it('flush() ends the pause too, and leaves nothing unwritten', async () => {
+    const checkpoint = await Checkpoint.open(journalPath, SCOPE, [fileA], false);
+    for (const line of [1, 2, 3, 4]) checkpoint.settle(fileA, line);
+    await onDiskThrough(1);
+
+    const started = performance.now();
+    await checkpoint.flush();
+
+    expect({ through: onDisk().files[fileA]!.through, fast: performance.now() - started < 150 }).toEqual({ through: 4, fast: true });
+  });
+});
+
 describe('settled lines and the watermark', () => {
   it.each([
     { order: [1, 2, 3], through: 3, extra: [] },
