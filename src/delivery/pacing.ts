@@ -109,6 +109,7 @@ export class AdaptivePace {
   private startedAt: number | null = null;
   private readonly marks: EmptyMark[] = [];
   private lastDecrease = -Infinity;
+  private decreases = 0;
   private lastGrowth = 0;
   /** Where growth stops until `probeAfterMs` after the last 429; Infinity until the limit is measured. */
   private ceiling = Infinity;
@@ -118,6 +119,11 @@ export class AdaptivePace {
     private readonly clock: Clock,
   ) {
     this.bucket = cap === null ? null : new RateLimiter(cap, clock);
+  }
+
+  /** How many 429s have lowered the pace so far (0: it has been unlimited, or `--rate`, all along). */
+  get slowdowns(): number {
+    return this.decreases;
   }
 
   /** Records per second allowed now; null when unlimited. */
@@ -158,6 +164,7 @@ export class AdaptivePace {
     if (this.acceptedTotal === 0) return;
     const { limit, measured } = this.estimateLimit(now);
     this.lastDecrease = now;
+    this.decreases += 1;
     this.marks.push({ at: now, acceptedBefore: this.acceptedTotal });
     while (this.marks.length > 1 && this.marks[0]!.at < now - ADAPTIVE.maxSpanMs) this.marks.shift();
     if (measured) this.ceiling = ADAPTIVE.ceilingShare * limit;

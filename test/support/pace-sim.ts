@@ -74,13 +74,17 @@ export async function simulatePace(options: PaceSimOptions): Promise<PaceSimResu
   async function sendBatch(): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       await pace.take(options.batchSize);
+      const paced = pace.slowdowns;
       while (connectionsFree === 0) await clock.sleep(1);
       connectionsFree -= 1;
+      // Paced while unlimited, and the first 429 came while it waited for the connection: paced again (send-batch.ts).
+      if (paced === 0 && pace.slowdowns > 0) await pace.take(options.batchSize);
       const ok = await exchange(options.batchSize);
+      // A 429 lowers the pace before the connection is free again.
+      if (!ok) pace.slowDown();
       connectionsFree += 1;
       if (ok) return pace.recordAccepted(options.batchSize);
       refusedAt.push(clock.now());
-      pace.slowDown();
       waitingOut += 1;
       await clock.sleep(retryDelay(attempt, DEFAULT_BACKOFF, null, random()));
       waitingOut -= 1;

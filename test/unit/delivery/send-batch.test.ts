@@ -147,6 +147,28 @@ describe('the send loop on an injected clock', () => {
     expect(settled).toEqual([0, 1, 2, 3, 4, 5].map((line) => [line, 'not delivered: the run stopped']));
   });
 
+  it('a batch paced before a 429 and queued for the connection is paced again at the lowered pace, not sent at once', async () => {
+    const TOO_MANY: Reply = { status: 429, retryAfter: null, body: '' };
+    const loop = sendLoop([OK, TOO_MANY, OK], { batchSize: 2 });
+    const answer = holdReplies(loop.client);
+    const finished = loop.start(6);
+    // Three batches passed the (still unlimited) pace; the second and third wait for the one connection.
+    await until(() => loop.stats.requests === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    answer();
+    await until(() => loop.stats.status429 === 1);
+    await settle();
+    // The 429 lowered the pace to its floor, 100 records/s, with nothing in hand: 2 records wait 20 ms.
+    expect(loop.client.requests).toHaveLength(2);
+    await loop.clock.advance(19);
+    expect(loop.client.requests).toHaveLength(2);
+    await loop.clock.advance(1);
+    await until(() => loop.client.requests.length === 3);
+    await loop.clock.advance(1_000);
+    expect(await finished).toBe('finished');
+    expect({ requests: loop.client.requests.length, status429: loop.stats.status429 }).toEqual({ requests: 4, status429: 1 });
+  });
+
   it('a stop while a request is in flight: that request finishes, and none of the batches queued behind it is sent', async () => {
     const loop = sendLoop(() => OK, { batchSize: 2 });
     const answer = holdReplies(loop.client);
