@@ -198,7 +198,7 @@ function stopReason(ctx: SendContext, batch: OutgoingBatch, outcome: Classificat
  * measurements of the limit came out lower.)
  */
 async function exchangeAtPace(ctx: SendContext, batch: OutgoingBatch, send: Attempt, paced: number): Promise<Classification | null> {
-  if (paced === 0 && ctx.pace.slowdowns > 0 && !ctx.state.halted) await ctx.state.unlessStopped(ctx.pace.take(batch.records.length));
+  if (paced === 0 && ctx.pace.slowdowns > 0) await ctx.state.unlessStopped(ctx.pace.take(batch.records.length));
   return ctx.state.halted ? null : exchangeAndJournal(ctx, batch, send);
 }
 

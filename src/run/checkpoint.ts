@@ -136,7 +136,7 @@ export class Checkpoint {
 
   /**
    * Mixpanel acknowledged a non-idempotent record (`$add`/`$append`) of a line not yet settled:
-   * a re-run sends the line's other records, not this one. Written at once, like `settle`.
+   * a re-run sends the line's other records, not this one. On disk once `written()` resolves.
    */
   acknowledge(file: string, line: number, position: number): void {
     if (this.isSettled(file, line)) return;

@@ -18,16 +18,21 @@ export async function fileIdentity(file: string): Promise<FileIdentity> {
   return { size, head: await rangeHash(file, 0, edge), tail: await rangeHash(file, size - edge, edge) };
 }
 
-/** The hash of `bytes` bytes of a file from `from`. */
-async function rangeHash(file: string, from: number, bytes: number): Promise<string> {
+/** `bytes` bytes of a file from `from`. */
+async function readRange(file: string, from: number, bytes: number): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(bytes);
     await handle.read(buffer, 0, bytes, from);
-    return createHash('sha256').update(buffer).digest('hex').slice(0, 32);
+    return buffer;
   } finally {
     await handle.close();
   }
+}
+
+/** The hash of `bytes` bytes of a file from `from`. */
+async function rangeHash(file: string, from: number, bytes: number): Promise<string> {
+  return createHash('sha256').update(await readRange(file, from, bytes)).digest('hex').slice(0, 32);
 }
 
 /**
@@ -39,14 +44,7 @@ export async function onlyAppended(file: string, before: FileIdentity, size: num
   if (before.tail === undefined || size <= before.size || before.size === 0) return false;
   const edge = Math.min(EDGE_BYTES, before.size);
   if ((await rangeHash(file, 0, edge)) !== before.head || (await rangeHash(file, before.size - edge, edge)) !== before.tail) return false;
-  const handle = await open(file, 'r');
-  try {
-    const last = Buffer.alloc(1);
-    await handle.read(last, 0, 1, before.size - 1);
-    return last[0] === 0x0a;
-  } finally {
-    await handle.close();
-  }
+  return (await readRange(file, before.size - 1, 1))[0] === 0x0a;
 }
 
 /**
