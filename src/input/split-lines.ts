@@ -21,8 +21,6 @@ export function splitBlock(
   /** `from`, `to`: where the line's text is in the block's bytes. */
   onLine: (line: InputLine, from: number, to: number) => void,
   onBlank: (line: number) => void,
-  /** Which non-blank lines to decode, by their byte range in the block (default: all). */
-  wanted?: (from: number, to: number) => boolean,
 ): void {
   const { bytes, file, skip } = block;
   const buffer = asBuffer(bytes);
@@ -43,7 +41,6 @@ export function splitBlock(
       onBlank(line);
       continue;
     }
-    if (wanted !== undefined && !wanted(from, to)) continue;
     const text = buffer.toString('utf8', from, to);
     // Invalid UTF-8 decodes to U+FFFD, so only a line showing one needs the exact check (a
     // one-byte string cannot hold it: the usual line costs no scan and no view of its bytes).

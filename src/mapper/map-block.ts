@@ -3,7 +3,6 @@ import { processLine } from './process-line.js';
 import { splitBlock } from '../input/split-lines.js';
 import { SentBlockBuilder } from './packed-block.js';
 import type { MappedBlock, MapperSetup, Selection, SettledLine } from './protocol.js';
-import { aliasCandidates } from './alias-scan.js';
 import type { Block } from '../input/types.js';
 
 /**
@@ -31,9 +30,9 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
         sent!.add(line, from, to);
       }
     },
-    // The alias pass reads sparse blocks (input/sparse-blocks.ts); the main pass counts the blank lines.
+    // The alias pass reads sparse blocks (input/sparse-blocks.ts): the reader kept only the lines
+    // that may hold an alias call and emptied the others. The main pass counts the blank lines.
     selection === 'aliases' ? NOTHING : (line) => blanks.push(line),
-    selection === 'aliases' ? linesHolding(aliasCandidates(block.bytes)) : undefined,
   );
   if (output !== null) {
     const { written, transfer } = output.take();
@@ -44,12 +43,3 @@ export function mapBlock(block: Block, setup: MapperSetup, selection: Selection,
 }
 
 const NOTHING = (): void => undefined;
-
-/** For lines asked in ascending order: whether the line's byte range holds one of the offsets. */
-function linesHolding(offsets: readonly number[]): (from: number, to: number) => boolean {
-  let next = 0;
-  return (from, to) => {
-    while (next < offsets.length && offsets[next]! < from) next += 1;
-    return next < offsets.length && offsets[next]! < to;
-  };
-}
