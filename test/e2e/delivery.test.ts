@@ -328,11 +328,13 @@ describe('stopping a run fed through a pipe that stays open (SPEC §1: SIGINT/SI
       expect(result.stderr).toContain('warning: interrupted without --checkpoint: a re-run starts from the first line; events are deduplicated by $insert_id, but the $add/$append profile updates already delivered are sent, and counted, again');
       const report = jsonReport(result.stdout);
       expect({ status: report.status, exitCode: report.exitCode }).toEqual({ status: 'interrupted', exitCode: 130 });
-      const { read, delivered: linesDelivered, skipped, rejected, unsettled } = report.messages;
-      expect(read).toBeGreaterThan(0);
-      expect(linesDelivered + skipped + rejected + unsettled).toBe(read);
-      const delivered = report.records.delivered;
-      expect((delivered['/import'] ?? 0) + (delivered['/engage'] ?? 0) + (delivered['/groups'] ?? 0)).toBe(mp.accepted.length);
+      const { read, delivered: linesDelivered, unsettled } = report.messages;
+      expect({ someRead: read > 0, someDelivered: linesDelivered > 0 }).toEqual({ someRead: true, someDelivered: true });
+      const total = (counts: Record<string, number>): number => Object.values(counts).reduce((sum, n) => sum + n, 0);
+      expect(total(report.records.delivered)).toBe(mp.accepted.length);
+      // Lines are left unsettled exactly when records built for them were neither delivered nor rejected (not sent).
+      const notSent = total(report.records.built) - total(report.records.delivered) - total(report.records.rejected);
+      expect(unsettled > 0, `${unsettled} lines unsettled, ${notSent} records not sent`).toBe(notSent > 0);
     },
     60_000,
   );

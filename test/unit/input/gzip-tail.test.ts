@@ -164,7 +164,10 @@ describe('§2 a damaged gzip given as the path of a named pipe is not opened aga
     const { lines, summaries } = await readAll([fifo]);
     await writing;
     const texts = lines.filter((l) => l.kind === 'line').map((l) => (l.kind === 'line' ? l.text : ''));
-    expect(texts).toEqual(zcatLines(decodable(damagedLate), false).slice(0, texts.length));
-    expect(summaries).toEqual([{ file: fifo, lines: expect.any(Number), gzip: true, truncated: expect.stringMatching(/member 1 is damaged \(invalid .*\); kept the \d+ complete lines/) }]);
+    const decoded = decodable(damagedLate);
+    expect(texts).toEqual(zcatLines(decoded, false).slice(0, texts.length));
+    // A pipe cannot be decoded again up to the failing byte: at most the last 1 MiB of output is lost (README).
+    expect(texts.length).toBeGreaterThanOrEqual(zcatLines(decoded.subarray(0, Math.max(0, decoded.length - (1 << 20))), false).length);
+    expect(summaries).toEqual([{ file: fifo, lines: expect.any(Number), gzip: true, truncated: expect.stringMatching(new RegExp(`member 1 is damaged \\(invalid .*\\); kept the ${texts.length} complete lines`)) }]);
   });
 });
